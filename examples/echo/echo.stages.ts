@@ -1,0 +1,34 @@
+import { BatchWorker, Stage, ValidationError, Worker } from '@mosec/nest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EchoRequest, EchoResponse } from './echo.dto';
+
+/** Reads `time` from the request. */
+@Stage({ num: 2 })
+export class Preprocess implements Worker<EchoRequest, number> {
+  forward(request: EchoRequest): number {
+    const time = request?.time;
+    if (typeof time !== 'number' || !Number.isFinite(time) || time < 0) {
+      throw new ValidationError('time must be a non-negative number');
+    }
+    return time;
+  }
+}
+
+/** Sleeps as long as the longest request of its batch asks. */
+@Stage({ maxBatchSize: 32, maxWaitTime: 10 })
+export class Inference implements BatchWorker<number, number> {
+  example = [0, 1e-5, 2e-4];
+
+  async forward(batch: number[]): Promise<number[]> {
+    const seconds = Math.max(...batch);
+    if (seconds > 0) await sleep(seconds * 1000);
+    return batch;
+  }
+}
+
+@Stage()
+export class Postprocess implements Worker<number, EchoResponse> {
+  forward(time: number): EchoResponse {
+    return { msg: `sleep ${time} seconds` };
+  }
+}

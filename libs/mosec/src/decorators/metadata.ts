@@ -1,0 +1,28 @@
+import type { Type } from '@nestjs/common';
+
+export const STAGE_METADATA = 'mosec:stage';
+export const PIPELINE_METADATA = 'mosec:pipeline';
+
+export interface StageOptions {
+  /** Child processes for this stage. Default 1. */
+  num?: number;
+  /** Largest batch handed to `forward`. Default 1 (no batching). */
+  maxBatchSize?: number;
+  /** Milliseconds a batch waits for more items after its first one. Default 10. */
+  maxWaitTime?: number;
+  /** Milliseconds one `forward` may take before its worker is killed and replaced (its requests get 408). */
+  timeout?: number;
+  /** Environment for each worker: entry i is applied to worker i + 1. */
+  env?: Array<Record<string, string>>;
+  /** Name used in logs and metrics. Default: the class name. */
+  name?: string;
+}
+
+export interface PipelineOptions {
+  /** The stage classes, in order: the first decodes the request, the last encodes the response. */
+  stages: Type<unknown>[];
+}
+
+export interface PipelineMetadata extends PipelineOptions {
+  path: string;
+}

@@ -1,0 +1,4 @@
+import { performance } from 'node:perf_hooks';
+
+/** Monotonic milliseconds. */
+export const now = (): number => performance.now();

@@ -1,0 +1,159 @@
+import { now } from './clock';
+import { Fifo } from './fifo';
+import type { Task } from './task';
+
+export interface BatchPolicy {
+  /** Largest batch. 1 means every task is dispatched alone. */
+  maxBatchSize: number;
+  /** Milliseconds a batch waits for more tasks after its first one arrived. */
+  maxWaitTime: number;
+  /** Milliseconds a worker may spend on one batch before it is killed; 0 for no limit. */
+  timeout: number;
+}
+
+/** A worker as the engine sees it: something that takes a batch and later reports its results. */
+export interface WorkerHandle {
+  readonly label: string;
+  /** Sends the batch to the worker. Results come back through `StageRuntime.complete`. */
+  dispatch(batch: Batch): void;
+  /** Ends a worker that overran its timeout; it will be reported lost. */
+  kill(reason: string): void;
+}
+
+export interface Batch {
+  readonly id: number;
+  readonly tasks: Task[];
+  readonly worker: WorkerHandle;
+  readonly dispatchedAt: number;
+  timer?: NodeJS.Timeout;
+}
+
+export interface StageEvents {
+  /** A worker overran the stage timeout with this batch; the engine answers its tasks. */
+  onBatchTimeout(stage: StageRuntime, batch: Batch): void;
+}
+
+let nextBatchId = 1;
+
+/**
+ * One stage: its queue, its dynamic batcher and its workers. A batch closes when it is full or when
+ * its oldest task has waited `maxWaitTime`; an idle worker takes the next batch (work sharing).
+ */
+export class StageRuntime {
+  readonly queue = new Fifo<Task>();
+  private readonly idle: WorkerHandle[] = [];
+  private readonly running = new Map<WorkerHandle, Batch>();
+  private waitTimer: NodeJS.Timeout | undefined;
+  private waitTimerAt = Infinity;
+
+  constructor(
+    readonly name: string,
+    readonly policy: BatchPolicy,
+    private readonly events: StageEvents,
+  ) {}
+
+  get workerCount(): number {
+    return this.idle.length + this.running.size;
+  }
+
+  get idleCount(): number {
+    return this.idle.length;
+  }
+
+  enqueue(task: Task): void {
+    task.enqueuedAt = now();
+    this.queue.push(task);
+    this.pump();
+  }
+
+  addWorker(worker: WorkerHandle): void {
+    this.idle.push(worker);
+    this.pump();
+  }
+
+  /** Forgets a worker (it exited or was killed) and returns the batch it held, if any. */
+  removeWorker(worker: WorkerHandle): Batch | undefined {
+    const at = this.idle.indexOf(worker);
+    if (at >= 0) this.idle.splice(at, 1);
+    const batch = this.running.get(worker);
+    if (!batch) return undefined;
+    this.running.delete(worker);
+    if (batch.timer) clearTimeout(batch.timer);
+    return batch;
+  }
+
+  /** The worker finished its batch: it becomes idle again and the batch is returned to the caller. */
+  complete(worker: WorkerHandle, batchId: number): Batch | undefined {
+    const batch = this.running.get(worker);
+    if (!batch || batch.id !== batchId) return undefined;
+    this.running.delete(worker);
+    if (batch.timer) clearTimeout(batch.timer);
+    this.idle.push(worker);
+    this.pump();
+    return batch;
+  }
+
+  /** Dispatches every batch that is ready to an idle worker; arms the wait timer for the next one. */
+  pump(): void {
+    const { maxBatchSize, maxWaitTime } = this.policy;
+    while (this.idle.length > 0) {
+      this.dropFinishedHead();
+      const first = this.queue.peek();
+      if (!first) return;
+      if (this.queue.length < maxBatchSize && maxWaitTime > 0) {
+        const closesAt = first.enqueuedAt + maxWaitTime;
+        if (now() < closesAt) return this.armWaitTimer(closesAt);
+      }
+      const tasks: Task[] = [];
+      while (tasks.length < maxBatchSize && this.queue.length > 0) {
+        const task = this.queue.shift()!;
+        if (!task.finished) tasks.push(task);
+      }
+      if (tasks.length > 0) this.dispatch(this.idle.pop()!, tasks);
+    }
+  }
+
+  /** Every queued task, removed (for answering them when the stage can no longer serve). */
+  takeQueued(): Task[] {
+    return this.queue.drain().filter((task) => !task.finished);
+  }
+
+  private dispatch(worker: WorkerHandle, tasks: Task[]): void {
+    const batch: Batch = { id: nextBatchId++, tasks, worker, dispatchedAt: now() };
+    if (nextBatchId > 0xffffffff) nextBatchId = 1;
+    this.running.set(worker, batch);
+    if (this.policy.timeout > 0) {
+      batch.timer = setTimeout(() => this.expire(batch), this.policy.timeout);
+    }
+    worker.dispatch(batch);
+  }
+
+  private expire(batch: Batch): void {
+    if (this.running.get(batch.worker) !== batch) return;
+    this.running.delete(batch.worker);
+    batch.worker.kill(`forward took longer than ${this.policy.timeout} ms`);
+    this.events.onBatchTimeout(this, batch);
+  }
+
+  private dropFinishedHead(): void {
+    while (this.queue.length > 0 && this.queue.peek()!.finished) this.queue.shift();
+  }
+
+  private armWaitTimer(at: number): void {
+    if (this.waitTimer && this.waitTimerAt <= at) return;
+    if (this.waitTimer) clearTimeout(this.waitTimer);
+    this.waitTimerAt = at;
+    this.waitTimer = setTimeout(() => {
+      this.waitTimer = undefined;
+      this.waitTimerAt = Infinity;
+      this.pump();
+    }, Math.max(0, at - now()));
+  }
+
+  /** Stops the wait timer (at shutdown). */
+  close(): void {
+    if (this.waitTimer) clearTimeout(this.waitTimer);
+    this.waitTimer = undefined;
+    for (const batch of this.running.values()) if (batch.timer) clearTimeout(batch.timer);
+  }
+}

@@ -1,0 +1,54 @@
+import { now } from './clock';
+import { Fifo } from './fifo';
+import type { Task } from './task';
+
+/**
+ * Counts the tasks in the service and expires them at their deadline. Every task gets the same
+ * timeout, so deadlines are in creation order: one timer on the oldest task serves them all.
+ */
+export class TaskTable {
+  private active = 0;
+  private readonly byDeadline = new Fifo<Task>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly onExpired: (task: Task) => void) {}
+
+  get size(): number {
+    return this.active;
+  }
+
+  add(task: Task): void {
+    this.active++;
+    this.byDeadline.push(task);
+    if (!this.timer) this.arm();
+  }
+
+  /** Called once when a task is answered. */
+  remove(): void {
+    this.active--;
+  }
+
+  private arm(): void {
+    while (this.byDeadline.length > 0 && this.byDeadline.peek()!.finished) this.byDeadline.shift();
+    const oldest = this.byDeadline.peek();
+    if (!oldest) return;
+    this.timer = setTimeout(() => this.expire(), Math.max(0, oldest.deadline - now()));
+  }
+
+  private expire(): void {
+    this.timer = undefined;
+    const at = now();
+    while (this.byDeadline.length > 0) {
+      const task = this.byDeadline.peek()!;
+      if (!task.finished && task.deadline > at) break;
+      this.byDeadline.shift();
+      if (!task.finished) this.onExpired(task);
+    }
+    this.arm();
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Engine } from '../engine/engine';
+import { INTERNAL_ERROR_BODY } from '../errors';
+import type { Route, Task } from '../engine/task';
+import { codecFlagsFor, responseContentType } from './content-types';
+
+export const BODIES = {
+  ok: 'MOSEC service',
+  notReady: 'service is not ready',
+  shuttingDown: 'gracefully shutting down',
+  tooLarge: 'request body is too large',
+  tooMany: 'too many request: task queue is full',
+  clientGone: 'client closed the request',
+} as const;
+
+/** What the routes need to know about the service. */
+export interface ServiceState {
+  readonly engine: Engine;
+  readonly routes: readonly Route[];
+  /** Every worker started and not shutting down. */
+  readonly ready: boolean;
+  readonly draining: boolean;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Registers the pipeline routes and `GET /` in a fastify scope of their own: its body parser hands
+ * every body over as raw bytes (the first stage decodes it in its worker) and does not leak into the
+ * application's other routes.
+ */
+export function registerRoutes(fastify: FastifyInstance, state: ServiceState, maxRequestSize: number): void {
+  fastify.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxRequestSize }, (_req, body, done) => done(null, body));
+    scope.setErrorHandler((error: any, _request, reply) => {
+      const status: number = error.statusCode ?? 500;
+      if (status === 413) return reply.code(413).type('text/plain').send(BODIES.tooLarge);
+      if (status >= 400 && status < 500) return reply.code(status).type('text/plain').send(`bad request: ${error.message}`);
+      reply.code(500).type('text/plain').send(INTERNAL_ERROR_BODY);
+    });
+
+    scope.get('/', (_request, reply) => {
+      if (state.ready) return reply.code(200).type('text/plain').send(BODIES.ok);
+      reply.code(503).type('text/plain').send(state.draining ? BODIES.shuttingDown : BODIES.notReady);
+    });
+
+    for (const route of state.routes) {
+      scope.post(route.path, { bodyLimit: maxRequestSize }, (request, reply) => serve(state, route, request, reply));
+    }
+  });
+}
+
+function serve(state: ServiceState, route: Route, request: FastifyRequest, reply: FastifyReply): void {
+  if (!state.ready) {
+    reply.code(503).type('text/plain').send(state.draining ? BODIES.shuttingDown : BODIES.notReady);
+    return;
+  }
+  const codecFlags = codecFlagsFor(request.headers['content-type'], request.headers.accept);
+  const body = Buffer.isBuffer(request.body) ? request.body : EMPTY;
+  const task = state.engine.submit(route, body, codecFlags, (status, data) => {
+    if (reply.raw.destroyed) return;
+    const type = status === 200 ? responseContentType(codecFlags) : 'text/plain; charset=utf-8';
+    reply.code(status).type(type).send(data);
+  });
+  if (!task) {
+    reply.code(429).type('text/plain').send(BODIES.tooMany);
+    return;
+  }
+  // A client that goes away before its answer: its task is dropped from whatever queue holds it.
+  reply.raw.once('close', () => dropIfUnanswered(state.engine, task, reply));
+}
+
+function dropIfUnanswered(engine: Engine, task: Task, reply: FastifyReply): void {
+  if (!task.finished && !reply.raw.writableFinished) engine.finish(task, 499, BODIES.clientGone);
+}

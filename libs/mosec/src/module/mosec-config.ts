@@ -1,0 +1,46 @@
+import type { LogLevel, Type } from '@nestjs/common';
+import type { MosecOptions } from './mosec-options';
+
+/** The options in force: module options, each overridden by its `MOSEC_*` environment variable. */
+export class MosecConfig {
+  readonly pipelines: Type<unknown>[];
+  readonly port: number;
+  readonly address: string;
+  readonly timeout: number;
+  readonly capacity: number;
+  readonly maxRequestSize: number;
+  readonly namespace: string;
+  readonly logLevel: 'debug' | 'info' | 'warning' | 'error';
+  readonly shutdownTimeout: number;
+
+  constructor(options: MosecOptions, env: NodeJS.ProcessEnv = process.env) {
+    this.pipelines = options.pipelines ?? [];
+    this.port = integer('MOSEC_PORT', env.MOSEC_PORT, options.port ?? 8000, 0, 65535);
+    this.address = env.MOSEC_ADDRESS || options.address || '0.0.0.0';
+    this.timeout = integer('MOSEC_TIMEOUT', env.MOSEC_TIMEOUT, options.timeout ?? 3000, 1);
+    this.capacity = integer('MOSEC_CAPACITY', env.MOSEC_CAPACITY, options.capacity ?? 1024, 1);
+    this.maxRequestSize = integer('MOSEC_MAX_REQUEST_SIZE', env.MOSEC_MAX_REQUEST_SIZE, options.maxRequestSize ?? 10 * 1024 * 1024, 1);
+    this.namespace = env.MOSEC_NAMESPACE || options.namespace || 'mosec_service';
+    const level = (env.MOSEC_LOG_LEVEL || options.logLevel || 'info').toLowerCase();
+    if (!['debug', 'info', 'warning', 'error'].includes(level)) {
+      throw new Error(`MOSEC_LOG_LEVEL must be debug, info, warning or error, not "${level}"`);
+    }
+    this.logLevel = level as MosecConfig['logLevel'];
+    this.shutdownTimeout = options.shutdownTimeout ?? this.timeout;
+  }
+
+  /** The Nest logger levels that the log level lets through. */
+  get nestLogLevels(): LogLevel[] {
+    const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+    const upTo = { error: 'error', warning: 'warn', info: 'log', debug: 'verbose' }[this.logLevel] as LogLevel;
+    return order.slice(0, order.indexOf(upTo) + 1);
+  }
+}
+
+function integer(name: string, raw: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, not "${raw ?? fallback}"`);
+  }
+  return value;
+}

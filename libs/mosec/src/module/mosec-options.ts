@@ -1,0 +1,30 @@
+import type { Type } from '@nestjs/common';
+
+export interface MosecOptions {
+  /** The `@Pipeline` modules to serve. */
+  pipelines: Type<unknown>[];
+  /** HTTP port (`MOSEC_PORT`). Default 8000. */
+  port?: number;
+  /** Address to bind (`MOSEC_ADDRESS`). Default 0.0.0.0. */
+  address?: string;
+  /** Milliseconds a request may take end to end before 408 (`MOSEC_TIMEOUT`). Default 3000. */
+  timeout?: number;
+  /** Requests held at once before 429 (`MOSEC_CAPACITY`). Default 1024. */
+  capacity?: number;
+  /** Largest request body in bytes before 413 (`MOSEC_MAX_REQUEST_SIZE`). Default 10 MiB. */
+  maxRequestSize?: number;
+  /** Prefix of the metric names (`MOSEC_NAMESPACE`). Default `mosec_service`. */
+  namespace?: string;
+  /** debug, info, warning or error (`MOSEC_LOG_LEVEL`). Default info. */
+  logLevel?: 'debug' | 'info' | 'warning' | 'error';
+  /** Milliseconds in-flight requests get to finish after SIGTERM/SIGINT. Default: `timeout`. */
+  shutdownTimeout?: number;
+}
+
+export interface MosecAsyncOptions {
+  imports?: any[];
+  inject?: any[];
+  useFactory: (...args: any[]) => MosecOptions | Promise<MosecOptions>;
+}
+
+export const MOSEC_OPTIONS = Symbol('MOSEC_OPTIONS');

@@ -1,0 +1,135 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { Engine } from '../engine/engine';
+import type { StageRuntime } from '../engine/stage-runtime';
+import type { Route } from '../engine/task';
+import { registerRoutes, ServiceState } from '../http/routes';
+import { WorkerSocketServer } from '../transport/socket-server';
+import { WorkerPool } from '../transport/worker-pool';
+import { MosecConfig } from './mosec-config';
+import { PipelinePlan, planPipelines, StagePlan } from './pipeline-plan';
+
+/**
+ * The service in the HTTP process: it plans the pipelines, registers their routes, starts the
+ * workers, and on SIGTERM/SIGINT drains in-flight requests, stops the workers and exits 0.
+ */
+@Injectable()
+export class MosecRuntime implements ServiceState, OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Mosec');
+  readonly engine: Engine;
+  readonly plans: PipelinePlan[];
+  readonly routes: Route[];
+  readonly pools: WorkerPool[] = [];
+  private readonly stages = new Map<StagePlan, StageRuntime>();
+  private socketServer?: WorkerSocketServer;
+  private started = false;
+  draining = false;
+  private stopped?: Promise<void>;
+
+  constructor(
+    private readonly config: MosecConfig,
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+  ) {
+    this.engine = new Engine({ timeout: config.timeout, capacity: config.capacity }, {
+      onWrongBatchSize: (stage, batch, got) =>
+        this.logger.error(`${stage.name}: worker returned ${got} results for a batch of ${batch.tasks.length}; the batch failed`),
+    });
+    this.plans = planPipelines(config.pipelines);
+    this.routes = this.plans.map((plan) => ({ path: plan.path, stages: plan.stages.map((stage) => this.stageOf(stage)) }));
+  }
+
+  get ready(): boolean {
+    return this.started && !this.draining;
+  }
+
+  onModuleInit(): void {
+    const adapter = this.adapterHost.httpAdapter;
+    if (!adapter || adapter.getType() !== 'fastify') {
+      throw new Error('MosecModule needs the Fastify adapter: NestFactory.create(AppModule, new FastifyAdapter())');
+    }
+    registerRoutes(adapter.getInstance<FastifyInstance>(), this, this.config.maxRequestSize);
+  }
+
+  onApplicationBootstrap(): void {
+    process.once('SIGTERM', () => void this.shutdown('SIGTERM'));
+    process.once('SIGINT', () => void this.shutdown('SIGINT'));
+    this.startWorkers().catch((error: Error) => {
+      this.logger.error(`startup failed: ${error.message}`);
+      void this.stopWorkers().finally(() => process.exit(1));
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stopWorkers();
+  }
+
+  /** Stops taking requests, lets in-flight ones finish (up to the shutdown timeout), then exits 0. */
+  async shutdown(signal: string): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    const inFlight = this.engine.activeTasks;
+    this.logger.log(`${signal}: draining ${inFlight} in-flight request(s)`);
+    const deadline = Date.now() + this.config.shutdownTimeout;
+    while (this.engine.activeTasks > 0 && Date.now() < deadline) await sleep(10);
+    const left = this.engine.activeTasks;
+    this.logger.log(`drained ${inFlight - left} request(s)${left ? `, ${left} left unanswered at the timeout` : ''}`);
+    await this.stopWorkers();
+    await this.adapterHost.httpAdapter.close();
+    process.exit(0);
+  }
+
+  private async startWorkers(): Promise<void> {
+    const server = new WorkerSocketServer();
+    this.socketServer = server;
+    await server.listen();
+    for (const [plan, stage] of this.stages) {
+      const pool = new WorkerPool(
+        stage,
+        {
+          num: plan.num,
+          env: plan.env,
+          worker: {
+            moduleFile: plan.moduleFile,
+            exportName: plan.exportName,
+            stageIndex: plan.stageIndex,
+            stageName: plan.name,
+            maxBatchSize: plan.maxBatchSize,
+            logLevels: this.config.nestLogLevels,
+          },
+        },
+        this.engine,
+        server,
+        this.logger,
+      );
+      this.pools.push(pool);
+    }
+    await Promise.all(this.pools.map((pool) => pool.start()));
+    this.started = true;
+    const workers = [...this.stages.keys()].reduce((n, s) => n + s.num, 0);
+    this.logger.log(`${workers} worker(s) ready; serving ${this.plans.map((p) => `POST ${p.path}`).join(', ')}`);
+  }
+
+  private stopWorkers(): Promise<void> {
+    this.stopped ??= (async () => {
+      await Promise.all(this.pools.map((pool) => pool.stop()));
+      for (const stage of this.stages.values()) stage.close();
+      this.engine.close();
+      this.socketServer?.close();
+    })();
+    return this.stopped;
+  }
+
+  private stageOf(plan: StagePlan): StageRuntime {
+    let stage = this.stages.get(plan);
+    if (!stage) {
+      stage = this.engine.createStage(plan.name, plan);
+      this.stages.set(plan, stage);
+    }
+    return stage;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,88 @@
+import type { Type } from '@nestjs/common';
+import { PIPELINE_METADATA, PipelineMetadata, STAGE_METADATA, StageOptions } from '../decorators/metadata';
+import { findExportingFile } from './module-file';
+
+/** A stage as the HTTP process needs to know it: its settings and where a worker finds it. */
+export interface StagePlan {
+  readonly type: Type<unknown>;
+  readonly name: string;
+  readonly num: number;
+  readonly maxBatchSize: number;
+  readonly maxWaitTime: number;
+  readonly timeout: number;
+  readonly env: Array<Record<string, string>>;
+  /** The pipeline module the workers build their context from, and the stage's index in it. */
+  readonly moduleFile: string;
+  readonly exportName: string;
+  readonly stageIndex: number;
+}
+
+export interface PipelinePlan {
+  readonly path: string;
+  readonly module: Type<unknown>;
+  readonly stages: StagePlan[];
+}
+
+/** Paths the service answers itself. */
+export const RESERVED_PATHS = ['/', '/metrics', '/openapi'];
+
+/**
+ * Reads the `@Pipeline` and `@Stage` metadata (no instances: stages are only built in workers) and
+ * checks it. A stage class used by several pipelines is one plan, so one set of workers.
+ */
+export function planPipelines(modules: Type<unknown>[]): PipelinePlan[] {
+  if (modules.length === 0) throw new Error('MosecModule: `pipelines` lists no @Pipeline module');
+  const stages = new Map<Type<unknown>, StagePlan>();
+  const paths = new Set<string>();
+  return modules.map((module) => {
+    const meta: PipelineMetadata | undefined = Reflect.getMetadata(PIPELINE_METADATA, module);
+    if (!meta) throw new Error(`${module?.name ?? module} is not decorated with @Pipeline(path, { stages })`);
+    const path = checkPath(meta.path, module.name);
+    if (paths.has(path)) throw new Error(`two pipelines are served at ${path}`);
+    paths.add(path);
+    if (!Array.isArray(meta.stages) || meta.stages.length === 0) {
+      throw new Error(`@Pipeline('${path}') on ${module.name} lists no stages`);
+    }
+    const providers: unknown[] = Reflect.getMetadata('providers', module) ?? [];
+    const plans = meta.stages.map((type, stageIndex) => {
+      const known = stages.get(type);
+      if (known) return known;
+      if (!providers.includes(type)) {
+        throw new Error(`${module.name} must list ${type?.name ?? type} in its @Module providers`);
+      }
+      const plan = planStage(type, module, stageIndex);
+      stages.set(type, plan);
+      return plan;
+    });
+    return { path, module, stages: plans };
+  });
+}
+
+function planStage(type: Type<unknown>, module: Type<unknown>, stageIndex: number): StagePlan {
+  const options: StageOptions | undefined = Reflect.getMetadata(STAGE_METADATA, type);
+  if (!options) throw new Error(`${type.name} is listed as a stage but is not decorated with @Stage()`);
+  const name = options.name ?? type.name;
+  const num = options.num ?? 1;
+  const maxBatchSize = options.maxBatchSize ?? 1;
+  const maxWaitTime = options.maxWaitTime ?? 10;
+  const timeout = options.timeout ?? 0;
+  const env = options.env ?? [];
+  if (!Number.isInteger(num) || num < 1) throw new Error(`@Stage ${name}: num must be an integer >= 1`);
+  if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw new Error(`@Stage ${name}: maxBatchSize must be an integer >= 1`);
+  if (!(maxWaitTime >= 0)) throw new Error(`@Stage ${name}: maxWaitTime must be >= 0`);
+  if (!(timeout >= 0)) throw new Error(`@Stage ${name}: timeout must be >= 0`);
+  if (env.length > 0 && env.length !== num) throw new Error(`@Stage ${name}: env must have one entry per worker (${num})`);
+  const { file, exportName } = findExportingFile(module);
+  return { type, name, num, maxBatchSize, maxWaitTime, timeout, env, moduleFile: file, exportName, stageIndex };
+}
+
+function checkPath(path: string, owner: string): string {
+  if (typeof path !== 'string' || !path.startsWith('/')) throw new Error(`${owner}: the pipeline path must start with "/"`);
+  const normal = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  for (const reserved of RESERVED_PATHS) {
+    if (normal === reserved || (reserved !== '/' && normal.startsWith(`${reserved}/`))) {
+      throw new Error(`${owner}: ${path} is reserved by the service (${RESERVED_PATHS.join(', ')})`);
+    }
+  }
+  return normal;
+}

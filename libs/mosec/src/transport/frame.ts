@@ -1,0 +1,134 @@
+/**
+ * Frames between the HTTP process and a worker, over a Unix socket:
+ *
+ *   u32 length (of what follows) | u8 kind | body
+ *
+ * A batch carries many items in one frame and one write, which is what keeps per-message cost low:
+ *
+ *   BATCH  body: u32 batchId | u32 count | count × (u8 flags  | u32 length | bytes)
+ *   RESULT body: u32 batchId | u32 count | count × (u16 status | u32 length | bytes)
+ *
+ * Control frames (hello, ready, fatal) carry a small JSON body.
+ */
+export const FrameKind = {
+  HELLO: 1,
+  READY: 2,
+  FATAL: 3,
+  BATCH: 4,
+  RESULT: 5,
+} as const;
+
+const HEADER = 5;
+const BATCH_HEAD = 8;
+const ITEM_HEAD = 5;
+const RESULT_ITEM_HEAD = 6;
+/** Refuse frames past this size: a corrupt length must not make us buffer gigabytes. */
+export const MAX_FRAME = 1 << 30;
+
+export interface DecodedBatch {
+  batchId: number;
+  /** One entry per item: either its flags (a BATCH) or its status (a RESULT). */
+  tags: number[];
+  bodies: Buffer[];
+}
+
+export function encodeControl(kind: number, message: unknown): Buffer {
+  const json = Buffer.from(JSON.stringify(message));
+  const frame = Buffer.allocUnsafe(HEADER + json.length);
+  frame.writeUInt32LE(1 + json.length, 0);
+  frame[4] = kind;
+  json.copy(frame, HEADER);
+  return frame;
+}
+
+export function decodeControl<T>(body: Buffer): T {
+  return JSON.parse(body.toString('utf8')) as T;
+}
+
+/** Encodes a BATCH (tags are flags, u8) or a RESULT (tags are statuses, u16) frame. */
+export function encodeItems(kind: number, batchId: number, tags: ArrayLike<number>, bodies: ArrayLike<Buffer>): Buffer {
+  const itemHead = kind === FrameKind.RESULT ? RESULT_ITEM_HEAD : ITEM_HEAD;
+  let size = HEADER + BATCH_HEAD;
+  for (let i = 0; i < bodies.length; i++) size += itemHead + bodies[i].length;
+  const frame = Buffer.allocUnsafe(size);
+  frame.writeUInt32LE(size - 4, 0);
+  frame[4] = kind;
+  frame.writeUInt32LE(batchId, 5);
+  frame.writeUInt32LE(bodies.length, 9);
+  let at = HEADER + BATCH_HEAD;
+  for (let i = 0; i < bodies.length; i++) {
+    if (kind === FrameKind.RESULT) {
+      frame.writeUInt16LE(tags[i], at);
+      at += 2;
+    } else {
+      frame[at++] = tags[i];
+    }
+    frame.writeUInt32LE(bodies[i].length, at);
+    at += 4;
+    at += bodies[i].copy(frame, at);
+  }
+  return frame;
+}
+
+/** Decodes the body of a BATCH or RESULT frame. Item bodies are views into `body`, not copies. */
+export function decodeItems(kind: number, body: Buffer): DecodedBatch {
+  const batchId = body.readUInt32LE(0);
+  const count = body.readUInt32LE(4);
+  const tags = new Array<number>(count);
+  const bodies = new Array<Buffer>(count);
+  let at = BATCH_HEAD;
+  for (let i = 0; i < count; i++) {
+    if (kind === FrameKind.RESULT) {
+      tags[i] = body.readUInt16LE(at);
+      at += 2;
+    } else {
+      tags[i] = body[at++];
+    }
+    const length = body.readUInt32LE(at);
+    at += 4;
+    if (at + length > body.length) throw new RangeError('frame item runs past the end of its frame');
+    bodies[i] = body.subarray(at, at + length);
+    at += length;
+  }
+  return { batchId, tags, bodies };
+}
+
+/**
+ * Reassembles frames from a byte stream split anywhere. Chunks of a large frame are kept in a list
+ * and joined once, so a big payload arriving in many chunks costs one copy, not one per chunk.
+ */
+export class FrameReader {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+
+  constructor(private readonly onFrame: (kind: number, body: Buffer) => void) {}
+
+  push(chunk: Buffer): void {
+    if (this.buffered > 0) {
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+      if (!this.hasWholeFrame()) return;
+      chunk = Buffer.concat(this.chunks, this.buffered);
+      this.chunks = [];
+      this.buffered = 0;
+    }
+    let at = 0;
+    while (chunk.length - at >= 4) {
+      const length = chunk.readUInt32LE(at);
+      if (length < 1 || length > MAX_FRAME) throw new RangeError(`bad frame length ${length}`);
+      if (chunk.length - at - 4 < length) break;
+      this.onFrame(chunk[at + 4], chunk.subarray(at + HEADER, at + 4 + length));
+      at += 4 + length;
+    }
+    if (at < chunk.length) {
+      this.chunks.push(chunk.subarray(at));
+      this.buffered = chunk.length - at;
+    }
+  }
+
+  private hasWholeFrame(): boolean {
+    if (this.buffered < 4) return false;
+    const head = this.chunks[0].length >= 4 ? this.chunks[0] : Buffer.concat(this.chunks, this.buffered);
+    return this.buffered >= 4 + head.readUInt32LE(0);
+  }
+}

@@ -1,0 +1,101 @@
+import { Logger } from '@nestjs/common';
+import type { Engine } from '../engine/engine';
+import type { StageRuntime } from '../engine/stage-runtime';
+import type { ReadyMessage, WorkerSpec } from '../worker/worker-spec';
+import type { WorkerSocketServer } from './socket-server';
+import { WorkerEvents, WorkerProcess } from './worker-process';
+
+export interface PoolSpec {
+  num: number;
+  env: Array<Record<string, string>>;
+  worker: Omit<WorkerSpec, 'token' | 'socketPath' | 'workerId'>;
+}
+
+const MAX_RESTART_DELAY_MS = 5000;
+
+/**
+ * The `num` worker processes of one stage. Startup succeeds when all of them are ready and fails as
+ * soon as one exits first. After that, a worker that exits has its tasks answered and is replaced,
+ * with a growing delay while replacements keep failing.
+ */
+export class WorkerPool implements WorkerEvents {
+  private readonly workers = new Map<number, WorkerProcess>();
+  private started = false;
+  private stopping = false;
+  private failedRestarts = 0;
+  private startup?: { resolve: () => void; reject: (error: Error) => void };
+  /** Replacements made after startup. */
+  restarts = 0;
+
+  constructor(
+    readonly stage: StageRuntime,
+    private readonly spec: PoolSpec,
+    private readonly engine: Engine,
+    private readonly server: WorkerSocketServer,
+    private readonly logger: Logger,
+  ) {}
+
+  get pids(): number[] {
+    return [...this.workers.values()].map((w) => w.pid!).filter(Boolean);
+  }
+
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.startup = { resolve, reject };
+      for (let id = 1; id <= this.spec.num; id++) this.spawn(id);
+    });
+  }
+
+  onReady(worker: WorkerProcess, message: ReadyMessage): void {
+    this.failedRestarts = 0;
+    this.logger.log(`${worker.label} ready (pid ${worker.pid}, warm-up ${message.warmUpMs} ms, ${message.examples} example(s))`);
+    this.stage.addWorker(worker);
+    if (!this.started && [...this.workers.values()].every((w) => w.ready)) {
+      this.started = true;
+      this.startup?.resolve();
+    }
+  }
+
+  onResult(worker: WorkerProcess, batchId: number, statuses: number[], bodies: Buffer[]): void {
+    this.engine.complete(this.stage, worker, batchId, statuses, bodies);
+  }
+
+  onExit(worker: WorkerProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    this.engine.workerLost(this.stage, worker);
+    if (this.workers.get(worker.workerId) === worker) this.workers.delete(worker.workerId);
+    if (this.stopping) return;
+    const how = worker.fatal ? `failed: ${worker.fatal}` : `exited (${signal ?? `code ${code}`})`;
+    if (!this.started) {
+      this.stopping = true;
+      this.startup?.reject(new Error(`stage ${this.stage.name}: worker ${worker.workerId} ${how}`));
+      return;
+    }
+    if (!worker.ready && !worker.killedFor) this.failedRestarts++;
+    const delay = Math.min(MAX_RESTART_DELAY_MS, this.failedRestarts === 0 ? 0 : 100 * 2 ** this.failedRestarts);
+    this.logger.warn(`${worker.label} ${worker.killedFor ? 'was killed' : how}; replacing it${delay ? ` in ${delay} ms` : ''}`);
+    this.restarts++;
+    setTimeout(() => this.stopping || this.spawn(worker.workerId), delay).unref();
+  }
+
+  /** Asks every worker to exit and waits for them (killing those that take longer than `graceMs`). */
+  async stop(graceMs = 3000): Promise<void> {
+    this.stopping = true;
+    const alive = [...this.workers.values()].filter((w) => !w.exited);
+    await Promise.all(alive.map((w) => w.stopAndWait(graceMs)));
+  }
+
+  private spawn(workerId: number): void {
+    const worker = new WorkerProcess(
+      this.stage,
+      workerId,
+      this.spec.worker,
+      this.spec.env[workerId - 1] ?? {},
+      this.server,
+      this,
+      this.logger,
+    );
+    this.workers.set(workerId, worker);
+    worker.start();
+    this.logger.log(`${worker.label} spawned (pid ${worker.pid})`);
+  }
+}

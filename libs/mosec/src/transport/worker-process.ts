@@ -1,0 +1,125 @@
+import { Logger } from '@nestjs/common';
+import { ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { join } from 'node:path';
+import type { Batch, StageRuntime, WorkerHandle } from '../engine/stage-runtime';
+import { itemFlags } from '../engine/task';
+import type { FatalMessage, ReadyMessage, WorkerSpec } from '../worker/worker-spec';
+import { WORKER_SPEC_ENV } from '../worker/worker-spec';
+import { decodeControl, decodeItems, encodeItems, FrameKind } from './frame';
+import type { FrameHandler, WorkerEndpoint, WorkerSocketServer } from './socket-server';
+
+/** The compiled worker entry beside this file (`.ts` when run from sources under a TS loader). */
+const CHILD_ENTRY = join(__dirname, '..', 'worker', `child-main${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
+
+export interface WorkerEvents {
+  onReady(worker: WorkerProcess, message: ReadyMessage): void;
+  onResult(worker: WorkerProcess, batchId: number, statuses: number[], bodies: Buffer[]): void;
+  onExit(worker: WorkerProcess, code: number | null, signal: NodeJS.Signals | null): void;
+}
+
+/** One forked worker process, seen from the HTTP process: its socket, its frames, its life. */
+export class WorkerProcess implements WorkerHandle, WorkerEndpoint {
+  readonly label: string;
+  readonly token = randomBytes(16).toString('hex');
+  private child?: ChildProcess;
+  private socket?: Socket;
+  ready = false;
+  /** What the worker said when it failed to start, if it did. */
+  fatal?: string;
+  /** Why we killed it, if we did. */
+  killedFor?: string;
+
+  constructor(
+    readonly stage: StageRuntime,
+    readonly workerId: number,
+    private readonly spec: Omit<WorkerSpec, 'token' | 'socketPath' | 'workerId'>,
+    private readonly env: Record<string, string>,
+    private readonly server: WorkerSocketServer,
+    private readonly events: WorkerEvents,
+    private readonly logger: Logger,
+  ) {
+    this.label = `${stage.name}#${workerId}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  start(): void {
+    const spec: WorkerSpec = { ...this.spec, token: this.token, socketPath: this.server.path, workerId: this.workerId };
+    this.server.expect(this.token, this);
+    this.child = fork(CHILD_ENTRY, [], {
+      env: { ...process.env, ...this.env, MOSEC_WORKER_ID: String(this.workerId), [WORKER_SPEC_ENV]: JSON.stringify(spec) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'json',
+    });
+    this.child.on('error', (error) => this.logger.error(`${this.label}: ${error.message}`));
+    this.child.once('exit', (code, signal) => {
+      this.server.forget(this.token);
+      this.socket?.destroy();
+      this.ready = false;
+      this.events.onExit(this, code, signal);
+    });
+  }
+
+  attach(socket: Socket): FrameHandler {
+    this.socket = socket;
+    socket.on('close', () => {
+      // A worker that drops its socket cannot serve: make sure it is gone so it gets replaced.
+      if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    });
+    return (kind, body) => this.onFrame(kind, body);
+  }
+
+  dispatch(batch: Batch): void {
+    const { tasks } = batch;
+    const flags = new Array<number>(tasks.length);
+    const payloads = new Array<Buffer>(tasks.length);
+    for (let i = 0; i < tasks.length; i++) {
+      flags[i] = itemFlags(tasks[i]);
+      payloads[i] = tasks[i].payload;
+    }
+    this.socket!.write(encodeItems(FrameKind.BATCH, batch.id, flags, payloads));
+  }
+
+  kill(reason: string): void {
+    this.killedFor = reason;
+    this.logger.warn(`${this.label} (pid ${this.pid}) killed: ${reason}`);
+    this.child?.kill('SIGKILL');
+  }
+
+  /** Asks the worker to exit (at shutdown) and kills it if it has not within `graceMs`. */
+  stopAndWait(graceMs: number): Promise<void> {
+    const child = this.child;
+    if (!child || this.exited) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  }
+
+  get exited(): boolean {
+    return !this.child || this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  private onFrame(kind: number, body: Buffer): void {
+    switch (kind) {
+      case FrameKind.RESULT: {
+        const { batchId, tags, bodies } = decodeItems(kind, body);
+        return this.events.onResult(this, batchId, tags, bodies);
+      }
+      case FrameKind.READY:
+        this.ready = true;
+        return this.events.onReady(this, decodeControl<ReadyMessage>(body));
+      case FrameKind.FATAL:
+        this.fatal = decodeControl<FatalMessage>(body).message;
+        return;
+    }
+  }
+}

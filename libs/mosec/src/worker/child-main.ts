@@ -1,0 +1,80 @@
+/**
+ * Entry of a worker process. It builds a Nest application context of the pipeline module (so stage
+ * constructors get their dependencies), warms the stage up, reports ready, then serves batches.
+ */
+import 'reflect-metadata';
+import { Logger, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { connect, Socket } from 'node:net';
+import { PIPELINE_METADATA, PipelineMetadata } from '../decorators/metadata';
+import { decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from '../transport/frame';
+import { StageHost } from './stage-host';
+import { FatalMessage, HelloMessage, ReadyMessage, WORKER_SPEC_ENV, WorkerSpec } from './worker-spec';
+import { now } from '../engine/clock';
+
+const spec: WorkerSpec = JSON.parse(process.env[WORKER_SPEC_ENV] ?? '{}');
+const logger = new Logger(`${spec.stageName}#${spec.workerId}`);
+
+// The HTTP process holds our IPC channel: when it goes away, so do we (no orphans).
+process.on('disconnect', () => process.exit(0));
+process.on('SIGTERM', () => process.exit(0));
+process.on('SIGINT', () => undefined); // a terminal's Ctrl-C reaches the whole group: the parent decides
+
+async function start(socket: Socket): Promise<StageHost> {
+  const exported = require(spec.moduleFile)[spec.exportName];
+  const pipeline: PipelineMetadata | undefined = exported && Reflect.getMetadata(PIPELINE_METADATA, exported);
+  if (!pipeline) throw new Error(`${spec.exportName} in ${spec.moduleFile} is not a @Pipeline module`);
+  const stageClass = pipeline.stages[spec.stageIndex];
+  // Nest's own boot lines, once per worker, are noise: they are kept below info while the context builds.
+  const levels = spec.logLevels as LogLevel[];
+  const context = await NestFactory.createApplicationContext(exported, {
+    logger: levels.filter((level) => level !== 'log'),
+    abortOnError: false,
+  });
+  Logger.overrideLogger(levels);
+  const instance = context.get<unknown, any>(stageClass, { strict: false });
+  Object.assign(instance, { workerId: spec.workerId, stage: spec.stageName, maxBatchSize: spec.maxBatchSize });
+  const host = new StageHost(instance, spec.maxBatchSize > 1, logger);
+  const began = now();
+  const examples = await host.warmUp();
+  const ready: ReadyMessage = { warmUpMs: Math.round(now() - began), examples };
+  socket.write(encodeControl(FrameKind.READY, ready));
+  return host;
+}
+
+function serve(socket: Socket, host: Promise<StageHost>): void {
+  // Batches are run one after another, in arrival order.
+  let chain: Promise<unknown> = host;
+  const reader = new FrameReader((kind, body) => {
+    if (kind !== FrameKind.BATCH) return;
+    const { batchId, tags, bodies } = decodeItems(kind, body);
+    chain = chain.then(async () => {
+      const results = await (await host).run(tags, bodies);
+      socket.write(encodeItems(FrameKind.RESULT, batchId, results.statuses, results.bodies));
+    });
+  });
+  socket.on('data', (chunk) => reader.push(chunk));
+  socket.on('close', () => process.exit(0));
+}
+
+function main(): void {
+  const socket = connect(spec.socketPath);
+  socket.setNoDelay?.(true);
+  socket.on('error', (error) => {
+    logger.error(`socket: ${error.message}`);
+    process.exit(1);
+  });
+  socket.once('connect', () => {
+    const hello: HelloMessage = { token: spec.token, pid: process.pid };
+    socket.write(encodeControl(FrameKind.HELLO, hello));
+    const host = start(socket);
+    host.catch((error: Error) => {
+      const fatal: FatalMessage = { message: error?.stack ?? String(error) };
+      logger.error(`failed to start: ${fatal.message}`);
+      socket.end(encodeControl(FrameKind.FATAL, fatal), () => process.exit(1));
+    });
+    serve(socket, host);
+  });
+}
+
+main();

@@ -1,0 +1,136 @@
+import { Logger } from '@nestjs/common';
+import { describeError } from '../errors';
+import { ItemFlags } from '../engine/task';
+import type { BatchWorker, Worker } from '../interfaces';
+import { contentTypeOf, decodeIpc, decodeRequest, encodeIpc, encodeResponse, requestCodecOf, toBuffer } from './codecs';
+
+type AnyWorker = (Worker<unknown, unknown> | BatchWorker<unknown, unknown>) & Record<string, any>;
+
+export interface ItemResults {
+  statuses: number[];
+  bodies: Buffer[];
+}
+
+/**
+ * Runs a stage instance on the items of one frame: decode each item, call `forward` (once for a
+ * batching stage, once per item otherwise), encode each result. A failure is confined to the items
+ * it concerns: a bad item fails alone, a throwing batch fails its batch.
+ */
+export class StageHost {
+  constructor(
+    private readonly worker: AnyWorker,
+    private readonly batching: boolean,
+    private readonly logger: Logger,
+  ) {}
+
+  async run(flags: number[], payloads: Buffer[]): Promise<ItemResults> {
+    const count = payloads.length;
+    const statuses = new Array<number>(count).fill(200);
+    const bodies = new Array<Buffer>(count);
+    const inputs: unknown[] = [];
+    const positions: number[] = [];
+    for (let i = 0; i < count; i++) {
+      try {
+        inputs.push(this.decode(flags[i], payloads[i]));
+        positions.push(i);
+      } catch (error) {
+        this.fail(statuses, bodies, i, error);
+      }
+    }
+    const outputs = this.batching ? await this.forwardBatch(inputs) : await this.forwardEach(inputs);
+    for (let k = 0; k < positions.length; k++) {
+      const i = positions[k];
+      const output = outputs[k];
+      if (output instanceof Error) {
+        this.fail(statuses, bodies, i, output);
+        continue;
+      }
+      try {
+        bodies[i] = this.encode(flags[i], output);
+      } catch (error) {
+        this.log(error);
+        this.fail(statuses, bodies, i, error);
+      }
+    }
+    return { statuses, bodies };
+  }
+
+  /** Runs warm-up examples through `forward` directly (no codecs): a failure stops the worker. */
+  async warmUp(): Promise<number> {
+    const examples: unknown[] = [];
+    if (this.worker.example !== undefined) examples.push(this.worker.example);
+    if (Array.isArray(this.worker.multiExamples)) examples.push(...this.worker.multiExamples);
+    for (const example of examples) {
+      if (this.batching) {
+        const batch = Array.isArray(example) ? example : [example];
+        const out = await (this.worker as BatchWorker).forward(batch);
+        if (!Array.isArray(out) || out.length !== batch.length) {
+          throw new Error(`warm-up: forward returned ${describeLength(out)} results for a batch of ${batch.length}`);
+        }
+      } else {
+        await (this.worker as Worker).forward(example);
+      }
+    }
+    return examples.length;
+  }
+
+  private async forwardBatch(inputs: unknown[]): Promise<unknown[]> {
+    if (inputs.length === 0) return [];
+    try {
+      const outputs = await (this.worker as BatchWorker).forward(inputs);
+      if (!Array.isArray(outputs) || outputs.length !== inputs.length) {
+        this.logger.error(
+          `forward returned ${describeLength(outputs)} results for a batch of ${inputs.length}; the batch fails with 500`,
+        );
+        return inputs.map(() => new Error('wrong batch size'));
+      }
+      return outputs;
+    } catch (error) {
+      this.log(error);
+      return inputs.map(() => error);
+    }
+  }
+
+  private async forwardEach(inputs: unknown[]): Promise<unknown[]> {
+    const outputs = new Array<unknown>(inputs.length);
+    for (let i = 0; i < inputs.length; i++) {
+      try {
+        outputs[i] = await (this.worker as Worker).forward(inputs[i]);
+      } catch (error) {
+        this.log(error);
+        outputs[i] = error instanceof Error ? error : new Error(String(error));
+      }
+    }
+    return outputs;
+  }
+
+  private decode(flags: number, data: Buffer): unknown {
+    if (flags & ItemFlags.INGRESS) {
+      return this.worker.deserialize ? this.worker.deserialize(data, contentTypeOf(requestCodecOf(flags))) : decodeRequest(requestCodecOf(flags), data);
+    }
+    return this.worker.deserializeIpc ? this.worker.deserializeIpc(data) : decodeIpc(data);
+  }
+
+  private encode(flags: number, value: unknown): Buffer {
+    if (flags & ItemFlags.EGRESS) {
+      return this.worker.serialize ? toBuffer(this.worker.serialize(value)) : encodeResponse(flags, value);
+    }
+    return this.worker.serializeIpc ? this.worker.serializeIpc(value) : encodeIpc(value);
+  }
+
+  private fail(statuses: number[], bodies: Buffer[], i: number, error: unknown): void {
+    const { status, body } = describeError(error);
+    statuses[i] = status;
+    bodies[i] = Buffer.from(body);
+  }
+
+  private log(error: unknown): void {
+    const { status } = describeError(error);
+    if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    else this.logger.debug?.(`forward: ${(error as Error)?.message ?? error}`);
+  }
+}
+
+function describeLength(value: unknown): string {
+  return Array.isArray(value) ? String(value.length) : `a non-array (${typeof value}) instead of`;
+}
