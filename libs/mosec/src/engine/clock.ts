@@ -1,4 +1,2 @@
-import { performance } from 'node:perf_hooks';
-
-/** Monotonic milliseconds. */
+/** Monotonic milliseconds (the global `performance`, which test fake timers can drive). */
 export const now = (): number => performance.now();

@@ -1,0 +1,242 @@
+import fc from 'fast-check';
+import { Engine } from './engine';
+import type { Batch, WorkerHandle } from './stage-runtime';
+import type { Route } from './task';
+
+/** A worker that records the batches it gets; the test decides when they finish. */
+class FakeWorker implements WorkerHandle {
+  readonly batches: Batch[] = [];
+  killed?: string;
+  constructor(readonly label: string) {}
+  dispatch(batch: Batch): void {
+    this.batches.push(batch);
+  }
+  kill(reason: string): void {
+    this.killed = reason;
+  }
+}
+
+function setup(policy: { maxBatchSize: number; maxWaitTime: number; timeout?: number }, options = { timeout: 3000, capacity: 1024 }) {
+  const engine = new Engine(options);
+  const stage = engine.createStage('S', { timeout: 0, ...policy });
+  const route: Route = { path: '/x', stages: [stage] };
+  const answers: Array<{ id: number; status: number; body: string }> = [];
+  const submit = (text = 'p') =>
+    engine.submit(route, Buffer.from(text), 0, (status, body, task) => answers.push({ id: task.id, status, body: body.toString() }));
+  return { engine, stage, route, answers, submit };
+}
+
+const ok = (batch: Batch) => batch.tasks.map(() => 200);
+const echo = (batch: Batch) => batch.tasks.map((t) => t.payload);
+
+describe('StageRuntime batching', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('closes a batch as soon as it is full', () => {
+    const { stage, submit } = setup({ maxBatchSize: 4, maxWaitTime: 1000 });
+    const worker = new FakeWorker('w');
+    stage.addWorker(worker);
+    for (let i = 0; i < 4; i++) submit();
+    expect(worker.batches.map((b) => b.tasks.length)).toEqual([4]);
+  });
+
+  it('closes a partial batch maxWaitTime after its first item', () => {
+    const { stage, submit } = setup({ maxBatchSize: 8, maxWaitTime: 50 });
+    const worker = new FakeWorker('w');
+    stage.addWorker(worker);
+    submit();
+    jest.advanceTimersByTime(30);
+    submit();
+    expect(worker.batches).toHaveLength(0);
+    jest.advanceTimersByTime(21);
+    expect(worker.batches.map((b) => b.tasks.length)).toEqual([2]);
+  });
+
+  it('does not wait when batching is off', () => {
+    const { stage, submit } = setup({ maxBatchSize: 1, maxWaitTime: 50 });
+    const worker = new FakeWorker('w');
+    stage.addWorker(worker);
+    submit();
+    expect(worker.batches).toHaveLength(1);
+  });
+
+  it('hands the next batch to whichever worker is idle (work sharing)', () => {
+    const { engine, stage, submit } = setup({ maxBatchSize: 2, maxWaitTime: 0 });
+    const [a, b] = [new FakeWorker('a'), new FakeWorker('b')];
+    stage.addWorker(a);
+    stage.addWorker(b);
+    for (let i = 0; i < 6; i++) submit();
+    expect(a.batches.length + b.batches.length).toBe(2);
+    const busy = a.batches.length ? a : b;
+    engine.complete(stage, busy, busy.batches[0].id, ok(busy.batches[0]), echo(busy.batches[0]));
+    expect(busy.batches).toHaveLength(2);
+  });
+
+  it('sends a waiting queue at once when a worker frees up after maxWaitTime', () => {
+    const { engine, stage, submit } = setup({ maxBatchSize: 8, maxWaitTime: 10 });
+    const worker = new FakeWorker('w');
+    stage.addWorker(worker);
+    for (let i = 0; i < 8; i++) submit();
+    for (let i = 0; i < 3; i++) submit();
+    jest.advanceTimersByTime(100);
+    const [first] = worker.batches;
+    engine.complete(stage, worker, first.id, ok(first), echo(first));
+    expect(worker.batches.map((b) => b.tasks.length)).toEqual([8, 3]);
+  });
+
+  it('skips tasks answered while queued', () => {
+    const { engine, stage, submit, answers } = setup({ maxBatchSize: 4, maxWaitTime: 0 });
+    const tasks = [submit(), submit(), submit()];
+    engine.finish(tasks[1]!, 499, 'gone');
+    const worker = new FakeWorker('w');
+    stage.addWorker(worker);
+    expect(worker.batches[0].tasks.map((t) => t.id)).toEqual([tasks[0]!.id, tasks[2]!.id]);
+    expect(answers).toEqual([{ id: tasks[1]!.id, status: 499, body: 'gone' }]);
+  });
+
+  it('kills a worker that overruns the stage timeout and answers its tasks 408', () => {
+    const { stage, submit, answers, engine } = setup({ maxBatchSize: 2, maxWaitTime: 0, timeout: 100 });
+    const worker = new FakeWorker('w');
+    stage.addWorker(worker);
+    submit();
+    jest.advanceTimersByTime(101);
+    expect(worker.killed).toMatch(/longer than 100 ms/);
+    expect(answers.map((a) => a.status)).toEqual([408]);
+    expect(engine.activeTasks).toBe(0);
+  });
+
+  it('never exceeds maxBatchSize and answers every task exactly once', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 16 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.oneof(fc.constant('submit'), fc.constant('tick'), fc.constant('finish'), fc.constant('fail')), { maxLength: 200 }),
+        (maxBatchSize, maxWaitTime, workers, steps) => {
+          const { engine, stage, submit, answers } = setup({ maxBatchSize, maxWaitTime });
+          const pool = Array.from({ length: workers }, (_, i) => new FakeWorker(String(i)));
+          pool.forEach((w) => stage.addWorker(w));
+          const open = new Map<FakeWorker, Batch>();
+          const collect = () =>
+            pool.forEach((w) => {
+              const last = w.batches[w.batches.length - 1];
+              if (last && !open.has(w) && !(last as any).done) open.set(w, last);
+            });
+          let submitted = 0;
+          for (const step of steps) {
+            if (step === 'submit') submitted += submit() ? 1 : 0;
+            if (step === 'tick') jest.advanceTimersByTime(maxWaitTime + 1);
+            collect();
+            const [w, batch] = [...open.entries()][0] ?? [];
+            if ((step === 'finish' || step === 'fail') && w && batch) {
+              open.delete(w);
+              (batch as any).done = true;
+              const statuses = batch.tasks.map(() => (step === 'fail' ? 500 : 200));
+              engine.complete(stage, w, batch.id, statuses, echo(batch));
+              collect();
+            }
+          }
+          // Drain: finish everything still running or queued.
+          for (let guard = 0; guard < 1000 && engine.activeTasks > 0; guard++) {
+            jest.advanceTimersByTime(maxWaitTime + 1);
+            collect();
+            for (const [w, batch] of [...open.entries()]) {
+              open.delete(w);
+              (batch as any).done = true;
+              engine.complete(stage, w, batch.id, ok(batch), echo(batch));
+              collect();
+            }
+          }
+          const sizes = pool.flatMap((w) => w.batches.map((b) => b.tasks.length));
+          expect(sizes.every((n) => n >= 1 && n <= maxBatchSize)).toBe(true);
+          expect(answers).toHaveLength(submitted);
+          expect(new Set(answers.map((a) => a.id)).size).toBe(submitted);
+          expect(engine.activeTasks).toBe(0);
+          engine.close();
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('Engine', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('moves a result to the next stage and answers from the last one', () => {
+    const engine = new Engine({ timeout: 1000, capacity: 10 });
+    const first = engine.createStage('A', { maxBatchSize: 1, maxWaitTime: 0, timeout: 0 });
+    const second = engine.createStage('B', { maxBatchSize: 1, maxWaitTime: 0, timeout: 0 });
+    const [a, b] = [new FakeWorker('a'), new FakeWorker('b')];
+    first.addWorker(a);
+    second.addWorker(b);
+    const answers: string[] = [];
+    engine.submit({ path: '/', stages: [first, second] }, Buffer.from('in'), 0, (status, body) => answers.push(`${status} ${body}`));
+    engine.complete(first, a, a.batches[0].id, [200], [Buffer.from('mid')]);
+    expect(b.batches[0].tasks[0].payload.toString()).toBe('mid');
+    engine.complete(second, b, b.batches[0].id, [200], [Buffer.from('out')]);
+    expect(answers).toEqual(['200 out']);
+  });
+
+  it('answers an error from any stage at once, with its status', () => {
+    const engine = new Engine({ timeout: 1000, capacity: 10 });
+    const first = engine.createStage('A', { maxBatchSize: 2, maxWaitTime: 0, timeout: 0 });
+    const second = engine.createStage('B', { maxBatchSize: 1, maxWaitTime: 0, timeout: 0 });
+    const a = new FakeWorker('a');
+    const answers: string[] = [];
+    const route = { path: '/', stages: [first, second] };
+    engine.submit(route, Buffer.from('1'), 0, (s, body) => answers.push(`${s} ${body}`));
+    engine.submit(route, Buffer.from('2'), 0, (s, body) => answers.push(`${s} ${body}`));
+    first.addWorker(a);
+    engine.complete(first, a, a.batches[0].id, [422, 200], [Buffer.from('bad'), Buffer.from('fine')]);
+    expect(answers).toEqual(['422 bad']);
+    expect(second.queue.length).toBe(1);
+  });
+
+  it('refuses tasks beyond capacity and expires tasks at the service timeout', () => {
+    const engine = new Engine({ timeout: 500, capacity: 2 });
+    const stage = engine.createStage('A', { maxBatchSize: 1, maxWaitTime: 0, timeout: 0 });
+    const answers: number[] = [];
+    const route = { path: '/', stages: [stage] };
+    expect(engine.submit(route, Buffer.alloc(0), 0, (s) => answers.push(s))).toBeDefined();
+    expect(engine.submit(route, Buffer.alloc(0), 0, (s) => answers.push(s))).toBeDefined();
+    expect(engine.submit(route, Buffer.alloc(0), 0, (s) => answers.push(s))).toBeUndefined();
+    jest.advanceTimersByTime(501);
+    expect(answers).toEqual([408, 408]);
+    expect(engine.activeTasks).toBe(0);
+    engine.close();
+  });
+
+  it('fails a whole batch with 500 when a worker reports the wrong number of results', () => {
+    const onWrongBatchSize = jest.fn();
+    const engine = new Engine({ timeout: 1000, capacity: 10 }, { onWrongBatchSize });
+    const stage = engine.createStage('A', { maxBatchSize: 4, maxWaitTime: 0, timeout: 0 });
+    const answers: number[] = [];
+    const route = { path: '/', stages: [stage] };
+    engine.submit(route, Buffer.alloc(0), 0, (s) => answers.push(s));
+    engine.submit(route, Buffer.alloc(0), 0, (s) => answers.push(s));
+    const w = new FakeWorker('w');
+    stage.addWorker(w);
+    engine.complete(stage, w, w.batches[0].id, [200], [Buffer.alloc(0)]);
+    expect(answers).toEqual([500, 500]);
+    expect(onWrongBatchSize).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers the batch of a lost worker with 500 and keeps its queue for the others', () => {
+    const engine = new Engine({ timeout: 1000, capacity: 10 });
+    const stage = engine.createStage('A', { maxBatchSize: 1, maxWaitTime: 0, timeout: 0 });
+    const answers: number[] = [];
+    const route = { path: '/', stages: [stage] };
+    const w = new FakeWorker('w');
+    stage.addWorker(w);
+    engine.submit(route, Buffer.alloc(0), 0, (s) => answers.push(s));
+    engine.submit(route, Buffer.alloc(0), 0, (s) => answers.push(s));
+    engine.workerLost(stage, w);
+    expect(answers).toEqual([500]);
+    const next = new FakeWorker('next');
+    stage.addWorker(next);
+    expect(next.batches).toHaveLength(1);
+  });
+});

@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import { Pipeline } from '../decorators/pipeline.decorator';
+import { Stage } from '../decorators/stage.decorator';
+import { planPipelines } from './pipeline-plan';
+
+/** What Nest's @Module records of its providers (the plan reads only that). */
+function Module({ providers }: { providers: unknown[] }): ClassDecorator {
+  return (target) => Reflect.defineMetadata('providers', providers, target);
+}
+
+@Stage({ num: 2, maxBatchSize: 8 })
+export class Shared {}
+
+@Stage()
+export class Alone {}
+
+export class NotAStage {}
+
+@Pipeline('/a', { stages: [Alone, Shared] })
+@Module({ providers: [Alone, Shared] })
+export class APipeline {}
+
+@Pipeline('/b/', { stages: [Shared] })
+@Module({ providers: [Shared] })
+export class BPipeline {}
+
+@Pipeline('/metrics', { stages: [Alone] })
+@Module({ providers: [Alone] })
+export class ReservedMetrics {}
+
+@Pipeline('/openapi/swagger', { stages: [Alone] })
+@Module({ providers: [Alone] })
+export class ReservedOpenapi {}
+
+@Pipeline('/', { stages: [Alone] })
+@Module({ providers: [Alone] })
+export class ReservedRoot {}
+
+@Pipeline('/x', { stages: [Alone] })
+@Module({ providers: [] })
+export class MissingProvider {}
+
+@Pipeline('/y', { stages: [NotAStage] })
+@Module({ providers: [NotAStage] })
+export class Undecorated {}
+
+export class NoPipeline {}
+
+describe('planPipelines', () => {
+  it('reads stages and shares one plan for a stage class used by two pipelines', () => {
+    const [a, b] = planPipelines([APipeline, BPipeline]);
+    expect(a.path).toBe('/a');
+    expect(b.path).toBe('/b');
+    expect(a.stages.map((s) => s.name)).toEqual(['Alone', 'Shared']);
+    expect(b.stages[0]).toBe(a.stages[1]);
+    expect(a.stages[1]).toMatchObject({ num: 2, maxBatchSize: 8, maxWaitTime: 10, exportName: 'APipeline', stageIndex: 1 });
+    expect(a.stages[1].moduleFile).toBe(__filename);
+  });
+
+  it.each([
+    [ReservedMetrics, /\/metrics is reserved/],
+    [ReservedOpenapi, /\/openapi\/swagger is reserved/],
+    [ReservedRoot, /\/ is reserved/],
+    [MissingProvider, /must list Alone in its @Module providers/],
+    [Undecorated, /NotAStage is listed as a stage but is not decorated with @Stage/],
+    [NoPipeline, /NoPipeline is not decorated with @Pipeline/],
+  ])('refuses %p at startup with a clear error', (module, message) => {
+    expect(() => planPipelines([module])).toThrow(message);
+  });
+
+  it('refuses two pipelines on one path', () => {
+    expect(() => planPipelines([APipeline, APipeline])).toThrow(/two pipelines are served at \/a/);
+  });
+});

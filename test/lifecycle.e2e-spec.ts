@@ -1,0 +1,59 @@
+import { isAlive, post, sleep, startServer, waitReady } from './support/server';
+
+describe('service life cycle', () => {
+  it('answers 503 while workers warm up, then 200', async () => {
+    const server = await startServer('test/fixtures/faults/main.js', { FAULTY_CONSTRUCT_DELAY_MS: '1500' }, { waitReady: false });
+    try {
+      let sawNotReady = false;
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline && !sawNotReady) {
+        const status = await fetch(`${server.url}/`).then((r) => r.status, () => 0);
+        if (status === 503) sawNotReady = true;
+        else await sleep(20);
+      }
+      expect(sawNotReady).toBe(true);
+      expect((await post(`${server.url}/inference`, {})).status).toBe(503);
+      await waitReady(server);
+      expect((await post(`${server.url}/inference`, {})).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('on SIGTERM finishes in-flight requests, refuses new ones, stops its workers and exits 0', async () => {
+    const server = await startServer('examples/echo/main.js');
+    const workers = server.workerPids();
+    expect(workers.length).toBe(4);
+    const inFlight = Array.from({ length: 10 }, () => post(`${server.url}/inference`, { time: 0.8 }));
+    await sleep(200);
+    server.proc.kill('SIGTERM');
+    await sleep(100);
+    const late = await post(`${server.url}/inference`, { time: 0 }).catch(() => ({ status: 0, body: '' }));
+    expect([0, 503]).toContain(late.status);
+    const answers = await Promise.all(inFlight);
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+    expect(await server.exited).toBe(0);
+    expect(workers.filter(isAlive)).toEqual([]);
+    expect(server.logs()).toMatch(/SIGTERM: draining 10 in-flight request/);
+  });
+
+  it.each(['constructor', 'warmup'])('fails startup with a clear message when a stage breaks in its %s', async (where) => {
+    const server = await startServer('test/fixtures/broken/main.js', { BREAK_IN: where }, { waitReady: false });
+    const code = await Promise.race([server.exited, sleep(20_000).then(() => 'still running')]);
+    if (code === 'still running') await server.stop();
+    expect(code).not.toBe(0);
+    expect(code).not.toBe('still running');
+    expect(server.logs()).toMatch(/startup failed: stage BrokenModel: worker \d failed/);
+    expect(server.logs()).toMatch(where === 'constructor' ? /model file not found/ : /warm-up input rejected/);
+  });
+
+  it('takes its workers with it when the main process is killed', async () => {
+    const server = await startServer('examples/echo/main.js');
+    const workers = server.workerPids();
+    server.proc.kill('SIGKILL');
+    await server.exited;
+    const deadline = Date.now() + 5000;
+    while (workers.some(isAlive) && Date.now() < deadline) await sleep(50);
+    expect(workers.filter(isAlive)).toEqual([]);
+  });
+});
