@@ -12,6 +12,7 @@ export class MosecConfig {
   readonly namespace: string;
   readonly logLevel: 'debug' | 'info' | 'warning' | 'error';
   readonly shutdownTimeout: number;
+  readonly metrics: boolean;
 
   constructor(options: MosecOptions, env: NodeJS.ProcessEnv = process.env) {
     this.pipelines = options.pipelines ?? [];
@@ -27,6 +28,7 @@ export class MosecConfig {
     }
     this.logLevel = level as MosecConfig['logLevel'];
     this.shutdownTimeout = options.shutdownTimeout ?? this.timeout;
+    this.metrics = env.MOSEC_METRICS ? !['0', 'false', 'off'].includes(env.MOSEC_METRICS.toLowerCase()) : options.metrics ?? true;
   }
 
   /** The Nest logger levels that the log level lets through. */

@@ -19,6 +19,8 @@ export interface MosecOptions {
   logLevel?: 'debug' | 'info' | 'warning' | 'error';
   /** Milliseconds in-flight requests get to finish after SIGTERM/SIGINT. Default: `timeout`. */
   shutdownTimeout?: number;
+  /** Serve `GET /metrics` and record the metrics (`MOSEC_METRICS=0` turns them off). Default true. */
+  metrics?: boolean;
 }
 
 export interface MosecAsyncOptions {

@@ -7,6 +7,9 @@ import type { Route } from '../engine/task';
 import { registerRoutes, ServiceState } from '../http/routes';
 import { WorkerSocketServer } from '../transport/socket-server';
 import { WorkerPool } from '../transport/worker-pool';
+import { registerMetricsRoute } from '../metrics/metrics-route';
+import { ServiceMetrics } from '../metrics/service-metrics';
+import { WorkerMetrics } from '../metrics/worker-metrics';
 import { MosecConfig } from './mosec-config';
 import { PipelinePlan, planPipelines, StagePlan } from './pipeline-plan';
 
@@ -22,6 +25,8 @@ export class MosecRuntime implements ServiceState, OnModuleInit, OnApplicationBo
   readonly routes: Route[];
   readonly pools: WorkerPool[] = [];
   private readonly stages = new Map<StagePlan, StageRuntime>();
+  private readonly metrics?: ServiceMetrics;
+  private readonly workerMetrics = new WorkerMetrics();
   private socketServer?: WorkerSocketServer;
   private started = false;
   draining = false;
@@ -31,12 +36,24 @@ export class MosecRuntime implements ServiceState, OnModuleInit, OnApplicationBo
     private readonly config: MosecConfig,
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
   ) {
+    this.metrics = config.metrics ? new ServiceMetrics(config.namespace, config.timeout, this) : undefined;
     this.engine = new Engine({ timeout: config.timeout, capacity: config.capacity }, {
+      onTaskDone: this.metrics && ((task, status) => this.metrics!.onTaskDone(task, status)),
+      onBatchDone: this.metrics && ((stage, batch) => this.metrics!.onBatchDone(stage, batch)),
       onWrongBatchSize: (stage, batch, got) =>
         this.logger.error(`${stage.name}: worker returned ${got} results for a batch of ${batch.tasks.length}; the batch failed`),
     });
     this.plans = planPipelines(config.pipelines);
     this.routes = this.plans.map((plan) => ({ path: plan.path, stages: plan.stages.map((stage) => this.stageOf(stage)) }));
+  }
+
+  /** For the metrics: tasks in the service and the stages. */
+  get activeTasks(): number {
+    return this.engine.activeTasks;
+  }
+
+  get stageRuntimes(): Iterable<StageRuntime> {
+    return this.stages.values();
   }
 
   get ready(): boolean {
@@ -48,7 +65,11 @@ export class MosecRuntime implements ServiceState, OnModuleInit, OnApplicationBo
     if (!adapter || adapter.getType() !== 'fastify') {
       throw new Error('MosecModule needs the Fastify adapter: NestFactory.create(AppModule, new FastifyAdapter())');
     }
-    registerRoutes(adapter.getInstance<FastifyInstance>(), this, this.config.maxRequestSize);
+    const fastify = adapter.getInstance<FastifyInstance>();
+    registerRoutes(fastify, this, this.config.maxRequestSize);
+    if (this.metrics) {
+      registerMetricsRoute(fastify, this.metrics, this.workerMetrics, () => this.pools.flatMap((pool) => pool.liveWorkers()));
+    }
   }
 
   onApplicationBootstrap(): void {
@@ -101,6 +122,10 @@ export class MosecRuntime implements ServiceState, OnModuleInit, OnApplicationBo
         this.engine,
         server,
         this.logger,
+        {
+          workerReady: (worker, warmUpMs) => this.metrics?.workerReady(worker.stage.name, worker.label, warmUpMs),
+          workerReplaced: (worker) => this.metrics?.workerReplaced(worker.stage.name),
+        },
       );
       this.pools.push(pool);
     }

@@ -8,7 +8,7 @@
  *   BATCH  body: u32 batchId | u32 count | count × (u8 flags  | u32 length | bytes)
  *   RESULT body: u32 batchId | u32 count | count × (u16 status | u32 length | bytes)
  *
- * Control frames (hello, ready, fatal) carry a small JSON body.
+ * Control frames (hello, ready, fatal, metrics) carry a JSON body.
  */
 export const FrameKind = {
   HELLO: 1,
@@ -16,6 +16,10 @@ export const FrameKind = {
   FATAL: 3,
   BATCH: 4,
   RESULT: 5,
+  /** HTTP process → worker: send your prom-client metrics. */
+  METRICS_REQUEST: 6,
+  /** Worker → HTTP process: the metrics, as prom-client's `getMetricsAsJSON()`. */
+  METRICS: 7,
 } as const;
 
 const HEADER = 5;

@@ -13,6 +13,12 @@ export interface PoolSpec {
 
 const MAX_RESTART_DELAY_MS = 5000;
 
+/** What a pool tells the rest of the service (metrics) about its workers. */
+export interface PoolObserver {
+  workerReady?(worker: WorkerProcess, warmUpMs: number): void;
+  workerReplaced?(worker: WorkerProcess): void;
+}
+
 /**
  * The `num` worker processes of one stage. Startup succeeds when all of them are ready and fails as
  * soon as one exits first. After that, a worker that exits has its tasks answered and is replaced,
@@ -33,10 +39,12 @@ export class WorkerPool implements WorkerEvents {
     private readonly engine: Engine,
     private readonly server: WorkerSocketServer,
     private readonly logger: Logger,
+    private readonly observer: PoolObserver = {},
   ) {}
 
-  get pids(): number[] {
-    return [...this.workers.values()].map((w) => w.pid!).filter(Boolean);
+  /** Workers that are ready to serve now. */
+  liveWorkers(): WorkerProcess[] {
+    return [...this.workers.values()].filter((w) => w.ready);
   }
 
   start(): Promise<void> {
@@ -50,6 +58,7 @@ export class WorkerPool implements WorkerEvents {
     this.failedRestarts = 0;
     this.logger.log(`${worker.label} ready (pid ${worker.pid}, warm-up ${message.warmUpMs} ms, ${message.examples} example(s))`);
     this.stage.addWorker(worker);
+    this.observer.workerReady?.(worker, message.warmUpMs);
     if (!this.started && [...this.workers.values()].every((w) => w.ready)) {
       this.started = true;
       this.startup?.resolve();
@@ -74,6 +83,7 @@ export class WorkerPool implements WorkerEvents {
     const delay = Math.min(MAX_RESTART_DELAY_MS, this.failedRestarts === 0 ? 0 : 100 * 2 ** this.failedRestarts);
     this.logger.warn(`${worker.label} ${worker.killedFor ? 'was killed' : how}; replacing it${delay ? ` in ${delay} ms` : ''}`);
     this.restarts++;
+    this.observer.workerReplaced?.(worker);
     setTimeout(() => this.stopping || this.spawn(worker.workerId), delay).unref();
   }
 

@@ -5,9 +5,9 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Batch, StageRuntime, WorkerHandle } from '../engine/stage-runtime';
 import { itemFlags } from '../engine/task';
-import type { FatalMessage, ReadyMessage, WorkerSpec } from '../worker/worker-spec';
+import type { FatalMessage, MetricsReport, ReadyMessage, WorkerSpec } from '../worker/worker-spec';
 import { WORKER_SPEC_ENV } from '../worker/worker-spec';
-import { decodeControl, decodeItems, encodeItems, FrameKind } from './frame';
+import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind } from './frame';
 import type { FrameHandler, WorkerEndpoint, WorkerSocketServer } from './socket-server';
 
 /** The compiled worker entry beside this file (`.ts` when run from sources under a TS loader). */
@@ -30,6 +30,8 @@ export class WorkerProcess implements WorkerHandle, WorkerEndpoint {
   fatal?: string;
   /** Why we killed it, if we did. */
   killedFor?: string;
+  private readonly metricsWaiting = new Map<number, (metrics: unknown[]) => void>();
+  private nextMetricsId = 1;
 
   constructor(
     readonly stage: StageRuntime,
@@ -84,6 +86,23 @@ export class WorkerProcess implements WorkerHandle, WorkerEndpoint {
     this.socket!.write(encodeItems(FrameKind.BATCH, batch.id, flags, payloads));
   }
 
+  /** The worker's own prom-client metrics; undefined if it does not answer within `timeoutMs`. */
+  requestMetrics(timeoutMs: number): Promise<unknown[] | undefined> {
+    if (!this.socket || !this.ready) return Promise.resolve(undefined);
+    const id = this.nextMetricsId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.metricsWaiting.delete(id);
+        resolve(undefined);
+      }, timeoutMs);
+      this.metricsWaiting.set(id, (metrics) => {
+        clearTimeout(timer);
+        resolve(metrics);
+      });
+      this.socket!.write(encodeControl(FrameKind.METRICS_REQUEST, { id }));
+    });
+  }
+
   kill(reason: string): void {
     this.killedFor = reason;
     this.logger.warn(`${this.label} (pid ${this.pid}) killed: ${reason}`);
@@ -120,6 +139,12 @@ export class WorkerProcess implements WorkerHandle, WorkerEndpoint {
       case FrameKind.FATAL:
         this.fatal = decodeControl<FatalMessage>(body).message;
         return;
+      case FrameKind.METRICS: {
+        const report = decodeControl<MetricsReport>(body);
+        const waiting = this.metricsWaiting.get(report.id);
+        this.metricsWaiting.delete(report.id);
+        return waiting?.(report.metrics);
+      }
     }
   }
 }

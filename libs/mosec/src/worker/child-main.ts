@@ -7,9 +7,10 @@ import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { connect, Socket } from 'node:net';
 import { PIPELINE_METADATA, PipelineMetadata } from '../decorators/metadata';
-import { decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from '../transport/frame';
+import { register } from 'prom-client';
+import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from '../transport/frame';
 import { StageHost } from './stage-host';
-import { FatalMessage, HelloMessage, ReadyMessage, WORKER_SPEC_ENV, WorkerSpec } from './worker-spec';
+import { FatalMessage, HelloMessage, MetricsReport, MetricsRequest, ReadyMessage, WORKER_SPEC_ENV, WorkerSpec } from './worker-spec';
 import { now } from '../engine/clock';
 
 const spec: WorkerSpec = JSON.parse(process.env[WORKER_SPEC_ENV] ?? '{}');
@@ -46,6 +47,7 @@ function serve(socket: Socket, host: Promise<StageHost>): void {
   // Batches are run one after another, in arrival order.
   let chain: Promise<unknown> = host;
   const reader = new FrameReader((kind, body) => {
+    if (kind === FrameKind.METRICS_REQUEST) return void reportMetrics(socket, decodeControl<MetricsRequest>(body));
     if (kind !== FrameKind.BATCH) return;
     const { batchId, tags, bodies } = decodeItems(kind, body);
     chain = chain.then(async () => {
@@ -55,6 +57,12 @@ function serve(socket: Socket, host: Promise<StageHost>): void {
   });
   socket.on('data', (chunk) => reader.push(chunk));
   socket.on('close', () => process.exit(0));
+}
+
+/** Sends what the stage recorded with prom-client (its default registry) to the HTTP process. */
+async function reportMetrics(socket: Socket, request: MetricsRequest): Promise<void> {
+  const report: MetricsReport = { id: request.id, metrics: await register.getMetricsAsJSON() };
+  socket.write(encodeControl(FrameKind.METRICS, report));
 }
 
 function main(): void {

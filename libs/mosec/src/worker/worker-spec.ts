@@ -29,3 +29,11 @@ export interface ReadyMessage {
 export interface FatalMessage {
   message: string;
 }
+export interface MetricsRequest {
+  id: number;
+}
+export interface MetricsReport {
+  id: number;
+  /** prom-client's `getMetricsAsJSON()` of the worker's default registry. */
+  metrics: unknown[];
+}

@@ -1,0 +1,111 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { now } from '../engine/clock';
+import type { EngineListener } from '../engine/engine';
+import type { Batch, StageRuntime } from '../engine/stage-runtime';
+import type { Task } from '../engine/task';
+
+/** What the metrics read from the service when scraped. */
+export interface MetricsSource {
+  readonly activeTasks: number;
+  readonly stageRuntimes: Iterable<StageRuntime>;
+}
+
+/** Status given to a task whose client went away before its answer. */
+export const CLIENT_GONE = 499;
+
+/**
+ * mosec's metric set (same names and labels) plus queue depth, worker restarts, dropped tasks and
+ * warm-up time. Observations are per batch where they can be; per request there is one counter
+ * increment and, for a 200, one histogram observation, through cached label children.
+ */
+export class ServiceMetrics implements EngineListener {
+  readonly registry = new Registry();
+  private readonly throughput: Counter<'code' | 'endpoint'>;
+  private readonly processDuration: Histogram<'stage' | 'connection'>;
+  private readonly batchSize: Histogram<'stage' | 'connection'>;
+  private readonly batchDuration: Histogram<'stage' | 'connection'>;
+  private readonly restarts: Counter<'stage'>;
+  private readonly dropped: Counter<'endpoint'>;
+  private readonly warmUp: Gauge<'stage' | 'connection'>;
+  private readonly totalDuration: ReturnType<Histogram<'stage' | 'connection'>['labels']>;
+  private readonly throughputByKey = new Map<string, ReturnType<Counter<'code' | 'endpoint'>['labels']>>();
+
+  constructor(namespace: string, timeoutMs: number, source: MetricsSource) {
+    const registers = [this.registry];
+    // 1 ms doubling up to the service timeout, as mosec.
+    const durationBuckets = exponential(1e-3, Math.ceil(Math.log2(Math.max(2, timeoutMs))) + 1);
+    this.throughput = new Counter({ name: `${namespace}_throughput`, help: 'service inference endpoint throughput', labelNames: ['code', 'endpoint'], registers });
+    this.processDuration = new Histogram({
+      name: `${namespace}_process_duration_second`,
+      help: 'process duration for each connection in each stage (IPC included); stage "total" is end to end for 200s',
+      labelNames: ['stage', 'connection'],
+      buckets: durationBuckets,
+      registers,
+    });
+    this.batchSize = new Histogram({ name: `${namespace}_batch_size`, help: 'batch size for each connection in each stage', labelNames: ['stage', 'connection'], buckets: exponential(1, 11, 2), registers });
+    this.batchDuration = new Histogram({
+      name: `${namespace}_batch_duration_second`,
+      help: 'time from the first item of a batch to its dispatch, for each connection in each stage',
+      labelNames: ['stage', 'connection'],
+      buckets: exponential(1e-3, 13),
+      registers,
+    });
+    new Gauge({
+      name: `${namespace}_remaining_task`,
+      help: 'tasks in the service (queued or running)',
+      registers,
+      collect() {
+        this.set(source.activeTasks);
+      },
+    });
+    new Gauge({
+      name: `${namespace}_queue_depth`,
+      help: 'tasks waiting in each stage queue',
+      labelNames: ['stage'],
+      registers,
+      collect() {
+        for (const stage of source.stageRuntimes) this.set({ stage: stage.name }, stage.queue.length);
+      },
+    });
+    this.restarts = new Counter({ name: `${namespace}_worker_restarts_total`, help: 'workers replaced after they exited or were killed', labelNames: ['stage'], registers });
+    this.dropped = new Counter({ name: `${namespace}_dropped_tasks_total`, help: 'tasks dropped because their client went away', labelNames: ['endpoint'], registers });
+    this.warmUp = new Gauge({ name: `${namespace}_warmup_duration_second`, help: 'warm-up time of each worker', labelNames: ['stage', 'connection'], registers });
+    this.totalDuration = this.processDuration.labels('total', 'total');
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  onTaskDone(task: Task, status: number): void {
+    const endpoint = task.route.path;
+    if (status === CLIENT_GONE) return void this.dropped.inc({ endpoint });
+    const key = `${status} ${endpoint}`;
+    let counter = this.throughputByKey.get(key);
+    if (!counter) {
+      counter = this.throughput.labels(String(status), endpoint);
+      this.throughputByKey.set(key, counter);
+    }
+    counter.inc();
+    if (status === 200) this.totalDuration.observe((now() - task.createdAt) / 1000);
+  }
+
+  onBatchDone(stage: StageRuntime, batch: Batch): void {
+    const connection = batch.worker.label;
+    const done = now();
+    this.processDuration.observe({ stage: stage.name, connection }, (done - batch.dispatchedAt) / 1000);
+    if (stage.policy.maxBatchSize > 1) {
+      this.batchSize.observe({ stage: stage.name, connection }, batch.tasks.length);
+      this.batchDuration.observe({ stage: stage.name, connection }, Math.max(0, batch.dispatchedAt - batch.tasks[0].enqueuedAt) / 1000);
+    }
+  }
+
+  workerReady(stage: string, connection: string, warmUpMs: number): void {
+    this.warmUp.set({ stage, connection }, warmUpMs / 1000);
+  }
+
+  workerReplaced(stage: string): void {
+    this.restarts.inc({ stage });
+  }
+}
+
+function exponential(start: number, count: number, factor = 2): number[] {
+  return Array.from({ length: count }, (_, i) => start * factor ** i);
+}
