@@ -5,6 +5,8 @@ import { EchoRequest, EchoResponse } from './echo.dto';
 /** Reads `time` from the request. */
 @Stage({ num: 2 })
 export class Preprocess implements Worker<EchoRequest, number> {
+  example: EchoRequest = { time: 0 };
+
   forward(request: EchoRequest): number {
     const time = request?.time;
     if (typeof time !== 'number' || !Number.isFinite(time) || time < 0) {

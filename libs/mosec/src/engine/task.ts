@@ -14,6 +14,8 @@ export const ItemFlags = {
   REQUEST_CODEC_MASK: 0b1100,
   /** The client asked for a msgpack response. */
   RESPONSE_MSGPACK: 16,
+  /** The request payload is already decoded (msgpack of the value the first stage's `forward` takes). */
+  PREDECODED: 32,
 } as const;
 
 export const RequestCodec = { JSON: 0, MSGPACK: 1, BYTES: 2, TEXT: 3 } as const;
@@ -43,6 +45,8 @@ export interface Task {
   /** Set once the task has been answered (result, error, timeout or client gone). */
   finished: boolean;
   readonly respond: Responder;
+  /** Receives the stream events a stage sends for this task before its answer (SSE routes). */
+  readonly onEvent?: (data: Buffer) => void;
 }
 
 /** The flags for a task's payload at its current stage. */

@@ -13,8 +13,10 @@ export class MosecConfig {
   readonly logLevel: 'debug' | 'info' | 'warning' | 'error';
   readonly shutdownTimeout: number;
   readonly metrics: boolean;
+  readonly logFormat: 'text' | 'json';
+  readonly dryRun: boolean;
 
-  constructor(options: MosecOptions, env: NodeJS.ProcessEnv = process.env) {
+  constructor(options: MosecOptions, env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv) {
     this.pipelines = options.pipelines ?? [];
     this.port = integer('MOSEC_PORT', env.MOSEC_PORT, options.port ?? 8000, 0, 65535);
     this.address = env.MOSEC_ADDRESS || options.address || '0.0.0.0';
@@ -28,7 +30,11 @@ export class MosecConfig {
     }
     this.logLevel = level as MosecConfig['logLevel'];
     this.shutdownTimeout = options.shutdownTimeout ?? this.timeout;
-    this.metrics = env.MOSEC_METRICS ? !['0', 'false', 'off'].includes(env.MOSEC_METRICS.toLowerCase()) : options.metrics ?? true;
+    const format = (env.MOSEC_LOG_FORMAT || options.logFormat || 'text').toLowerCase();
+    if (format !== 'text' && format !== 'json') throw new Error(`MOSEC_LOG_FORMAT must be text or json, not "${format}"`);
+    this.logFormat = format;
+    this.dryRun = flag(env.MOSEC_DRY_RUN) ?? (argv.includes('--dry-run') || options.dryRun === true);
+    this.metrics = flag(env.MOSEC_METRICS) ?? options.metrics ?? true;
   }
 
   /** The Nest logger levels that the log level lets through. */
@@ -37,6 +43,12 @@ export class MosecConfig {
     const upTo = { error: 'error', warning: 'warn', info: 'log', debug: 'verbose' }[this.logLevel] as LogLevel;
     return order.slice(0, order.indexOf(upTo) + 1);
   }
+}
+
+/** An on/off variable: undefined when unset. */
+function flag(raw: string | undefined): boolean | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  return !['0', 'false', 'off', 'no'].includes(raw.toLowerCase());
 }
 
 function integer(name: string, raw: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {

@@ -21,6 +21,13 @@ export interface MosecOptions {
   shutdownTimeout?: number;
   /** Serve `GET /metrics` and record the metrics (`MOSEC_METRICS=0` turns them off). Default true. */
   metrics?: boolean;
+  /** Worker log lines as text or JSON objects (`MOSEC_LOG_FORMAT`). Default text. */
+  logFormat?: 'text' | 'json';
+  /**
+   * Start one worker per stage, push the first stage's warm-up examples through each pipeline, report
+   * and exit: 0 when all pass, 1 naming the failing stage (`MOSEC_DRY_RUN=1` or `--dry-run`).
+   */
+  dryRun?: boolean;
 }
 
 export interface MosecAsyncOptions {

@@ -10,6 +10,7 @@ import { WorkerPool } from '../transport/worker-pool';
 import { registerMetricsRoute } from '../metrics/metrics-route';
 import { ServiceMetrics } from '../metrics/service-metrics';
 import { WorkerMetrics } from '../metrics/worker-metrics';
+import { dryRun } from './dry-run';
 import { MosecConfig } from './mosec-config';
 import { PipelinePlan, planPipelines, StagePlan } from './pipeline-plan';
 
@@ -43,6 +44,7 @@ export class MosecRuntime implements ServiceState, OnModuleInit, OnApplicationBo
       onWrongBatchSize: (stage, batch, got) =>
         this.logger.error(`${stage.name}: worker returned ${got} results for a batch of ${batch.tasks.length}; the batch failed`),
     });
+    Logger.overrideLogger(config.nestLogLevels);
     this.plans = planPipelines(config.pipelines);
     this.routes = this.plans.map((plan) => ({ path: plan.path, stages: plan.stages.map((stage) => this.stageOf(stage)) }));
   }
@@ -67,6 +69,12 @@ export class MosecRuntime implements ServiceState, OnModuleInit, OnApplicationBo
     }
     const fastify = adapter.getInstance<FastifyInstance>();
     registerRoutes(fastify, this, this.config.maxRequestSize);
+    fastify.addHook('onListen', async () => {
+      const where = fastify.server.address();
+      const url = where && typeof where === 'object' ? `http://${where.address}:${where.port}` : String(where);
+      const warming = this.started ? '' : ' (503 until the workers are warm)';
+      this.logger.log(`listening on ${url}${warming}: ${this.plans.map((p) => `POST ${p.path}`).join(', ')}, GET /${this.metrics ? ', GET /metrics' : ''}`);
+    });
     if (this.metrics) {
       registerMetricsRoute(fastify, this.metrics, this.workerMetrics, () => this.pools.flatMap((pool) => pool.liveWorkers()));
     }
@@ -104,11 +112,12 @@ export class MosecRuntime implements ServiceState, OnModuleInit, OnApplicationBo
     const server = new WorkerSocketServer();
     this.socketServer = server;
     await server.listen();
+    const dryRunExamples = new Map<StageRuntime, Buffer[]>();
     for (const [plan, stage] of this.stages) {
       const pool = new WorkerPool(
         stage,
         {
-          num: plan.num,
+          num: this.config.dryRun ? 1 : plan.num,
           env: plan.env,
           worker: {
             moduleFile: plan.moduleFile,
@@ -117,19 +126,30 @@ export class MosecRuntime implements ServiceState, OnModuleInit, OnApplicationBo
             stageName: plan.name,
             maxBatchSize: plan.maxBatchSize,
             logLevels: this.config.nestLogLevels,
+            logJson: this.config.logFormat === 'json',
+            dryRun: this.config.dryRun,
           },
         },
         this.engine,
         server,
         this.logger,
         {
-          workerReady: (worker, warmUpMs) => this.metrics?.workerReady(worker.stage.name, worker.label, warmUpMs),
+          workerReady: (worker, ready) => {
+            this.metrics?.workerReady(worker.stage.name, worker.label, ready.warmUpMs);
+            if (ready.requests) dryRunExamples.set(stage, ready.requests.map((text) => Buffer.from(text, 'base64')));
+          },
           workerReplaced: (worker) => this.metrics?.workerReplaced(worker.stage.name),
         },
       );
       this.pools.push(pool);
     }
     await Promise.all(this.pools.map((pool) => pool.start()));
+    if (this.config.dryRun) {
+      const passed = await dryRun(this.engine, this.routes, dryRunExamples, this.logger);
+      await this.stopWorkers();
+      this.logger.log(`dry run ${passed ? 'passed' : 'failed'}`);
+      process.exit(passed ? 0 : 1);
+    }
     this.started = true;
     const workers = [...this.stages.keys()].reduce((n, s) => n + s.num, 0);
     this.logger.log(`${workers} worker(s) ready; serving ${this.plans.map((p) => `POST ${p.path}`).join(', ')}`);

@@ -15,7 +15,7 @@ const MAX_RESTART_DELAY_MS = 5000;
 
 /** What a pool tells the rest of the service (metrics) about its workers. */
 export interface PoolObserver {
-  workerReady?(worker: WorkerProcess, warmUpMs: number): void;
+  workerReady?(worker: WorkerProcess, message: ReadyMessage): void;
   workerReplaced?(worker: WorkerProcess): void;
 }
 
@@ -58,7 +58,7 @@ export class WorkerPool implements WorkerEvents {
     this.failedRestarts = 0;
     this.logger.log(`${worker.label} ready (pid ${worker.pid}, warm-up ${message.warmUpMs} ms, ${message.examples} example(s))`);
     this.stage.addWorker(worker);
-    this.observer.workerReady?.(worker, message.warmUpMs);
+    this.observer.workerReady?.(worker, message);
     if (!this.started && [...this.workers.values()].every((w) => w.ready)) {
       this.started = true;
       this.startup?.resolve();

@@ -5,19 +5,29 @@
 import 'reflect-metadata';
 import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { rmSync } from 'node:fs';
 import { connect, Socket } from 'node:net';
+import { dirname } from 'node:path';
 import { PIPELINE_METADATA, PipelineMetadata } from '../decorators/metadata';
 import { register } from 'prom-client';
 import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from '../transport/frame';
+import { encodeIpc } from './codecs';
 import { StageHost } from './stage-host';
+import { WorkerLogger } from './worker-logger';
 import { FatalMessage, HelloMessage, MetricsReport, MetricsRequest, ReadyMessage, WORKER_SPEC_ENV, WorkerSpec } from './worker-spec';
 import { now } from '../engine/clock';
 
 const spec: WorkerSpec = JSON.parse(process.env[WORKER_SPEC_ENV] ?? '{}');
-const logger = new Logger(`${spec.stageName}#${spec.workerId}`);
+const workerLogger = new WorkerLogger(spec.stageName, spec.workerId, spec.logLevels as LogLevel[], spec.logJson);
+Logger.overrideLogger(workerLogger);
+const logger = new Logger('Worker');
 
-// The HTTP process holds our IPC channel: when it goes away, so do we (no orphans).
-process.on('disconnect', () => process.exit(0));
+// The HTTP process holds our IPC channel: when it goes away, so do we (no orphans), and we remove
+// its private socket directory, which it had no chance to.
+process.on('disconnect', () => {
+  rmSync(dirname(spec.socketPath), { recursive: true, force: true });
+  process.exit(0);
+});
 process.on('SIGTERM', () => process.exit(0));
 process.on('SIGINT', () => undefined); // a terminal's Ctrl-C reaches the whole group: the parent decides
 
@@ -28,17 +38,16 @@ async function start(socket: Socket): Promise<StageHost> {
   const stageClass = pipeline.stages[spec.stageIndex];
   // Nest's own boot lines, once per worker, are noise: they are kept below info while the context builds.
   const levels = spec.logLevels as LogLevel[];
-  const context = await NestFactory.createApplicationContext(exported, {
-    logger: levels.filter((level) => level !== 'log'),
-    abortOnError: false,
-  });
-  Logger.overrideLogger(levels);
+  workerLogger.setLogLevels(levels.filter((level) => level !== 'log'));
+  const context = await NestFactory.createApplicationContext(exported, { logger: workerLogger, abortOnError: false });
+  workerLogger.setLogLevels(levels);
   const instance = context.get<unknown, any>(stageClass, { strict: false });
   Object.assign(instance, { workerId: spec.workerId, stage: spec.stageName, maxBatchSize: spec.maxBatchSize });
   const host = new StageHost(instance, spec.maxBatchSize > 1, logger);
   const began = now();
   const examples = await host.warmUp();
   const ready: ReadyMessage = { warmUpMs: Math.round(now() - began), examples };
+  if (spec.dryRun) ready.requests = host.exampleRequests().map((request) => encodeIpc(request).toString('base64'));
   socket.write(encodeControl(FrameKind.READY, ready));
   return host;
 }

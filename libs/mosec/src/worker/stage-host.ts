@@ -55,11 +55,22 @@ export class StageHost {
     return { statuses, bodies };
   }
 
-  /** Runs warm-up examples through `forward` directly (no codecs): a failure stops the worker. */
-  async warmUp(): Promise<number> {
+  /** The warm-up examples: each is one input, or one batch for a batching stage. */
+  examples(): unknown[] {
     const examples: unknown[] = [];
     if (this.worker.example !== undefined) examples.push(this.worker.example);
     if (Array.isArray(this.worker.multiExamples)) examples.push(...this.worker.multiExamples);
+    return examples;
+  }
+
+  /** The examples as single requests (a batch example gives one request per item). */
+  exampleRequests(): unknown[] {
+    return this.examples().flatMap((example) => (this.batching && Array.isArray(example) ? example : [example]));
+  }
+
+  /** Runs warm-up examples through `forward` directly (no codecs): a failure stops the worker. */
+  async warmUp(): Promise<number> {
+    const examples = this.examples();
     for (const example of examples) {
       if (this.batching) {
         const batch = Array.isArray(example) ? example : [example];
@@ -105,7 +116,7 @@ export class StageHost {
   }
 
   private decode(flags: number, data: Buffer): unknown {
-    if (flags & ItemFlags.INGRESS) {
+    if (flags & ItemFlags.INGRESS && !(flags & ItemFlags.PREDECODED)) {
       return this.worker.deserialize ? this.worker.deserialize(data, contentTypeOf(requestCodecOf(flags))) : decodeRequest(requestCodecOf(flags), data);
     }
     return this.worker.deserializeIpc ? this.worker.deserializeIpc(data) : decodeIpc(data);

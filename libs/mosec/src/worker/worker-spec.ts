@@ -13,6 +13,10 @@ export interface WorkerSpec {
   workerId: number;
   maxBatchSize: number;
   logLevels: string[];
+  /** Log lines as JSON objects instead of text. */
+  logJson: boolean;
+  /** Dry run: the worker also sends its warm-up examples, to be pushed through the whole pipeline. */
+  dryRun: boolean;
 }
 
 export const WORKER_SPEC_ENV = 'MOSEC_WORKER_SPEC';
@@ -25,6 +29,8 @@ export interface HelloMessage {
 export interface ReadyMessage {
   warmUpMs: number;
   examples: number;
+  /** Dry run only: the examples as requests (each msgpack of one `forward` input), base64. */
+  requests?: string[];
 }
 export interface FatalMessage {
   message: string;
