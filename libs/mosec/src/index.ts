@@ -13,3 +13,4 @@ export {
 export { MosecModule } from './module/mosec.module';
 export { MosecConfig } from './module/mosec-config';
 export type { MosecOptions, MosecAsyncOptions } from './module/mosec-options';
+export * from './onnx';
