@@ -149,7 +149,10 @@ describe('StageRuntime batching', () => {
             }
           }
           const sizes = pool.flatMap((w) => w.batches.map((b) => b.tasks.length));
-          expect(sizes.every((n) => n >= 1 && n <= maxBatchSize)).toBe(true);
+          // A batching stage's batch stays within maxBatchSize; a stage that does not batch gets
+          // several items per frame (forward still runs per item), at most 64.
+          const limit = maxBatchSize > 1 ? maxBatchSize : 64;
+          expect(sizes.every((n) => n >= 1 && n <= limit)).toBe(true);
           expect(answers).toHaveLength(submitted);
           expect(new Set(answers.map((a) => a.id)).size).toBe(submitted);
           expect(engine.activeTasks).toBe(0);
@@ -238,5 +241,44 @@ describe('Engine', () => {
     const next = new FakeWorker('next');
     stage.addWorker(next);
     expect(next.batches).toHaveLength(1);
+  });
+});
+
+describe('StageRuntime for a stage that does not batch', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('sends a backlog to a single worker in one frame', () => {
+    const { stage, submit } = setup({ maxBatchSize: 1, maxWaitTime: 10 });
+    for (let i = 0; i < 9; i++) submit();
+    const worker = new FakeWorker('w');
+    stage.addWorker(worker);
+    expect(worker.batches.map((x) => x.tasks.length)).toEqual([9]);
+  });
+
+  it('shares a backlog evenly among the workers, so one freed later still finds its share', () => {
+    const { engine, stage, submit } = setup({ maxBatchSize: 1, maxWaitTime: 10 });
+    const [a, b] = [new FakeWorker('a'), new FakeWorker('b')];
+    stage.addWorker(a);
+    stage.addWorker(b);
+    submit();
+    submit(); // both busy now
+    for (let i = 0; i < 6; i++) submit();
+    engine.complete(stage, a, a.batches[0].id, [200], [Buffer.alloc(0)]);
+    expect(a.batches[1].tasks).toHaveLength(3);
+    engine.complete(stage, b, b.batches[0].id, [200], [Buffer.alloc(0)]);
+    expect(b.batches[1].tasks).toHaveLength(2); // half of the 3 left, rounded up
+  });
+
+  it('gives each item of a frame the stage timeout', () => {
+    const { stage, submit, answers } = setup({ maxBatchSize: 1, maxWaitTime: 0, timeout: 100 });
+    for (let i = 0; i < 3; i++) submit();
+    const worker = new FakeWorker('w');
+    stage.addWorker(worker);
+    jest.advanceTimersByTime(250);
+    expect(worker.killed).toBeUndefined();
+    jest.advanceTimersByTime(51);
+    expect(worker.killed).toBeDefined();
+    expect(answers.map((a) => a.status)).toEqual([408, 408, 408]);
   });
 });

@@ -35,6 +35,9 @@ export interface StageEvents {
 
 let nextBatchId = 1;
 
+/** Most tasks sent to a worker of a non-batching stage in one frame. */
+const MAX_ITEMS_PER_FRAME = 64;
+
 /**
  * One stage: its queue, its dynamic batcher and its workers. A batch closes when it is full or when
  * its oldest task has waited `maxWaitTime`; an idle worker takes the next batch (work sharing).
@@ -71,6 +74,11 @@ export class StageRuntime {
     this.pump();
   }
 
+  /** The batch a worker is running now, if any. */
+  runningBatch(worker: WorkerHandle): Batch | undefined {
+    return this.running.get(worker);
+  }
+
   /** Forgets a worker (it exited or was killed) and returns the batch it held, if any. */
   removeWorker(worker: WorkerHandle): Batch | undefined {
     const at = this.idle.indexOf(worker);
@@ -104,13 +112,25 @@ export class StageRuntime {
         const closesAt = first.enqueuedAt + maxWaitTime;
         if (now() < closesAt) return this.armWaitTimer(closesAt);
       }
+      const limit = this.itemsPerDispatch();
       const tasks: Task[] = [];
-      while (tasks.length < maxBatchSize && this.queue.length > 0) {
+      while (tasks.length < limit && this.queue.length > 0) {
         const task = this.queue.shift()!;
         if (!task.finished) tasks.push(task);
       }
       if (tasks.length > 0) this.dispatch(this.idle.pop()!, tasks);
     }
+  }
+
+  /**
+   * How many tasks the next dispatch takes. A batching stage takes a batch. A stage that does not
+   * batch still gets its backlog in few frames (its worker calls `forward` once per item), shared
+   * evenly among all its workers, so a worker freed a moment later finds its share: per-message
+   * cost, not `forward`, is what limits a light stage.
+   */
+  private itemsPerDispatch(): number {
+    if (this.policy.maxBatchSize > 1) return this.policy.maxBatchSize;
+    return Math.min(MAX_ITEMS_PER_FRAME, Math.ceil(this.queue.length / this.workerCount));
   }
 
   /** Every queued task, removed (for answering them when the stage can no longer serve). */
@@ -123,7 +143,9 @@ export class StageRuntime {
     if (nextBatchId > 0xffffffff) nextBatchId = 1;
     this.running.set(worker, batch);
     if (this.policy.timeout > 0) {
-      batch.timer = setTimeout(() => this.expire(batch), this.policy.timeout);
+      // A stage that does not batch runs `forward` once per item of the frame: each gets the timeout.
+      const allowed = this.policy.maxBatchSize > 1 ? this.policy.timeout : this.policy.timeout * tasks.length;
+      batch.timer = setTimeout(() => this.expire(batch), allowed);
     }
     worker.dispatch(batch);
   }
