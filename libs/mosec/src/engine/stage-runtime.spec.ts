@@ -21,10 +21,16 @@ function setup(policy: { maxBatchSize: number; maxWaitTime: number; timeout?: nu
   const stage = engine.createStage('S', { timeout: 0, ...policy });
   const route: Route = { path: '/x', stages: [stage] };
   const answers: Array<{ id: number; status: number; body: string }> = [];
-  const submit = (text = 'p') =>
-    engine.submit(route, Buffer.from(text), 0, (status, body, task) => answers.push({ id: task.id, status, body: body.toString() }));
+  const submit = (text = 'p') => {
+    const task = engine.submit(route, Buffer.from(text), 0, (status, body, task) => answers.push({ id: task.id, status, body: body.toString() }));
+    flush();
+    return task;
+  };
   return { engine, stage, route, answers, submit };
 }
+
+/** Runs what the stages scheduled for the end of the event-loop turn (dispatches). */
+const flush = () => jest.advanceTimersByTime(0);
 
 const ok = (batch: Batch) => batch.tasks.map(() => 200);
 const echo = (batch: Batch) => batch.tasks.map((t) => t.payload);
@@ -37,6 +43,7 @@ describe('StageRuntime batching', () => {
     const { stage, submit } = setup({ maxBatchSize: 4, maxWaitTime: 1000 });
     const worker = new FakeWorker('w');
     stage.addWorker(worker);
+    flush();
     for (let i = 0; i < 4; i++) submit();
     expect(worker.batches.map((b) => b.tasks.length)).toEqual([4]);
   });
@@ -45,6 +52,7 @@ describe('StageRuntime batching', () => {
     const { stage, submit } = setup({ maxBatchSize: 8, maxWaitTime: 50 });
     const worker = new FakeWorker('w');
     stage.addWorker(worker);
+    flush();
     submit();
     jest.advanceTimersByTime(30);
     submit();
@@ -57,6 +65,7 @@ describe('StageRuntime batching', () => {
     const { stage, submit } = setup({ maxBatchSize: 1, maxWaitTime: 50 });
     const worker = new FakeWorker('w');
     stage.addWorker(worker);
+    flush();
     submit();
     expect(worker.batches).toHaveLength(1);
   });
@@ -65,11 +74,14 @@ describe('StageRuntime batching', () => {
     const { engine, stage, submit } = setup({ maxBatchSize: 2, maxWaitTime: 0 });
     const [a, b] = [new FakeWorker('a'), new FakeWorker('b')];
     stage.addWorker(a);
+    flush();
     stage.addWorker(b);
+    flush();
     for (let i = 0; i < 6; i++) submit();
     expect(a.batches.length + b.batches.length).toBe(2);
     const busy = a.batches.length ? a : b;
     engine.complete(stage, busy, busy.batches[0].id, ok(busy.batches[0]), echo(busy.batches[0]));
+    flush();
     expect(busy.batches).toHaveLength(2);
   });
 
@@ -77,11 +89,13 @@ describe('StageRuntime batching', () => {
     const { engine, stage, submit } = setup({ maxBatchSize: 8, maxWaitTime: 10 });
     const worker = new FakeWorker('w');
     stage.addWorker(worker);
+    flush();
     for (let i = 0; i < 8; i++) submit();
     for (let i = 0; i < 3; i++) submit();
     jest.advanceTimersByTime(100);
     const [first] = worker.batches;
     engine.complete(stage, worker, first.id, ok(first), echo(first));
+    flush();
     expect(worker.batches.map((b) => b.tasks.length)).toEqual([8, 3]);
   });
 
@@ -91,6 +105,7 @@ describe('StageRuntime batching', () => {
     engine.finish(tasks[1]!, 499, 'gone');
     const worker = new FakeWorker('w');
     stage.addWorker(worker);
+    flush();
     expect(worker.batches[0].tasks.map((t) => t.id)).toEqual([tasks[0]!.id, tasks[2]!.id]);
     expect(answers).toEqual([{ id: tasks[1]!.id, status: 499, body: 'gone' }]);
   });
@@ -99,6 +114,7 @@ describe('StageRuntime batching', () => {
     const { stage, submit, answers, engine } = setup({ maxBatchSize: 2, maxWaitTime: 0, timeout: 100 });
     const worker = new FakeWorker('w');
     stage.addWorker(worker);
+    flush();
     submit();
     jest.advanceTimersByTime(101);
     expect(worker.killed).toMatch(/longer than 100 ms/);
@@ -117,6 +133,7 @@ describe('StageRuntime batching', () => {
           const { engine, stage, submit, answers } = setup({ maxBatchSize, maxWaitTime });
           const pool = Array.from({ length: workers }, (_, i) => new FakeWorker(String(i)));
           pool.forEach((w) => stage.addWorker(w));
+          flush();
           const open = new Map<FakeWorker, Batch>();
           const collect = () =>
             pool.forEach((w) => {
@@ -134,6 +151,7 @@ describe('StageRuntime batching', () => {
               (batch as any).done = true;
               const statuses = batch.tasks.map(() => (step === 'fail' ? 500 : 200));
               engine.complete(stage, w, batch.id, statuses, echo(batch));
+              flush();
               collect();
             }
           }
@@ -145,6 +163,7 @@ describe('StageRuntime batching', () => {
               open.delete(w);
               (batch as any).done = true;
               engine.complete(stage, w, batch.id, ok(batch), echo(batch));
+              flush();
               collect();
             }
           }
@@ -174,12 +193,17 @@ describe('Engine', () => {
     const second = engine.createStage('B', { maxBatchSize: 1, maxWaitTime: 0, timeout: 0 });
     const [a, b] = [new FakeWorker('a'), new FakeWorker('b')];
     first.addWorker(a);
+    flush();
     second.addWorker(b);
+    flush();
     const answers: string[] = [];
     engine.submit({ path: '/', stages: [first, second] }, Buffer.from('in'), 0, (status, body) => answers.push(`${status} ${body}`));
+    flush();
     engine.complete(first, a, a.batches[0].id, [200], [Buffer.from('mid')]);
+    flush();
     expect(b.batches[0].tasks[0].payload.toString()).toBe('mid');
     engine.complete(second, b, b.batches[0].id, [200], [Buffer.from('out')]);
+    flush();
     expect(answers).toEqual(['200 out']);
   });
 
@@ -191,9 +215,13 @@ describe('Engine', () => {
     const answers: string[] = [];
     const route = { path: '/', stages: [first, second] };
     engine.submit(route, Buffer.from('1'), 0, (s, body) => answers.push(`${s} ${body}`));
+    flush();
     engine.submit(route, Buffer.from('2'), 0, (s, body) => answers.push(`${s} ${body}`));
+    flush();
     first.addWorker(a);
+    flush();
     engine.complete(first, a, a.batches[0].id, [422, 200], [Buffer.from('bad'), Buffer.from('fine')]);
+    flush();
     expect(answers).toEqual(['422 bad']);
     expect(second.queue.length).toBe(1);
   });
@@ -219,10 +247,14 @@ describe('Engine', () => {
     const answers: number[] = [];
     const route = { path: '/', stages: [stage] };
     engine.submit(route, Buffer.alloc(0), 0, (s) => answers.push(s));
+    flush();
     engine.submit(route, Buffer.alloc(0), 0, (s) => answers.push(s));
+    flush();
     const w = new FakeWorker('w');
     stage.addWorker(w);
+    flush();
     engine.complete(stage, w, w.batches[0].id, [200], [Buffer.alloc(0)]);
+    flush();
     expect(answers).toEqual([500, 500]);
     expect(onWrongBatchSize).toHaveBeenCalledTimes(1);
   });
@@ -234,12 +266,16 @@ describe('Engine', () => {
     const route = { path: '/', stages: [stage] };
     const w = new FakeWorker('w');
     stage.addWorker(w);
+    flush();
     engine.submit(route, Buffer.alloc(0), 0, (s) => answers.push(s));
+    flush();
     engine.submit(route, Buffer.alloc(0), 0, (s) => answers.push(s));
+    flush();
     engine.workerLost(stage, w);
     expect(answers).toEqual([500]);
     const next = new FakeWorker('next');
     stage.addWorker(next);
+    flush();
     expect(next.batches).toHaveLength(1);
   });
 });
@@ -253,6 +289,7 @@ describe('StageRuntime for a stage that does not batch', () => {
     for (let i = 0; i < 9; i++) submit();
     const worker = new FakeWorker('w');
     stage.addWorker(worker);
+    flush();
     expect(worker.batches.map((x) => x.tasks.length)).toEqual([9]);
   });
 
@@ -260,13 +297,17 @@ describe('StageRuntime for a stage that does not batch', () => {
     const { engine, stage, submit } = setup({ maxBatchSize: 1, maxWaitTime: 10 });
     const [a, b] = [new FakeWorker('a'), new FakeWorker('b')];
     stage.addWorker(a);
+    flush();
     stage.addWorker(b);
+    flush();
     submit();
     submit(); // both busy now
     for (let i = 0; i < 6; i++) submit();
     engine.complete(stage, a, a.batches[0].id, [200], [Buffer.alloc(0)]);
+    flush();
     expect(a.batches[1].tasks).toHaveLength(3);
     engine.complete(stage, b, b.batches[0].id, [200], [Buffer.alloc(0)]);
+    flush();
     expect(b.batches[1].tasks).toHaveLength(2); // half of the 3 left, rounded up
   });
 
@@ -275,6 +316,7 @@ describe('StageRuntime for a stage that does not batch', () => {
     for (let i = 0; i < 3; i++) submit();
     const worker = new FakeWorker('w');
     stage.addWorker(worker);
+    flush();
     jest.advanceTimersByTime(250);
     expect(worker.killed).toBeUndefined();
     jest.advanceTimersByTime(51);

@@ -48,6 +48,7 @@ export class StageRuntime {
   private readonly running = new Map<WorkerHandle, Batch>();
   private waitTimer: NodeJS.Timeout | undefined;
   private waitTimerAt = Infinity;
+  private pumpScheduled = false;
 
   constructor(
     readonly name: string,
@@ -66,12 +67,12 @@ export class StageRuntime {
   enqueue(task: Task): void {
     task.enqueuedAt = now();
     this.queue.push(task);
-    this.pump();
+    this.schedulePump();
   }
 
   addWorker(worker: WorkerHandle): void {
     this.idle.push(worker);
-    this.pump();
+    this.schedulePump();
   }
 
   /** The batch a worker is running now, if any. */
@@ -97,8 +98,22 @@ export class StageRuntime {
     this.running.delete(worker);
     if (batch.timer) clearTimeout(batch.timer);
     this.idle.push(worker);
-    this.pump();
+    this.schedulePump();
     return batch;
+  }
+
+  /**
+   * Dispatches once the current event-loop turn is over, so everything that arrived in it (the
+   * requests read together, the results of one frame) leaves in one frame instead of the first
+   * task alone and the rest after it.
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   /** Dispatches every batch that is ready to an idle worker; arms the wait timer for the next one. */
