@@ -16,8 +16,11 @@ export class Preprocess implements Worker<EchoRequest, number> {
   }
 }
 
+/** `ECHO_MAX_WAIT` (ms, or `auto`) lets a benchmark compare batch waits without editing the example. */
+const maxWaitTime = process.env.ECHO_MAX_WAIT === 'auto' ? 'auto' : Number(process.env.ECHO_MAX_WAIT ?? 10);
+
 /** Sleeps as long as the longest request of its batch asks. */
-@Stage({ maxBatchSize: 32, maxWaitTime: 10 })
+@Stage({ maxBatchSize: 32, maxWaitTime })
 export class Inference implements BatchWorker<number, number> {
   example = [0, 1e-5, 2e-4];
 

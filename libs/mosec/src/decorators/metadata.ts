@@ -8,8 +8,11 @@ export interface StageOptions {
   num?: number;
   /** Largest batch handed to `forward`. Default 1 (no batching). */
   maxBatchSize?: number;
-  /** Milliseconds a batch waits for more items after its first one. Default 10. */
-  maxWaitTime?: number;
+  /**
+   * Milliseconds a batch waits for more items after its first one. Default 10. `'auto'` tunes the wait
+   * from the measured arrival rate and forward time: no wait at low load, full batches at high load.
+   */
+  maxWaitTime?: number | 'auto';
   /** Milliseconds one `forward` may take before its worker is killed and replaced (its requests get 408). */
   timeout?: number;
   /** Environment for each worker: entry i is applied to worker i + 1. */

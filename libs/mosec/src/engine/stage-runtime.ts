@@ -1,3 +1,4 @@
+import { AdaptiveWait } from './adaptive-wait';
 import { now } from './clock';
 import { Fifo } from './fifo';
 import type { Task } from './task';
@@ -7,6 +8,8 @@ export interface BatchPolicy {
   maxBatchSize: number;
   /** Milliseconds a batch waits for more tasks after its first one arrived. */
   maxWaitTime: number;
+  /** Tune the wait from measured arrival rate and forward time instead (`maxWaitTime: 'auto'`). */
+  adaptiveWait?: boolean;
   /** Milliseconds a worker may spend on one batch before it is killed; 0 for no limit. */
   timeout: number;
 }
@@ -49,12 +52,15 @@ export class StageRuntime {
   private waitTimer: NodeJS.Timeout | undefined;
   private waitTimerAt = Infinity;
   private pumpScheduled = false;
+  private readonly adaptive?: AdaptiveWait;
 
   constructor(
     readonly name: string,
     readonly policy: BatchPolicy,
     private readonly events: StageEvents,
-  ) {}
+  ) {
+    if (policy.adaptiveWait && policy.maxBatchSize > 1) this.adaptive = new AdaptiveWait();
+  }
 
   get workerCount(): number {
     return this.idle.length + this.running.size;
@@ -66,6 +72,7 @@ export class StageRuntime {
 
   enqueue(task: Task): void {
     task.enqueuedAt = now();
+    this.adaptive?.arrived();
     this.queue.push(task);
     this.schedulePump();
   }
@@ -97,6 +104,7 @@ export class StageRuntime {
     if (!batch || batch.id !== batchId) return undefined;
     this.running.delete(worker);
     if (batch.timer) clearTimeout(batch.timer);
+    this.adaptive?.forwarded(now() - batch.dispatchedAt);
     this.idle.push(worker);
     this.schedulePump();
     return batch;
@@ -118,11 +126,12 @@ export class StageRuntime {
 
   /** Dispatches every batch that is ready to an idle worker; arms the wait timer for the next one. */
   pump(): void {
-    const { maxBatchSize, maxWaitTime } = this.policy;
+    const { maxBatchSize } = this.policy;
     while (this.idle.length > 0) {
       this.dropFinishedHead();
       const first = this.queue.peek();
       if (!first) return;
+      const maxWaitTime = this.adaptive ? this.adaptive.waitFor(this.queue.length, maxBatchSize) : this.policy.maxWaitTime;
       if (this.queue.length < maxBatchSize && maxWaitTime > 0) {
         const closesAt = first.enqueuedAt + maxWaitTime;
         if (now() < closesAt) return this.armWaitTimer(closesAt);

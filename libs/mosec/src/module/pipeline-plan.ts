@@ -9,6 +9,7 @@ export interface StagePlan {
   readonly num: number;
   readonly maxBatchSize: number;
   readonly maxWaitTime: number;
+  readonly adaptiveWait: boolean;
   readonly timeout: number;
   readonly env: Array<Record<string, string>>;
   /** The pipeline module the workers build their context from, and the stage's index in it. */
@@ -64,7 +65,8 @@ function planStage(type: Type<unknown>, module: Type<unknown>, stageIndex: numbe
   const name = options.name ?? type.name;
   const num = options.num ?? 1;
   const maxBatchSize = options.maxBatchSize ?? 1;
-  const maxWaitTime = options.maxWaitTime ?? 10;
+  const adaptiveWait = options.maxWaitTime === 'auto';
+  const maxWaitTime = options.maxWaitTime === 'auto' ? 0 : options.maxWaitTime ?? 10;
   const timeout = options.timeout ?? 0;
   const env = options.env ?? [];
   if (!Number.isInteger(num) || num < 1) throw new Error(`@Stage ${name}: num must be an integer >= 1`);
@@ -73,7 +75,7 @@ function planStage(type: Type<unknown>, module: Type<unknown>, stageIndex: numbe
   if (!(timeout >= 0)) throw new Error(`@Stage ${name}: timeout must be >= 0`);
   if (env.length > 0 && env.length !== num) throw new Error(`@Stage ${name}: env must have one entry per worker (${num})`);
   const { file, exportName } = findExportingFile(module);
-  return { type, name, num, maxBatchSize, maxWaitTime, timeout, env, moduleFile: file, exportName, stageIndex };
+  return { type, name, num, maxBatchSize, maxWaitTime, adaptiveWait, timeout, env, moduleFile: file, exportName, stageIndex };
 }
 
 function checkPath(path: string, owner: string): string {
