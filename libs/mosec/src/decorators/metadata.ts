@@ -13,6 +13,11 @@ export interface StageOptions {
    * from the measured arrival rate and forward time: no wait at low load, full batches at high load.
    */
   maxWaitTime?: number | 'auto';
+  /**
+   * Largest total cost of a batch, with a static `batchCost(item): number` on the stage class (tokens,
+   * pixels...): a batch closes before it would pass this, so one huge request does not swell a batch.
+   */
+  maxBatchCost?: number;
   /** Milliseconds one `forward` may take before its worker is killed and replaced (its requests get 408). */
   timeout?: number;
   /** Environment for each worker: entry i is applied to worker i + 1. */

@@ -26,12 +26,4 @@ export class Fifo<T> {
     }
     return item;
   }
-
-  /** Removes and returns every item (used when a whole queue must be answered at once). */
-  drain(): T[] {
-    const rest = this.items.slice(this.head) as T[];
-    this.items = [];
-    this.head = 0;
-    return rest;
-  }
 }

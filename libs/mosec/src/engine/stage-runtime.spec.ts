@@ -324,3 +324,45 @@ describe('StageRuntime for a stage that does not batch', () => {
     expect(answers.map((a) => a.status)).toEqual([408, 408, 408]);
   });
 });
+
+describe('StageRuntime with a batch cost', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  /** Each payload's cost is its length in bytes. */
+  const byLength = (payload: Buffer) => payload.length;
+
+  it('closes a batch before its cost would pass maxBatchCost', () => {
+    const { stage, submit } = setup({ maxBatchSize: 8, maxWaitTime: 0, ...{ maxBatchCost: 10, batchCost: byLength } } as any);
+    for (const text of ['aaaa', 'bbbb', 'cccc', 'd']) submit(text);
+    const worker = new FakeWorker('w');
+    stage.addWorker(worker);
+    flush();
+    expect(worker.batches[0].tasks.map((t) => t.payload.toString())).toEqual(['aaaa', 'bbbb']);
+  });
+
+  it('sends an item costlier than the limit alone instead of never', () => {
+    const { engine, stage, submit } = setup({ maxBatchSize: 8, maxWaitTime: 0, ...{ maxBatchCost: 3, batchCost: byLength } } as any);
+    submit('huge-item');
+    submit('a');
+    const worker = new FakeWorker('w');
+    stage.addWorker(worker);
+    flush();
+    const [first] = worker.batches;
+    expect(first.tasks.map((t) => t.payload.toString())).toEqual(['huge-item']);
+    engine.complete(stage, worker, first.id, ok(first), echo(first));
+    flush();
+    expect(worker.batches[1].tasks.map((t) => t.payload.toString())).toEqual(['a']);
+  });
+
+  it('stops waiting for more items once the queued cost reaches the limit', () => {
+    const { stage, submit } = setup({ maxBatchSize: 32, maxWaitTime: 1000, ...{ maxBatchCost: 8, batchCost: byLength } } as any);
+    const worker = new FakeWorker('w');
+    stage.addWorker(worker);
+    flush();
+    submit('aaaa');
+    expect(worker.batches).toHaveLength(0);
+    submit('bbbb');
+    expect(worker.batches.map((b) => b.tasks.length)).toEqual([2]);
+  });
+});

@@ -1,7 +1,7 @@
 import { AdaptiveWait } from './adaptive-wait';
 import { now } from './clock';
 import { Fifo } from './fifo';
-import type { Task } from './task';
+import { itemFlags, Task } from './task';
 
 export interface BatchPolicy {
   /** Largest batch. 1 means every task is dispatched alone. */
@@ -10,6 +10,10 @@ export interface BatchPolicy {
   maxWaitTime: number;
   /** Tune the wait from measured arrival rate and forward time instead (`maxWaitTime: 'auto'`). */
   adaptiveWait?: boolean;
+  /** Largest total cost of a batch (with `batchCost`); a single item may exceed it and goes alone. */
+  maxBatchCost?: number;
+  /** The cost of one item, from its payload and flags. */
+  batchCost?: (payload: Buffer, flags: number) => number;
   /** Milliseconds a worker may spend on one batch before it is killed; 0 for no limit. */
   timeout: number;
 }
@@ -52,6 +56,8 @@ export class StageRuntime {
   private waitTimer: NodeJS.Timeout | undefined;
   private waitTimerAt = Infinity;
   private pumpScheduled = false;
+  /** Sum of the costs of the queued tasks. */
+  private queuedCost = 0;
   private readonly adaptive?: AdaptiveWait;
 
   constructor(
@@ -72,6 +78,8 @@ export class StageRuntime {
 
   enqueue(task: Task): void {
     task.enqueuedAt = now();
+    task.cost = this.costOf(task);
+    this.queuedCost += task.cost;
     this.adaptive?.arrived();
     this.queue.push(task);
     this.schedulePump();
@@ -132,15 +140,21 @@ export class StageRuntime {
       const first = this.queue.peek();
       if (!first) return;
       const maxWaitTime = this.adaptive ? this.adaptive.waitFor(this.queue.length, maxBatchSize) : this.policy.maxWaitTime;
-      if (this.queue.length < maxBatchSize && maxWaitTime > 0) {
+      if (this.queue.length < maxBatchSize && this.queuedCost < (this.policy.maxBatchCost ?? Infinity) && maxWaitTime > 0) {
         const closesAt = first.enqueuedAt + maxWaitTime;
         if (now() < closesAt) return this.armWaitTimer(closesAt);
       }
       const limit = this.itemsPerDispatch();
+      const maxCost = this.policy.maxBatchCost ?? Infinity;
       const tasks: Task[] = [];
+      let cost = 0;
       while (tasks.length < limit && this.queue.length > 0) {
-        const task = this.queue.shift()!;
-        if (!task.finished) tasks.push(task);
+        const task = this.queue.peek()!;
+        if (!task.finished && tasks.length > 0 && cost + task.cost! > maxCost) break;
+        this.takeHead();
+        if (task.finished) continue;
+        tasks.push(task);
+        cost += task.cost!;
       }
       if (tasks.length > 0) this.dispatch(this.idle.pop()!, tasks);
     }
@@ -155,11 +169,6 @@ export class StageRuntime {
   private itemsPerDispatch(): number {
     if (this.policy.maxBatchSize > 1) return this.policy.maxBatchSize;
     return Math.min(MAX_ITEMS_PER_FRAME, Math.ceil(this.queue.length / this.workerCount));
-  }
-
-  /** Every queued task, removed (for answering them when the stage can no longer serve). */
-  takeQueued(): Task[] {
-    return this.queue.drain().filter((task) => !task.finished);
   }
 
   private dispatch(worker: WorkerHandle, tasks: Task[]): void {
@@ -182,7 +191,24 @@ export class StageRuntime {
   }
 
   private dropFinishedHead(): void {
-    while (this.queue.length > 0 && this.queue.peek()!.finished) this.queue.shift();
+    while (this.queue.length > 0 && this.queue.peek()!.finished) this.takeHead();
+  }
+
+  private takeHead(): Task {
+    const task = this.queue.shift()!;
+    this.queuedCost -= task.cost!;
+    return task;
+  }
+
+  /** An item's weight: the stage's `batchCost` of its payload (1 if it has none, or if it throws). */
+  private costOf(task: Task): number {
+    if (!this.policy.batchCost) return 1;
+    try {
+      const cost = this.policy.batchCost(task.payload, itemFlags(task));
+      return Number.isFinite(cost) && cost >= 0 ? cost : 1;
+    } catch {
+      return 1; // an item that cannot be decoded fails in the worker, with the reason
+    }
   }
 
   private armWaitTimer(at: number): void {

@@ -44,6 +44,8 @@ export interface Task {
   readonly deadline: number;
   /** Set once the task has been answered (result, error, timeout or client gone). */
   finished: boolean;
+  /** Its weight in its current stage's batch (`batchCost`); 1 when the stage does not weigh items. */
+  cost?: number;
   readonly respond: Responder;
   /** Receives the stream events a stage sends for this task before its answer (SSE routes). */
   readonly onEvent?: (data: Buffer) => void;

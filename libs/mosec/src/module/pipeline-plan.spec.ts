@@ -72,3 +72,34 @@ describe('planPipelines', () => {
     expect(() => planPipelines([APipeline, APipeline])).toThrow(/two pipelines are served at \/a/);
   });
 });
+
+describe('planPipelines with a batch cost', () => {
+  @Stage({ maxBatchSize: 8, maxBatchCost: 100 })
+  class Tokens {
+    static batchCost(item: { tokens: number[] }): number {
+      return item.tokens.length;
+    }
+  }
+
+  @Stage({ maxBatchSize: 8, maxBatchCost: 100 })
+  class NoCostMethod {}
+
+  it("reads the stage's static batchCost and applies it to the decoded item", () => {
+    @Pipeline('/tokens', { stages: [Tokens] })
+    @Module({ providers: [Tokens] })
+    class TokensPipeline {}
+    (module as any).exports.TokensPipeline = TokensPipeline;
+    const [plan] = planPipelines([TokensPipeline]);
+    expect(plan.stages[0].maxBatchCost).toBe(100);
+    // The first stage weighs the request body as JSON decodes it.
+    expect(plan.stages[0].batchCost!(Buffer.from('{"tokens":[1,2,3]}'), 1)).toBe(3);
+  });
+
+  it('refuses maxBatchCost without a static batchCost', () => {
+    @Pipeline('/nocost', { stages: [NoCostMethod] })
+    @Module({ providers: [NoCostMethod] })
+    class NoCostPipeline {}
+    (module as any).exports.NoCostPipeline = NoCostPipeline;
+    expect(() => planPipelines([NoCostPipeline])).toThrow(/maxBatchCost needs a static batchCost/);
+  });
+});

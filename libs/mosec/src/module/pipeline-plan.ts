@@ -1,5 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { PIPELINE_METADATA, PipelineMetadata, STAGE_METADATA, StageOptions } from '../decorators/metadata';
+import { ItemFlags } from '../engine/task';
+import { decodeIpc, decodeRequest, requestCodecOf } from '../worker/codecs';
 import { findExportingFile } from './module-file';
 
 /** A stage as the HTTP process needs to know it: its settings and where a worker finds it. */
@@ -10,6 +12,8 @@ export interface StagePlan {
   readonly maxBatchSize: number;
   readonly maxWaitTime: number;
   readonly adaptiveWait: boolean;
+  readonly maxBatchCost?: number;
+  readonly batchCost?: (payload: Buffer, flags: number) => number;
   readonly timeout: number;
   readonly env: Array<Record<string, string>>;
   /** The pipeline module the workers build their context from, and the stage's index in it. */
@@ -73,9 +77,30 @@ function planStage(type: Type<unknown>, module: Type<unknown>, stageIndex: numbe
   if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw new Error(`@Stage ${name}: maxBatchSize must be an integer >= 1`);
   if (!(maxWaitTime >= 0)) throw new Error(`@Stage ${name}: maxWaitTime must be >= 0`);
   if (!(timeout >= 0)) throw new Error(`@Stage ${name}: timeout must be >= 0`);
+  const batchCost = costFunction(type, name, options.maxBatchCost);
   if (env.length > 0 && env.length !== num) throw new Error(`@Stage ${name}: env must have one entry per worker (${num})`);
   const { file, exportName } = findExportingFile(module);
-  return { type, name, num, maxBatchSize, maxWaitTime, adaptiveWait, timeout, env, moduleFile: file, exportName, stageIndex };
+  return {
+    type, name, num, maxBatchSize, maxWaitTime, adaptiveWait, timeout, env, moduleFile: file, exportName, stageIndex,
+    maxBatchCost: options.maxBatchCost, batchCost,
+  };
+}
+
+/**
+ * A stage's static `batchCost(item)`, called in the HTTP process on the item as the default codecs
+ * decode it (a static method: the stage itself is never built here).
+ */
+function costFunction(type: Type<unknown>, name: string, maxBatchCost: number | undefined): StagePlan['batchCost'] {
+  const batchCost = (type as unknown as { batchCost?: (item: unknown) => number }).batchCost;
+  if (maxBatchCost === undefined) return undefined;
+  if (typeof batchCost !== 'function') throw new Error(`@Stage ${name}: maxBatchCost needs a static batchCost(item) method on the class`);
+  if (!(maxBatchCost > 0)) throw new Error(`@Stage ${name}: maxBatchCost must be > 0`);
+  return (payload, flags) => batchCost.call(type, decodeForCost(payload, flags));
+}
+
+function decodeForCost(payload: Buffer, flags: number): unknown {
+  if (flags & ItemFlags.INGRESS && !(flags & ItemFlags.PREDECODED)) return decodeRequest(requestCodecOf(flags), payload);
+  return decodeIpc(payload);
 }
 
 function checkPath(path: string, owner: string): string {
