@@ -2,6 +2,8 @@ export { Stage } from './decorators/stage.decorator';
 export { Pipeline } from './decorators/pipeline.decorator';
 export type { StageOptions, PipelineOptions } from './decorators/metadata';
 export type { Worker, BatchWorker, WorkerContext, WorkerCodecs } from './interfaces';
+export { StreamWorker } from './worker/stream-worker';
+export type { FieldProblem, ValidationFailure } from './http/validation';
 export {
   MosecError,
   ClientError,

@@ -29,6 +29,16 @@ export interface StageOptions {
 export interface PipelineOptions {
   /** The stage classes, in order: the first decodes the request, the last encodes the response. */
   stages: Type<unknown>[];
+  /**
+   * A class-validator DTO: JSON and msgpack bodies are checked against it in the HTTP process before
+   * they are queued (422 with the reasons on failure); the first stage gets the checked object,
+   * without the properties the DTO does not declare. Also the request schema in the OpenAPI document.
+   */
+  request?: Type<unknown>;
+  /** The response schema in the OpenAPI document (`@ApiProperty` on its properties). */
+  response?: Type<unknown>;
+  /** Reject (422) bodies with properties the request DTO does not declare, instead of dropping them. Default: the module's `forbidUnknown`, else false. */
+  forbidUnknown?: boolean;
 }
 
 export interface PipelineMetadata extends PipelineOptions {

@@ -5,6 +5,7 @@ import { TaskTable } from './task-table';
 import type { Responder, Route, Task } from './task';
 
 export const STATUS_OK = 200;
+const NO_PAYLOAD = Buffer.alloc(0);
 
 export interface EngineOptions {
   /** Milliseconds from arrival to answer before the client gets 408. */
@@ -53,8 +54,11 @@ export class Engine {
     return this.table.size;
   }
 
-  /** Accepts a request into the route's first stage, or returns false when the service is full. */
-  submit(route: Route, payload: Buffer, codecFlags: number, respond: Responder): Task | undefined {
+  /**
+   * Accepts a request into the route's first stage, or returns undefined when the service is full.
+   * `onEvent` gets the stream events stages send for it before its answer.
+   */
+  submit(route: Route, payload: Buffer, codecFlags: number, respond: Responder, onEvent?: (data: Buffer) => void): Task | undefined {
     if (this.table.size >= this.options.capacity) return undefined;
     const createdAt = now();
     const task: Task = {
@@ -68,6 +72,7 @@ export class Engine {
       deadline: createdAt + this.options.timeout,
       finished: false,
       respond,
+      onEvent,
     };
     this.table.add(task);
     route.stages[0].enqueue(task);
@@ -78,6 +83,8 @@ export class Engine {
   finish(task: Task, status: number, body: Buffer | string): void {
     if (task.finished) return;
     task.finished = true;
+    // The payload may be a view into a large socket read; an answered task must not keep it alive.
+    task.payload = NO_PAYLOAD;
     this.table.remove();
     this.listener.onTaskDone?.(task, status);
     task.respond(status, body, task);
@@ -107,6 +114,14 @@ export class Engine {
         this.finish(task, STATUS_OK, bodies[i]);
       }
     }
+  }
+
+  /** A worker sent a stream event for item `index` of the batch it is running: it goes to that task, if still unanswered. */
+  streamEvent(stage: StageRuntime, worker: WorkerHandle, batchId: number, index: number, data: Buffer): void {
+    const batch = stage.runningBatch(worker);
+    if (!batch || batch.id !== batchId) return;
+    const task = batch.tasks[index];
+    if (task && !task.finished) task.onEvent?.(data);
   }
 
   /** A worker is gone: the tasks it held are answered with `status` (500 after a crash, 408 after a timeout). */

@@ -1,8 +1,11 @@
+import fastifyCompress from '@fastify/compress';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Engine } from '../engine/engine';
 import { INTERNAL_ERROR_BODY } from '../errors';
-import type { Route, Task } from '../engine/task';
+import type { Responder, Task } from '../engine/task';
 import { codecFlagsFor, responseContentType } from './content-types';
+import type { HttpRoute } from './http-route';
+import { EventStream } from './sse';
 
 export const BODIES = {
   ok: 'MOSEC service',
@@ -16,7 +19,7 @@ export const BODIES = {
 /** What the routes need to know about the service. */
 export interface ServiceState {
   readonly engine: Engine;
-  readonly routes: readonly Route[];
+  readonly routes: readonly HttpRoute[];
   /** Every worker started and not shutting down. */
   readonly ready: boolean;
   readonly draining: boolean;
@@ -26,11 +29,13 @@ const EMPTY = Buffer.alloc(0);
 
 /**
  * Registers the pipeline routes and `GET /` in a fastify scope of their own: its body parser hands
- * every body over as raw bytes (the first stage decodes it in its worker) and does not leak into the
- * application's other routes.
+ * every body over as raw bytes (the first stage decodes it in its worker, unless the route checks a
+ * request DTO), and neither it nor compression (gzip/br/deflate bodies accepted, answers compressed
+ * when `Accept-Encoding` asks and they pass 1 KiB) leaks into the application's other routes.
  */
 export function registerRoutes(fastify: FastifyInstance, state: ServiceState, maxRequestSize: number): void {
   fastify.register(async (scope) => {
+    await scope.register(fastifyCompress, { threshold: 1024 });
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxRequestSize }, (_req, body, done) => done(null, body));
     scope.setErrorHandler((error: any, _request, reply) => {
@@ -51,22 +56,36 @@ export function registerRoutes(fastify: FastifyInstance, state: ServiceState, ma
   });
 }
 
-function serve(state: ServiceState, route: Route, request: FastifyRequest, reply: FastifyReply): void {
+function serve(state: ServiceState, route: HttpRoute, request: FastifyRequest, reply: FastifyReply): void {
   if (!state.ready) {
     reply.code(503).type('text/plain').send(state.draining ? BODIES.shuttingDown : BODIES.notReady);
     return;
   }
   const codecFlags = codecFlagsFor(request.headers['content-type'], request.headers.accept);
   const body = Buffer.isBuffer(request.body) ? request.body : EMPTY;
-  const task = state.engine.submit(route, body, codecFlags, (status, data) => {
+  if (!route.validate) return submit(state, route, body, codecFlags, reply);
+  route.validate(body, codecFlags).then(
+    (checked) => {
+      if ('payload' in checked) submit(state, route, checked.payload, codecFlags, reply);
+      else reply.code(checked.status).type(checked.type).send(checked.body);
+    },
+    (error) => reply.send(error),
+  );
+}
+
+function submit(state: ServiceState, route: HttpRoute, body: Buffer, codecFlags: number, reply: FastifyReply): void {
+  const stream = route.stream ? new EventStream(reply) : undefined;
+  const respond: Responder = stream?.finish ?? ((status, data) => {
     if (reply.raw.destroyed) return;
     const type = status === 200 ? responseContentType(codecFlags) : 'text/plain; charset=utf-8';
     reply.code(status).type(type).send(data);
   });
+  const task = state.engine.submit(route, body, codecFlags, respond, stream?.message);
   if (!task) {
     reply.code(429).type('text/plain').send(BODIES.tooMany);
     return;
   }
+  stream?.open();
   // A client that goes away before its answer: its task is dropped from whatever queue holds it.
   reply.raw.once('close', () => dropIfUnanswered(state.engine, task, reply));
 }

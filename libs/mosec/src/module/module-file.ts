@@ -9,7 +9,16 @@ export function findExportingFile(target: Type<unknown>): { file: string; export
     const exports = loaded?.exports;
     if (!exports || (typeof exports !== 'object' && typeof exports !== 'function')) continue;
     for (const name of Object.keys(exports)) {
-      if (exports[name] === target) return { file: loaded!.filename, exportName: name };
+      if (exports[name] !== target) continue;
+      // `process.mainModule`, not `require.main`: test runners give each test file a `require.main` of its own.
+      if (loaded === process.mainModule) {
+        throw new Error(
+          `${target.name} is exported by the main file ${loaded!.filename}: each worker loads the file that exports its ` +
+            'pipeline module, and loading this one would start the whole service again in every worker. ' +
+            'Move the @Pipeline module to a file of its own.',
+        );
+      }
+      return { file: loaded!.filename, exportName: name };
     }
   }
   throw new Error(

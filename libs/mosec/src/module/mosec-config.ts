@@ -13,6 +13,8 @@ export class MosecConfig {
   readonly logLevel: 'debug' | 'info' | 'warning' | 'error';
   readonly shutdownTimeout: number;
   readonly metrics: boolean;
+  readonly forbidUnknown: boolean;
+  readonly openapi: Exclude<MosecOptions['openapi'], undefined>;
   readonly logFormat: 'text' | 'json';
   readonly dryRun: boolean;
 
@@ -35,6 +37,8 @@ export class MosecConfig {
     this.logFormat = format;
     this.dryRun = flag(env.MOSEC_DRY_RUN) ?? (argv.includes('--dry-run') || options.dryRun === true);
     this.metrics = flag(env.MOSEC_METRICS) ?? options.metrics ?? true;
+    this.forbidUnknown = options.forbidUnknown ?? false;
+    this.openapi = options.openapi ?? {};
   }
 
   /** The Nest logger levels that the log level lets through. */

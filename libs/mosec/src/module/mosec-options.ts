@@ -21,6 +21,10 @@ export interface MosecOptions {
   shutdownTimeout?: number;
   /** Serve `GET /metrics` and record the metrics (`MOSEC_METRICS=0` turns them off). Default true. */
   metrics?: boolean;
+  /** Refuse (422) request bodies with properties a pipeline's request DTO does not declare, instead of dropping them. Default false. */
+  forbidUnknown?: boolean;
+  /** The OpenAPI document's title, version and description; `false` serves no document or Swagger UI. */
+  openapi?: { title?: string; version?: string; description?: string } | false;
   /** Worker log lines as text or JSON objects (`MOSEC_LOG_FORMAT`). Default text. */
   logFormat?: 'text' | 'json';
   /**

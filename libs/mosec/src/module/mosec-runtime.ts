@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { Engine } from '../engine/engine';
 import type { StageRuntime } from '../engine/stage-runtime';
-import type { Route } from '../engine/task';
+import { HttpRoute, httpRoute } from '../http/http-route';
 import { registerRoutes, ServiceState } from '../http/routes';
 import { WorkerSocketServer } from '../transport/socket-server';
 import { WorkerPool } from '../transport/worker-pool';
@@ -23,7 +23,7 @@ export class MosecRuntime implements ServiceState, OnModuleInit, OnApplicationBo
   private readonly logger = new Logger('Mosec');
   readonly engine: Engine;
   readonly plans: PipelinePlan[];
-  readonly routes: Route[];
+  readonly routes: HttpRoute[];
   readonly pools: WorkerPool[] = [];
   private readonly stages = new Map<StagePlan, StageRuntime>();
   private readonly metrics?: ServiceMetrics;
@@ -46,7 +46,7 @@ export class MosecRuntime implements ServiceState, OnModuleInit, OnApplicationBo
     });
     Logger.overrideLogger(config.nestLogLevels);
     this.plans = planPipelines(config.pipelines);
-    this.routes = this.plans.map((plan) => ({ path: plan.path, stages: plan.stages.map((stage) => this.stageOf(stage)) }));
+    this.routes = this.plans.map((plan) => httpRoute(plan, plan.stages.map((stage) => this.stageOf(stage)), config.forbidUnknown));
   }
 
   /** For the metrics: tasks in the service and the stages. */

@@ -1,11 +1,13 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { MosecConfig } from './mosec-config';
 import { MOSEC_OPTIONS, MosecAsyncOptions, MosecOptions } from './mosec-options';
+import { MosecOpenApi } from './mosec-openapi';
 import { MosecRuntime } from './mosec-runtime';
 
 const shared: Provider[] = [
   { provide: MosecConfig, useFactory: (options: MosecOptions) => new MosecConfig(options), inject: [MOSEC_OPTIONS] },
   MosecRuntime,
+  MosecOpenApi,
 ];
 
 /**

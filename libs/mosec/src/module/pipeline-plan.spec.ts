@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Pipeline } from '../decorators/pipeline.decorator';
 import { Stage } from '../decorators/stage.decorator';
+import { StreamWorker } from '../worker/stream-worker';
 import { planPipelines } from './pipeline-plan';
 
 /** What Nest's @Module records of its providers (the plan reads only that). */
@@ -101,5 +102,25 @@ describe('planPipelines with a batch cost', () => {
     class NoCostPipeline {}
     (module as any).exports.NoCostPipeline = NoCostPipeline;
     expect(() => planPipelines([NoCostPipeline])).toThrow(/maxBatchCost needs a static batchCost/);
+  });
+});
+
+class OrderDto {}
+class TotalDto {}
+
+@Stage()
+export class Streams extends StreamWorker<string> {
+  forward(): void {}
+}
+
+@Pipeline('/stream', { stages: [Alone, Streams], request: OrderDto, response: TotalDto, forbidUnknown: true })
+@Module({ providers: [Alone, Streams] })
+export class StreamPipeline {}
+
+describe('planPipelines for the HTTP surface', () => {
+  it('keeps the DTOs and forbidUnknown, and marks a route whose last stage is a StreamWorker as streaming', () => {
+    const [streaming, plain] = planPipelines([StreamPipeline, BPipeline]);
+    expect(streaming).toMatchObject({ request: OrderDto, response: TotalDto, forbidUnknown: true, stream: true });
+    expect(plain).toMatchObject({ request: undefined, stream: false });
   });
 });

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { PIPELINE_METADATA, PipelineMetadata, STAGE_METADATA, StageOptions } from '../decorators/metadata';
+import { isStreamWorkerClass } from '../worker/stream-worker';
 import { ItemFlags } from '../engine/task';
 import { decodeIpc, decodeRequest, requestCodecOf } from '../worker/codecs';
 import { findExportingFile } from './module-file';
@@ -26,6 +27,12 @@ export interface PipelinePlan {
   readonly path: string;
   readonly module: Type<unknown>;
   readonly stages: StagePlan[];
+  /** The DTOs of `@Pipeline` (request validation, OpenAPI schemas) and its own `forbidUnknown`. */
+  readonly request?: Type<unknown>;
+  readonly response?: Type<unknown>;
+  readonly forbidUnknown?: boolean;
+  /** The last stage is a `StreamWorker`: the route answers with Server-Sent Events. */
+  readonly stream: boolean;
 }
 
 /** Paths the service answers itself. */
@@ -59,7 +66,8 @@ export function planPipelines(modules: Type<unknown>[]): PipelinePlan[] {
       stages.set(type, plan);
       return plan;
     });
-    return { path, module, stages: plans };
+    const { request, response, forbidUnknown } = meta;
+    return { path, module, stages: plans, request, response, forbidUnknown, stream: isStreamWorkerClass(plans[plans.length - 1].type) };
   });
 }
 

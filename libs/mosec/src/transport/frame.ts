@@ -20,6 +20,8 @@ export const FrameKind = {
   METRICS_REQUEST: 6,
   /** Worker → HTTP process: the metrics, as prom-client's `getMetricsAsJSON()`. */
   METRICS: 7,
+  /** Worker → HTTP process: one stream event of one item of a running batch (see stream-frame.ts). */
+  STREAM: 8,
 } as const;
 
 const HEADER = 5;

@@ -69,6 +69,10 @@ export class WorkerPool implements WorkerEvents {
     this.engine.complete(this.stage, worker, batchId, statuses, bodies);
   }
 
+  onStreamEvent(worker: WorkerProcess, batchId: number, index: number, data: Buffer): void {
+    this.engine.streamEvent(this.stage, worker, batchId, index, data);
+  }
+
   onExit(worker: WorkerProcess, code: number | null, signal: NodeJS.Signals | null): void {
     this.engine.workerLost(this.stage, worker);
     if (this.workers.get(worker.workerId) === worker) this.workers.delete(worker.workerId);

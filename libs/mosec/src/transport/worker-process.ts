@@ -9,6 +9,7 @@ import type { FatalMessage, MetricsReport, ReadyMessage, WorkerSpec } from '../w
 import { WORKER_SPEC_ENV } from '../worker/worker-spec';
 import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind } from './frame';
 import type { FrameHandler, WorkerEndpoint, WorkerSocketServer } from './socket-server';
+import { decodeStreamEvent } from './stream-frame';
 
 /** The compiled worker entry beside this file (`.ts` when run from sources under a TS loader). */
 const CHILD_ENTRY = join(__dirname, '..', 'worker', `child-main${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
@@ -16,6 +17,8 @@ const CHILD_ENTRY = join(__dirname, '..', 'worker', `child-main${__filename.ends
 export interface WorkerEvents {
   onReady(worker: WorkerProcess, message: ReadyMessage): void;
   onResult(worker: WorkerProcess, batchId: number, statuses: number[], bodies: Buffer[]): void;
+  /** A stage's stream event for item `index` of the batch `batchId`. */
+  onStreamEvent(worker: WorkerProcess, batchId: number, index: number, data: Buffer): void;
   onExit(worker: WorkerProcess, code: number | null, signal: NodeJS.Signals | null): void;
 }
 
@@ -132,6 +135,10 @@ export class WorkerProcess implements WorkerHandle, WorkerEndpoint {
       case FrameKind.RESULT: {
         const { batchId, tags, bodies } = decodeItems(kind, body);
         return this.events.onResult(this, batchId, tags, bodies);
+      }
+      case FrameKind.STREAM: {
+        const { batchId, index, data } = decodeStreamEvent(body);
+        return this.events.onStreamEvent(this, batchId, index, data);
       }
       case FrameKind.READY:
         this.ready = true;

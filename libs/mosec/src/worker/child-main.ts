@@ -13,6 +13,7 @@ import { register } from 'prom-client';
 import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from '../transport/frame';
 import { encodeIpc } from './codecs';
 import { StageHost } from './stage-host';
+import { encodeStreamEvent } from '../transport/stream-frame';
 import { WorkerLogger } from './worker-logger';
 import { FatalMessage, HelloMessage, MetricsReport, MetricsRequest, ReadyMessage, WORKER_SPEC_ENV, WorkerSpec } from './worker-spec';
 import { now } from '../engine/clock';
@@ -60,12 +61,15 @@ function serve(socket: Socket, host: Promise<StageHost>): void {
     if (kind !== FrameKind.BATCH) return;
     const { batchId, tags, bodies } = decodeItems(kind, body);
     chain = chain.then(async () => {
-      const results = await (await host).run(tags, bodies);
+      // Stream events go out as they come, before the batch's RESULT frame on the same socket.
+      const results = await (await host).run(tags, bodies, (index, text) => socket.write(encodeStreamEvent(batchId, index, text)));
       socket.write(encodeItems(FrameKind.RESULT, batchId, results.statuses, results.bodies));
     });
   });
   socket.on('data', (chunk) => reader.push(chunk));
-  socket.on('close', () => process.exit(0));
+  // The HTTP process closed our socket, or is gone. When it is gone, 'disconnect' comes too and removes
+  // the socket directory: give it a moment rather than race it (one of the two events comes first).
+  socket.on('close', () => setTimeout(() => process.exit(0), 500).unref());
 }
 
 /** Sends what the stage recorded with prom-client (its default registry) to the HTTP process. */
@@ -79,7 +83,7 @@ function main(): void {
   socket.setNoDelay?.(true);
   socket.on('error', (error) => {
     logger.error(`socket: ${error.message}`);
-    process.exit(1);
+    setTimeout(() => process.exit(1), 500).unref(); // as on 'close' below
   });
   socket.once('connect', () => {
     const hello: HelloMessage = { token: spec.token, pid: process.pid };

@@ -1,6 +1,7 @@
 import { Packr } from 'msgpackr';
 import { DecodingError, EncodingError } from '../errors';
 import { ItemFlags, RequestCodec } from '../engine/task';
+import { withinNesting } from './nesting';
 
 /** Standard msgpack (no record extension), so any client library reads what we send. */
 const msgpack = new Packr({ useRecords: false, moreTypes: true });
@@ -29,18 +30,23 @@ export function decodeRequest(codec: number, data: Buffer): unknown {
     case RequestCodec.MSGPACK:
       if (data.length === 0) throw new DecodingError('empty request body');
       try {
-        return msgpack.unpack(data);
+        return withinNesting(msgpack.unpack(data), data.length);
       } catch (error) {
         throw new DecodingError(`invalid msgpack: ${(error as Error).message}`);
       }
     default:
       if (data.length === 0) throw new DecodingError('empty request body');
       try {
-        return JSON.parse(data.toString('utf8'));
+        return withinNesting(JSON.parse(data.toString('utf8')), data.length);
       } catch (error) {
         throw new DecodingError(`invalid JSON: ${(error as Error).message}`);
       }
   }
+}
+
+/** A decoded JSON or msgpack request body back to bytes in the same codec (after validation). */
+export function encodeRequest(codec: number, value: unknown): Buffer {
+  return codec === RequestCodec.MSGPACK ? msgpack.pack(value) : Buffer.from(JSON.stringify(value));
 }
 
 /** A value to response body bytes: msgpack when the client asked for it, JSON otherwise. */

@@ -3,6 +3,7 @@ import { describeError } from '../errors';
 import { ItemFlags } from '../engine/task';
 import type { BatchWorker, Worker } from '../interfaces';
 import { contentTypeOf, decodeIpc, decodeRequest, encodeIpc, encodeResponse, requestCodecOf, toBuffer } from './codecs';
+import { isStreamWorker, setStreamSink } from './stream-worker';
 
 type AnyWorker = (Worker<unknown, unknown> | BatchWorker<unknown, unknown>) & Record<string, any>;
 
@@ -10,6 +11,11 @@ export interface ItemResults {
   statuses: number[];
   bodies: Buffer[];
 }
+
+/** Receives a stream worker's events: `position` is the item's place in the frame. */
+export type ItemEventSink = (position: number, text: string) => void;
+
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Runs a stage instance on the items of one frame: decode each item, call `forward` (once for a
@@ -23,7 +29,7 @@ export class StageHost {
     private readonly logger: Logger,
   ) {}
 
-  async run(flags: number[], payloads: Buffer[]): Promise<ItemResults> {
+  async run(flags: number[], payloads: Buffer[], onEvent?: ItemEventSink): Promise<ItemResults> {
     const count = payloads.length;
     const statuses = new Array<number>(count).fill(200);
     const bodies = new Array<Buffer>(count);
@@ -37,7 +43,9 @@ export class StageHost {
         this.fail(statuses, bodies, i, error);
       }
     }
-    const outputs = this.batching ? await this.forwardBatch(inputs) : await this.forwardEach(inputs);
+    const outputs = onEvent && isStreamWorker(this.worker)
+      ? await this.forwardStreaming(inputs, positions, onEvent)
+      : this.batching ? await this.forwardBatch(inputs) : await this.forwardEach(inputs);
     for (let k = 0; k < positions.length; k++) {
       const i = positions[k];
       const output = outputs[k];
@@ -115,6 +123,37 @@ export class StageHost {
     return outputs;
   }
 
+  /** `forward` with the stream worker's `sendStreamEvent` pointed at the items' clients (input k is item positions[k]). */
+  private async forwardStreaming(inputs: unknown[], positions: number[], onEvent: ItemEventSink): Promise<unknown[]> {
+    if (inputs.length === 0) return [];
+    const worker = this.worker as any;
+    const to = (k: number, index: number) => {
+      if (!Number.isInteger(index) || index < 0 || k + index >= positions.length || (!this.batching && index !== 0)) {
+        throw new RangeError(`sendStreamEvent: index ${index} is not an item of this ${this.batching ? `batch of ${inputs.length}` : 'call'}`);
+      }
+      return positions[k + index];
+    };
+    try {
+      if (this.batching) {
+        setStreamSink(worker, (text, index) => onEvent(to(0, index), text));
+        // Its answer is the events: any return value will do, but an Error at index i still fails item i.
+        const outputs = await worker.forward(inputs);
+        return Array.isArray(outputs) && outputs.length === inputs.length ? outputs : inputs.map(() => undefined);
+      }
+      const outputs: unknown[] = [];
+      for (let k = 0; k < inputs.length; k++) {
+        setStreamSink(worker, (text, index) => onEvent(to(k, index), text));
+        outputs.push(...(await this.forwardEach([inputs[k]])));
+      }
+      return outputs;
+    } catch (error) {
+      this.log(error);
+      return inputs.map(() => error);
+    } finally {
+      setStreamSink(worker, undefined);
+    }
+  }
+
   private decode(flags: number, data: Buffer): unknown {
     if (flags & ItemFlags.INGRESS && !(flags & ItemFlags.PREDECODED)) {
       return this.worker.deserialize ? this.worker.deserialize(data, contentTypeOf(requestCodecOf(flags))) : decodeRequest(requestCodecOf(flags), data);
@@ -123,6 +162,8 @@ export class StageHost {
   }
 
   private encode(flags: number, value: unknown): Buffer {
+    // A stream worker's answer is its events: what its forward returns is not sent.
+    if (flags & ItemFlags.EGRESS && isStreamWorker(this.worker)) return EMPTY;
     if (flags & ItemFlags.EGRESS) {
       return this.worker.serialize ? toBuffer(this.worker.serialize(value)) : encodeResponse(flags, value);
     }

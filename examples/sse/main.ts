@@ -1,0 +1,22 @@
+/**
+ * Server-Sent Events (as mosec's server_side_event example).
+ *
+ *   npm run example -- sse
+ *   curl -N -X POST localhost:8000/inference -d '{"text": "mosec"}'
+ *   # data: mosec   (five times)
+ *   curl -N -X POST localhost:8000/inference -d '{"bad": "req"}'
+ *   # event: error
+ *   # data: SSE inference error: 422: Unprocessable Content: request validation error: text is required
+ */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { MosecConfig } from '@mosec/nest';
+import { AppModule } from './app.module';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter());
+  const { port, address } = app.get(MosecConfig);
+  await app.listen(port, address);
+}
+void bootstrap();

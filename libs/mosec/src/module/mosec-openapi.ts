@@ -1,0 +1,31 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
+import { MosecConfig } from './mosec-config';
+import { MosecRuntime } from './mosec-runtime';
+
+/** Serves the OpenAPI document of the pipelines and the Swagger UI (unless `openapi: false`). */
+@Injectable()
+export class MosecOpenApi implements OnModuleInit {
+  constructor(
+    private readonly config: MosecConfig,
+    private readonly runtime: MosecRuntime,
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+    @Inject(ModulesContainer) private readonly modules: ModulesContainer,
+    @Inject(ApplicationConfig) private readonly applicationConfig: ApplicationConfig,
+  ) {}
+
+  onModuleInit(): void {
+    const adapter = this.adapterHost.httpAdapter;
+    if (this.config.openapi === false || adapter?.getType() !== 'fastify') return;
+    const routes = this.runtime.plans.map((plan) => ({
+      path: plan.path,
+      stages: plan.stages.map((stage) => stage.name),
+      request: plan.request,
+      response: plan.response,
+      stream: plan.stream,
+    }));
+    // Loaded here rather than imported: worker processes load the library too, and never serve the document.
+    const { serveOpenApi } = require('../http/openapi') as typeof import('../http/openapi');
+    serveOpenApi({ adapter, modules: this.modules, applicationConfig: this.applicationConfig }, routes, this.config.openapi, this.config.metrics);
+  }
+}

@@ -1,0 +1,17 @@
+import { post, startServer } from './support/server';
+
+describe('an application with its own Nest controllers beside the pipelines', () => {
+  it('serves both, and documents both in the OpenAPI document', async () => {
+    const server = await startServer('test/fixtures/with-controller/main.js');
+    try {
+      const status = await fetch(`${server.url}/status`);
+      expect(status.status).toBe(200);
+      expect(await status.json()).toEqual({ healthy: true });
+      expect((await post(`${server.url}/inference`, { time: 0 })).status).toBe(200);
+      const document = await (await fetch(`${server.url}/openapi/metadata.json`)).json();
+      expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/status', '/inference', '/', '/metrics']));
+    } finally {
+      await server.stop();
+    }
+  });
+});
