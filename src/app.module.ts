@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { MosecModule } from '@mosec/nest';
-import { EchoPipeline } from '../examples/echo/echo.pipeline';
+import { ClassifyService, OcrService } from './service.pipelines';
 
-/** The default service: the echo pipeline at POST /inference. */
-@Module({ imports: [MosecModule.forRoot({ pipelines: [EchoPipeline] })] })
+/**
+ * The default service: OCR at POST /ocr and the MLP classifier at POST /classify. OCR runs four CPU
+ * models on a small machine: a request under load can take seconds, hence the longer timeout.
+ */
+@Module({ imports: [MosecModule.forRoot({ pipelines: [OcrService, ClassifyService], timeout: 20_000 })] })
 export class AppModule {}

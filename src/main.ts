@@ -2,9 +2,12 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MosecConfig } from '@mosec/nest';
+import { prepareMlpModel } from '../examples/mlp/mlp-model';
 import { AppModule } from './app.module';
 
 async function bootstrap(): Promise<void> {
+  // The MLP's model is generated from a fixed seed; it must exist before the workers start.
+  prepareMlpModel();
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter());
   const { port, address } = app.get(MosecConfig);
   await app.listen(port, address);
