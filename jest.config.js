@@ -10,9 +10,12 @@ const shared = {
   moduleNameMapper: { '^@mosec/nest$': '<rootDir>/libs/mosec/src', '^@mosec/nest/(.*)$': '<rootDir>/libs/mosec/src/$1' },
 };
 module.exports = {
+  // End-to-end tests start servers and wait for workers: generous time. Jest reads `testTimeout` from
+  // the top level only (a project's own `testTimeout` is ignored), so it is set here for both projects.
+  testTimeout: 60_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts'] },
-    // End-to-end tests start servers and wait for workers: generous time, one file at a time per core.
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 60_000 },
+    // One file at a time per core.
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

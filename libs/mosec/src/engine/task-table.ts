@@ -23,9 +23,13 @@ export class TaskTable {
     if (!this.timer) this.arm();
   }
 
-  /** Called once when a task is answered. */
+  /**
+   * Called once when a task is answered. Answered tasks leave the deadline queue as soon as they
+   * reach its head, so it holds the unanswered ones, not every task of the last `timeout` ms.
+   */
   remove(): void {
     this.active--;
+    while (this.byDeadline.length > 0 && this.byDeadline.peek()!.finished) this.byDeadline.shift();
   }
 
   private arm(): void {
