@@ -21,8 +21,11 @@ export class Preprocess implements Worker<MlpRequest, Float32Array> {
   }
 }
 
+/** `MLP_MAX_WAIT` (ms, or `auto`) lets a benchmark compare batch waits without editing the example. */
+const maxWaitTime = process.env.MLP_MAX_WAIT === 'auto' ? 'auto' : Number(process.env.MLP_MAX_WAIT ?? 10);
+
 /** Runs the MLP once per batch of up to 64 requests. */
-@Stage({ maxBatchSize: 64, maxWaitTime: 10 })
+@Stage({ maxBatchSize: 64, maxWaitTime })
 export class Inference implements BatchWorker<Float32Array, Float32Array>, OnModuleInit {
   /** A full batch, so the first real one finds the session's buffers already sized. */
   example = Array.from({ length: 64 }, () => new Float32Array(FEATURES));

@@ -1,0 +1,77 @@
+// One round: each server in turn is started, warmed, driven at each of its loads, measured and
+// stopped; the offline step runs the model alone. Only one thing runs at a time.
+const { execFile } = require('node:child_process');
+const { join } = require('node:path');
+const config = require('./config');
+const { processTreeRss } = require('./memory');
+const { startServer } = require('./server-process');
+const { runWrk } = require('./wrk');
+
+const log = (message) => process.stderr.write(`${message}\n`);
+
+async function measureServer(server) {
+  const running = await startServer({
+    name: server.name,
+    command: server.command,
+    args: server.args,
+    env: server.env,
+    probe: { path: '/inference', body: server.probe },
+  });
+  try {
+    const idle = server.memory ? processTreeRss(running.pid) : undefined;
+    const url = `${running.url}/inference`;
+    const drive = (connections, seconds) =>
+      runWrk({ url, script: server.script, connections, seconds, threads: config.wrkThreads });
+    await drive(64, config.warmup);
+    const loads = {};
+    for (const connections of server.loads) {
+      const result = await drive(connections, config.duration);
+      loads[connections] = result;
+      const problems = result.errors + result.non2xx ? `  (${result.errors} socket errors, ${result.non2xx} non-2xx)` : '';
+      log(`  ${server.name.padEnd(18)} c=${String(connections).padEnd(4)} ${Math.round(result.rps)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms${problems}`);
+    }
+    const memory = server.memory ? { idle, loaded: processTreeRss(running.pid) } : undefined;
+    return { loads, memory };
+  } finally {
+    await running.stop();
+  }
+}
+
+/** The offline loop (bench/servers/mlp-offline.js) as a process of its own: { itemsPerSecond, ... }. */
+function measureOffline(modelPath) {
+  const env = {
+    ...process.env,
+    MLP_MODEL_PATH: modelPath,
+    MOSEC_ONNX_THREADS: String(config.onnxThreads),
+    BENCH_SECONDS: String(config.duration),
+    BENCH_OFFLINE_BATCH: String(config.offlineBatch),
+  };
+  const script = join(__dirname, '..', 'servers', 'mlp-offline.js');
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [script], { env, timeout: (config.duration * 2 + 60) * 1000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`offline MLP loop failed: ${error.message}\n${stderr}`));
+      const result = JSON.parse(stdout.trim().split('\n').pop());
+      log(`  ${'offline MLP'.padEnd(18)} batch ${result.batch}: ${Math.round(result.itemsPerSecond)} items/s, batch 1: ${Math.round(result.singleItemsPerSecond)} items/s (${result.threads} threads)`);
+      resolve(result);
+    });
+  });
+}
+
+/**
+ * Runs every step; one that fails (a server that does not start...) is reported in `failures` and
+ * left out of the round, so the others are still measured.
+ */
+async function runRound(steps, modelPath, failures) {
+  const round = {};
+  for (const step of steps) {
+    try {
+      round[step.key] = step.offline ? await measureOffline(modelPath) : await measureServer(step);
+    } catch (error) {
+      log(`  ${step.name} failed: ${error.message}`);
+      failures.push(`${step.name}: ${error.message.split('\n')[0]}`);
+    }
+  }
+  return round;
+}
+
+module.exports = { runRound };

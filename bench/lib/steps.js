@@ -1,0 +1,72 @@
+// What one round measures, in order: the servers (how each starts, what it answers, which loads it
+// gets) and, next to the MLP service it is compared with, the model run offline.
+const { join } = require('node:path');
+const config = require('./config');
+
+const ECHO_BODY = '{"time":0}';
+const MLP_BODY = JSON.stringify({ features: Array.from({ length: 16 }, (_, i) => (i + 1) / 10) });
+
+/**
+ * Every server takes POST /inference. `loads` are the concurrency levels measured after the warm-up;
+ * `memory` asks for the RSS of its process tree when idle and after the loads. The step marked
+ * `offline` is no server: it runs bench/servers/mlp-offline.js.
+ */
+function benchSteps({ modelPath, withMosec }) {
+  const mlpEnv = { MLP_MODEL_PATH: modelPath, MOSEC_ONNX_THREADS: String(config.onnxThreads) };
+  const servers = [
+    {
+      key: 'fastify',
+      name: 'bare fastify',
+      command: process.execPath,
+      args: [join(__dirname, '..', 'servers', 'fastify-echo.js')],
+      script: 'echo',
+      probe: ECHO_BODY,
+      loads: config.concurrencies,
+    },
+    {
+      key: 'echo',
+      name: 'ours (echo)',
+      command: process.execPath,
+      args: [join(config.DIST, 'examples', 'echo', 'main.js')],
+      env: { ECHO_MAX_WAIT: config.echoWait },
+      script: 'echo',
+      probe: ECHO_BODY,
+      loads: config.concurrencies,
+      memory: true,
+    },
+    withMosec && {
+      key: 'mosec',
+      name: 'mosec (echo)',
+      command: config.python,
+      args: [join(__dirname, '..', 'servers', 'mosec_echo.py')],
+      script: 'echo',
+      probe: ECHO_BODY,
+      loads: config.concurrencies,
+      memory: true,
+    },
+    {
+      key: 'mlp',
+      name: 'ours (MLP)',
+      command: process.execPath,
+      args: [join(config.DIST, 'examples', 'mlp', 'main.js')],
+      env: mlpEnv,
+      script: 'mlp',
+      probe: MLP_BODY,
+      loads: [...new Set([64, config.saturation])],
+    },
+    { key: 'offline', name: 'offline MLP', offline: true },
+    {
+      key: 'naive',
+      name: 'naive Nest (MLP)',
+      command: process.execPath,
+      args: [join(__dirname, '..', 'servers', 'naive-mlp', 'main.js')],
+      env: mlpEnv,
+      script: 'mlp',
+      probe: MLP_BODY,
+      loads: [64],
+    },
+  ];
+  return servers.filter(Boolean);
+}
+
+module.exports = { benchSteps };

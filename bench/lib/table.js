@@ -1,0 +1,23 @@
+// Rows as a Markdown table, padded so it also reads well in a terminal.
+
+const COLUMNS = [
+  ['id', ''],
+  ['measure', 'measure'],
+  ['ours', 'ours'],
+  ['base', 'baseline'],
+  ['ratio', 'ratio'],
+  ['target', 'target'],
+  ['verdict', ''],
+];
+
+function markdownTable(rows) {
+  const widths = COLUMNS.map(([key, title]) => Math.max(title.length, 3, ...rows.map((row) => String(row[key]).length)));
+  const line = (cells) => `| ${cells.map((cell, i) => String(cell).padEnd(widths[i])).join(' | ')} |`;
+  return [
+    line(COLUMNS.map(([, title]) => title)),
+    `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`,
+    ...rows.map((row) => line(COLUMNS.map(([key]) => row[key]))),
+  ].join('\n');
+}
+
+module.exports = { markdownTable };

@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// `npm run bench`: starts each server as a real process on 127.0.0.1, warms it, drives it with wrk,
+// stops it, and prints one table of medians over the rounds; writes the concurrency chart, the table
+// and the raw numbers to bench/results/. Knobs: see bench/README.md.
+const { execFileSync } = require('node:child_process');
+const { existsSync, mkdirSync, writeFileSync } = require('node:fs');
+const { availableParallelism } = require('node:os');
+const { join, relative } = require('node:path');
+const config = require('./lib/config');
+const { concurrencyChart } = require('./lib/chart');
+const { buildRows, memoryDetail, problems } = require('./lib/report');
+const { runRound } = require('./lib/round');
+const { benchSteps } = require('./lib/steps');
+const { killAll } = require('./lib/server-process');
+const { median } = require('./lib/stats');
+const { markdownTable } = require('./lib/table');
+const { prepareModel } = require('./lib/model');
+
+const log = (message) => process.stderr.write(`${message}\n`);
+
+function commandOutput(command, args) {
+  try {
+    return execFileSync(command, args, { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function requireTools() {
+  if (commandOutput('sh', ['-c', 'command -v wrk']) === undefined) {
+    throw new Error('wrk is not installed: run `bash bench/setup.sh`');
+  }
+  for (const example of ['echo', 'mlp']) {
+    if (!existsSync(join(config.DIST, 'examples', example, 'main.js'))) {
+      throw new Error(`no compiled ${example} example under ${config.DIST}: run \`npm run build\` (or set MOSEC_DIST)`);
+    }
+  }
+}
+
+function mosecVersion() {
+  return commandOutput(config.python, ['-c', 'import importlib.metadata as m, mosec; print(m.version("mosec"))']);
+}
+
+function chartSeries(rounds, steps) {
+  return ['echo', 'fastify', 'mosec']
+    .map((key) => steps.find((step) => step.key === key))
+    .filter(Boolean)
+    .map((server) => ({
+      name: server.name,
+      points: config.concurrencies.map((connections) => ({
+        concurrency: connections,
+        rps: median(rounds.map((round) => round[server.key]?.loads[connections]?.rps)) ?? 0,
+        p99: median(rounds.map((round) => round[server.key]?.loads[connections]?.p99)) ?? 0,
+      })),
+    }))
+    .filter((line) => line.points.some((point) => point.rps > 0));
+}
+
+async function main() {
+  requireTools();
+  const mosec = mosecVersion();
+  if (!mosec) log('mosec is not installed for ' + config.python + ' (bash bench/setup.sh): its rows are skipped');
+  const model = prepareModel();
+  const steps = benchSteps({ modelPath: model.path, withMosec: Boolean(mosec) });
+  const started = Date.now();
+
+  const rounds = [];
+  const failures = [];
+  for (let index = 0; index < config.rounds; index++) {
+    log(`round ${index + 1}/${config.rounds}`);
+    rounds.push(await runRound(steps, model.path, failures));
+  }
+
+  const rows = buildRows(rounds, { ...config, mosecMissing: !mosec });
+  const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+  const header = [
+    `@mosec/nest benchmark, ${new Date().toISOString().slice(0, 10)}: medians of ${config.rounds} round(s) x ${config.duration} s per load,` +
+      ` wrk ${config.wrkThreads} thread(s), ${availableParallelism()} cores, node ${process.version}, mosec ${mosec ?? 'not installed'}.`,
+    `MLP ${model.sizes.join('->')}, ${config.onnxThreads} onnxruntime thread(s) in the service's worker, the naive server and the offline loop.`,
+    `Our echo's batching stage runs with maxWaitTime ${config.echoWait} (BENCH_ECHO_WAIT); mosec's with its fixed 10 ms.`,
+  ];
+  const detail = memoryDetail(rounds[rounds.length - 1]);
+  const notes = [
+    'ratio: median over rounds of ours / baseline measured in the same round (P5: ours - baseline).',
+    `RSS MiB after load, last round: ours ${detail.ours}; mosec ${detail.mosec}.`,
+    ...problems(rounds).map((problem) => `warning: ${problem}`),
+    ...failures.map((failure) => `failed: ${failure}`),
+  ];
+
+  mkdirSync(config.resultsDir, { recursive: true });
+  const chartPath = join(config.resultsDir, 'echo-concurrency.svg');
+  const chart = concurrencyChart({
+    title: 'echo pipeline: throughput and p99 latency against concurrency',
+    caption: header[0],
+    series: chartSeries(rounds, steps),
+  });
+  writeFileSync(chartPath, chart);
+  const table = [...header, '', markdownTable(rows), '', ...notes].join('\n');
+  writeFileSync(join(config.resultsDir, 'table.md'), table + '\n');
+  writeFileSync(join(config.resultsDir, 'results.json'), JSON.stringify({ config, mosec, model, rounds, rows }, null, 2) + '\n');
+
+  console.log(table);
+  console.log(`chart: ${relative(process.cwd(), chartPath)}; raw numbers: ${relative(process.cwd(), join(config.resultsDir, 'results.json'))}; took ${minutes} min`);
+  if (failures.length > 0) process.exitCode = 1;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+main().catch((error) => {
+  killAll();
+  console.error(error.message ?? error);
+  process.exit(1);
+});
