@@ -13,6 +13,7 @@ module.exports = {
   // End-to-end tests start servers and wait for workers: generous time. Jest reads `testTimeout` from
   // the top level only (a project's own `testTimeout` is ignored), so it is set here for both projects.
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts'] },
     // One file at a time per core.
