@@ -11,7 +11,7 @@ describe('stage codec hooks and dropped tasks', () => {
 
   it('runs deserialize, serializeIpc, deserializeIpc and serialize of the stages that define them', async () => {
     const answer = await post(`${server.url}/sum`, '1,2,3', { 'content-type': 'text/plain' });
-    expect(answer).toMatchObject({ status: 200, body: 'SUM=6 VIA CSV:1;2;3' });
+    expect(answer).toMatchObject({ status: 200, body: 'SUM=6 VIA CSV:1;2;3', type: 'text/plain; charset=utf-8' });
   });
 
   it('drops a queued task whose client went away before it reaches forward', async () => {

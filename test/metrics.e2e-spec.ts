@@ -102,3 +102,21 @@ describe('custom metrics from stage code (examples/metrics)', () => {
     }
   });
 });
+
+describe('throughput counts every answer of a pipeline route', () => {
+  it('includes those given before a task exists: 413 and 429', async () => {
+    const server = await startServer('examples/echo/main.js', { MOSEC_CAPACITY: '2', MOSEC_MAX_REQUEST_SIZE: '64' });
+    try {
+      expect((await post(`${server.url}/inference`, { time: 0, pad: 'x'.repeat(100) })).status).toBe(413);
+      const answers = await Promise.all(Array.from({ length: 8 }, () => post(`${server.url}/inference`, { time: 0.3 })));
+      const tooMany = answers.filter((a) => a.status === 429).length;
+      expect(tooMany).toBeGreaterThan(0);
+      const samples = await scrape(server.url);
+      expect(total(samples, 'mosec_service_throughput', { code: '413', endpoint: '/inference' })).toBe(1);
+      expect(total(samples, 'mosec_service_throughput', { code: '429', endpoint: '/inference' })).toBe(tooMany);
+      expect(total(samples, 'mosec_service_throughput', { code: '200', endpoint: '/inference' })).toBe(8 - tooMany);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -22,6 +22,11 @@ export interface StageOptions {
   timeout?: number;
   /** Environment for each worker: entry i is applied to worker i + 1. */
   env?: Array<Record<string, string>>;
+  /**
+   * Content type of a 200 answer when this stage is the last one and its `serialize` writes something
+   * other than JSON (mosec's `resp_mime_type`), e.g. `text/csv`. Default: JSON, or msgpack when asked.
+   */
+  responseType?: string;
   /** Name used in logs and metrics. Default: the class name. */
   name?: string;
 }

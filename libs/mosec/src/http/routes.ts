@@ -23,6 +23,8 @@ export interface ServiceState {
   /** Every worker started and not shutting down. */
   readonly ready: boolean;
   readonly draining: boolean;
+  /** Told of every answer of a pipeline route, whoever gave it (engine, validation, 413, 429, 503). */
+  onAnswer?(status: number, path: string): void;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -53,6 +55,13 @@ export function registerRoutes(fastify: FastifyInstance, state: ServiceState, ma
     for (const route of state.routes) {
       scope.post(route.path, { bodyLimit: maxRequestSize }, (request, reply) => serve(state, route, request, reply));
     }
+    const onAnswer = state.onAnswer?.bind(state);
+    if (onAnswer) {
+      scope.addHook('onResponse', (request, reply, done) => {
+        if (request.method === 'POST' && request.routeOptions.url !== undefined) onAnswer(reply.statusCode, request.routeOptions.url);
+        done();
+      });
+    }
   });
 }
 
@@ -77,7 +86,7 @@ function submit(state: ServiceState, route: HttpRoute, body: Buffer, codecFlags:
   const stream = route.stream ? new EventStream(reply) : undefined;
   const respond: Responder = stream?.finish ?? ((status, data) => {
     if (reply.raw.destroyed) return;
-    const type = status === 200 ? responseContentType(codecFlags) : 'text/plain; charset=utf-8';
+    const type = status !== 200 ? 'text/plain; charset=utf-8' : (route.responseType ?? responseContentType(codecFlags));
     reply.code(status).type(type).send(data);
   });
   const task = state.engine.submit(route, body, codecFlags, respond, stream?.message);

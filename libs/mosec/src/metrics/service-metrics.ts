@@ -16,7 +16,8 @@ export const CLIENT_GONE = 499;
 /**
  * mosec's metric set (same names and labels) plus queue depth, worker restarts, dropped tasks and
  * warm-up time. Observations are per batch where they can be; per request there is one counter
- * increment and, for a 200, one histogram observation, through cached label children.
+ * increment (from the route's onResponse hook, so answers given before a task exists count too)
+ * and, for a 200, one histogram observation, through cached label children.
  */
 export class ServiceMetrics implements EngineListener {
   readonly registry = new Registry();
@@ -75,8 +76,12 @@ export class ServiceMetrics implements EngineListener {
   }
 
   onTaskDone(task: Task, status: number): void {
-    const endpoint = task.route.path;
-    if (status === CLIENT_GONE) return void this.dropped.inc({ endpoint });
+    if (status === CLIENT_GONE) return void this.dropped.inc({ endpoint: task.route.path });
+    if (status === 200) this.totalDuration.observe((now() - task.createdAt) / 1000);
+  }
+
+  /** Every answer of a pipeline route, the engine's and those given before a task exists (413, 422, 429, 503). */
+  answered(status: number, endpoint: string): void {
     const key = `${status} ${endpoint}`;
     let counter = this.throughputByKey.get(key);
     if (!counter) {
@@ -84,7 +89,6 @@ export class ServiceMetrics implements EngineListener {
       this.throughputByKey.set(key, counter);
     }
     counter.inc();
-    if (status === 200) this.totalDuration.observe((now() - task.createdAt) / 1000);
   }
 
   onBatchDone(stage: StageRuntime, batch: Batch): void {

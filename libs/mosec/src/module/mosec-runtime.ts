@@ -58,6 +58,10 @@ export class MosecRuntime implements ServiceState, OnModuleInit, OnApplicationBo
     return this.stages.values();
   }
 
+  onAnswer(status: number, path: string): void {
+    this.metrics?.answered(status, path);
+  }
+
   get ready(): boolean {
     return this.started && !this.draining;
   }

@@ -13,6 +13,7 @@ export interface StagePlan {
   readonly maxBatchSize: number;
   readonly maxWaitTime: number;
   readonly adaptiveWait: boolean;
+  readonly responseType?: string;
   readonly maxBatchCost?: number;
   readonly batchCost?: (payload: Buffer, flags: number) => number;
   readonly timeout: number;
@@ -90,7 +91,7 @@ function planStage(type: Type<unknown>, module: Type<unknown>, stageIndex: numbe
   const { file, exportName } = findExportingFile(module);
   return {
     type, name, num, maxBatchSize, maxWaitTime, adaptiveWait, timeout, env, moduleFile: file, exportName, stageIndex,
-    maxBatchCost: options.maxBatchCost, batchCost,
+    maxBatchCost: options.maxBatchCost, batchCost, responseType: options.responseType,
   };
 }
 

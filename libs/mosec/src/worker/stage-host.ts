@@ -155,7 +155,9 @@ export class StageHost {
   }
 
   private decode(flags: number, data: Buffer): unknown {
-    if (flags & ItemFlags.INGRESS && !(flags & ItemFlags.PREDECODED)) {
+    if (flags & ItemFlags.INGRESS) {
+      // A pre-decoded request (a dry run's example) is the library's msgpack, whatever the stage's own codecs.
+      if (flags & ItemFlags.PREDECODED) return decodeIpc(data);
       return this.worker.deserialize ? this.worker.deserialize(data, contentTypeOf(requestCodecOf(flags))) : decodeRequest(requestCodecOf(flags), data);
     }
     return this.worker.deserializeIpc ? this.worker.deserializeIpc(data) : decodeIpc(data);
