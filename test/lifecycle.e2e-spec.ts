@@ -47,6 +47,21 @@ describe('service life cycle', () => {
     expect(server.logs()).toMatch(where === 'constructor' ? /model file not found/ : /warm-up input rejected/);
   });
 
+  it('takes a worker stuck in a busy loop with it when the main process is killed', async () => {
+    const server = await startServer('test/fixtures/faults/main.js', { MOSEC_TIMEOUT: '30000' });
+    const workers = server.workerPids();
+    const stuck = post(`${server.url}/inference`, { spin: true }).catch(() => undefined);
+    await sleep(300);
+    server.proc.kill('SIGKILL');
+    await server.exited;
+    await stuck;
+    const deadline = Date.now() + 3000;
+    while (workers.some(isAlive) && Date.now() < deadline) await sleep(50);
+    const survivors = workers.filter(isAlive);
+    for (const pid of survivors) process.kill(pid, 'SIGKILL'); // never leave a spinning process behind
+    expect(survivors).toEqual([]);
+  });
+
   it('takes its workers with it when the main process is killed', async () => {
     const server = await startServer('examples/echo/main.js');
     const workers = server.workerPids();

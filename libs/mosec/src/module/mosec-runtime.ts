@@ -5,7 +5,6 @@ import { Engine } from '../engine/engine';
 import type { StageRuntime } from '../engine/stage-runtime';
 import { HttpRoute, httpRoute } from '../http/http-route';
 import { registerRoutes, ServiceState } from '../http/routes';
-import { WorkerSocketServer } from '../transport/socket-server';
 import { WorkerPool } from '../transport/worker-pool';
 import { registerMetricsRoute } from '../metrics/metrics-route';
 import { ServiceMetrics } from '../metrics/service-metrics';
@@ -28,7 +27,6 @@ export class MosecRuntime implements ServiceState, OnModuleInit, OnApplicationBo
   private readonly stages = new Map<StagePlan, StageRuntime>();
   private readonly metrics?: ServiceMetrics;
   private readonly workerMetrics = new WorkerMetrics();
-  private socketServer?: WorkerSocketServer;
   private started = false;
   draining = false;
   private stopped?: Promise<void>;
@@ -113,9 +111,6 @@ export class MosecRuntime implements ServiceState, OnModuleInit, OnApplicationBo
   }
 
   private async startWorkers(): Promise<void> {
-    const server = new WorkerSocketServer();
-    this.socketServer = server;
-    await server.listen();
     const dryRunExamples = new Map<StageRuntime, Buffer[]>();
     for (const [plan, stage] of this.stages) {
       const pool = new WorkerPool(
@@ -135,7 +130,6 @@ export class MosecRuntime implements ServiceState, OnModuleInit, OnApplicationBo
           },
         },
         this.engine,
-        server,
         this.logger,
         {
           workerReady: (worker, ready) => {
@@ -164,7 +158,6 @@ export class MosecRuntime implements ServiceState, OnModuleInit, OnApplicationBo
       await Promise.all(this.pools.map((pool) => pool.stop()));
       for (const stage of this.stages.values()) stage.close();
       this.engine.close();
-      this.socketServer?.close();
     })();
     return this.stopped;
   }

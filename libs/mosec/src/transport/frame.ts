@@ -8,10 +8,9 @@
  *   BATCH  body: u32 batchId | u32 count | count × (u8 flags  | u32 length | bytes)
  *   RESULT body: u32 batchId | u32 count | count × (u16 status | u32 length | bytes)
  *
- * Control frames (hello, ready, fatal, metrics) carry a JSON body.
+ * Control frames (ready, fatal, metrics) carry a JSON body.
  */
 export const FrameKind = {
-  HELLO: 1,
   READY: 2,
   FATAL: 3,
   BATCH: 4,

@@ -2,13 +2,12 @@ import { Logger } from '@nestjs/common';
 import type { Engine } from '../engine/engine';
 import type { StageRuntime } from '../engine/stage-runtime';
 import type { ReadyMessage, WorkerSpec } from '../worker/worker-spec';
-import type { WorkerSocketServer } from './socket-server';
 import { WorkerEvents, WorkerProcess } from './worker-process';
 
 export interface PoolSpec {
   num: number;
   env: Array<Record<string, string>>;
-  worker: Omit<WorkerSpec, 'token' | 'socketPath' | 'workerId'>;
+  worker: Omit<WorkerSpec, 'workerId'>;
 }
 
 const MAX_RESTART_DELAY_MS = 5000;
@@ -37,7 +36,6 @@ export class WorkerPool implements WorkerEvents {
     readonly stage: StageRuntime,
     private readonly spec: PoolSpec,
     private readonly engine: Engine,
-    private readonly server: WorkerSocketServer,
     private readonly logger: Logger,
     private readonly observer: PoolObserver = {},
   ) {}
@@ -104,7 +102,6 @@ export class WorkerPool implements WorkerEvents {
       workerId,
       this.spec.worker,
       this.spec.env[workerId - 1] ?? {},
-      this.server,
       this,
       this.logger,
     );

@@ -1,14 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Batch, StageRuntime, WorkerHandle } from '../engine/stage-runtime';
 import { itemFlags } from '../engine/task';
 import type { FatalMessage, MetricsReport, ReadyMessage, WorkerSpec } from '../worker/worker-spec';
 import { WORKER_SPEC_ENV } from '../worker/worker-spec';
-import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind } from './frame';
-import type { FrameHandler, WorkerEndpoint, WorkerSocketServer } from './socket-server';
+import { forkOptionsForParentDeath } from './parent-death';
+import { WORKER_SOCKET_FD } from './worker-fd';
+import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from './frame';
 import { decodeStreamEvent } from './stream-frame';
 
 /** The compiled worker entry beside this file (`.ts` when run from sources under a TS loader). */
@@ -23,9 +23,8 @@ export interface WorkerEvents {
 }
 
 /** One forked worker process, seen from the HTTP process: its socket, its frames, its life. */
-export class WorkerProcess implements WorkerHandle, WorkerEndpoint {
+export class WorkerProcess implements WorkerHandle {
   readonly label: string;
-  readonly token = randomBytes(16).toString('hex');
   private child?: ChildProcess;
   private socket?: Socket;
   ready = false;
@@ -39,9 +38,8 @@ export class WorkerProcess implements WorkerHandle, WorkerEndpoint {
   constructor(
     readonly stage: StageRuntime,
     readonly workerId: number,
-    private readonly spec: Omit<WorkerSpec, 'token' | 'socketPath' | 'workerId'>,
+    private readonly spec: Omit<WorkerSpec, 'workerId'>,
     private readonly env: Record<string, string>,
-    private readonly server: WorkerSocketServer,
     private readonly events: WorkerEvents,
     private readonly logger: Logger,
   ) {
@@ -53,29 +51,35 @@ export class WorkerProcess implements WorkerHandle, WorkerEndpoint {
   }
 
   start(): void {
-    const spec: WorkerSpec = { ...this.spec, token: this.token, socketPath: this.server.path, workerId: this.workerId };
-    this.server.expect(this.token, this);
+    const spec: WorkerSpec = { ...this.spec, workerId: this.workerId };
+    // fd 3 is fork's IPC channel (its 'disconnect' tells the worker we are gone); fd 4 carries the frames.
     this.child = fork(CHILD_ENTRY, [], {
       env: { ...process.env, ...this.env, MOSEC_WORKER_ID: String(this.workerId), [WORKER_SPEC_ENV]: JSON.stringify(spec) },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'],
       serialization: 'json',
+      ...forkOptionsForParentDeath(),
     });
     this.child.on('error', (error) => this.logger.error(`${this.label}: ${error.message}`));
     this.child.once('exit', (code, signal) => {
-      this.server.forget(this.token);
       this.socket?.destroy();
       this.ready = false;
       this.events.onExit(this, code, signal);
     });
-  }
-
-  attach(socket: Socket): FrameHandler {
+    const socket = this.child.stdio[WORKER_SOCKET_FD] as Socket;
     this.socket = socket;
+    const reader = new FrameReader((kind, body) => this.onFrame(kind, body));
+    socket.on('data', (chunk) => {
+      try {
+        reader.push(chunk);
+      } catch (error) {
+        this.kill(`sent a malformed frame: ${(error as Error).message}`);
+      }
+    });
+    socket.on('error', () => undefined); // the exit that follows is what counts
     socket.on('close', () => {
       // A worker that drops its socket cannot serve: make sure it is gone so it gets replaced.
       if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     });
-    return (kind, body) => this.onFrame(kind, body);
   }
 
   dispatch(batch: Batch): void {

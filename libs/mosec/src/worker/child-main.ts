@@ -5,17 +5,16 @@
 import 'reflect-metadata';
 import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { rmSync } from 'node:fs';
-import { connect, Socket } from 'node:net';
-import { dirname } from 'node:path';
+import { Socket } from 'node:net';
 import { PIPELINE_METADATA, PipelineMetadata } from '../decorators/metadata';
 import { register } from 'prom-client';
 import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from '../transport/frame';
 import { encodeIpc } from './codecs';
 import { StageHost } from './stage-host';
 import { encodeStreamEvent } from '../transport/stream-frame';
+import { WORKER_SOCKET_FD } from '../transport/worker-fd';
 import { WorkerLogger } from './worker-logger';
-import { FatalMessage, HelloMessage, MetricsReport, MetricsRequest, ReadyMessage, WORKER_SPEC_ENV, WorkerSpec } from './worker-spec';
+import { FatalMessage, MetricsReport, MetricsRequest, ReadyMessage, WORKER_SPEC_ENV, WorkerSpec } from './worker-spec';
 import { now } from '../engine/clock';
 
 const spec: WorkerSpec = JSON.parse(process.env[WORKER_SPEC_ENV] ?? '{}');
@@ -23,12 +22,9 @@ const workerLogger = new WorkerLogger(spec.stageName, spec.workerId, spec.logLev
 Logger.overrideLogger(workerLogger);
 const logger = new Logger('Worker');
 
-// The HTTP process holds our IPC channel: when it goes away, so do we (no orphans), and we remove
-// its private socket directory, which it had no chance to.
-process.on('disconnect', () => {
-  rmSync(dirname(spec.socketPath), { recursive: true, force: true });
-  process.exit(0);
-});
+// The HTTP process holds our IPC channel: when it goes away, so do we (no orphans). A worker stuck
+// in a synchronous forward never sees this; the parent-death signal it was started with ends it.
+process.on('disconnect', () => process.exit(0));
 process.on('SIGTERM', () => process.exit(0));
 process.on('SIGINT', () => undefined); // a terminal's Ctrl-C reaches the whole group: the parent decides
 
@@ -67,9 +63,8 @@ function serve(socket: Socket, host: Promise<StageHost>): void {
     });
   });
   socket.on('data', (chunk) => reader.push(chunk));
-  // The HTTP process closed our socket, or is gone. When it is gone, 'disconnect' comes too and removes
-  // the socket directory: give it a moment rather than race it (one of the two events comes first).
-  socket.on('close', () => setTimeout(() => process.exit(0), 500).unref());
+  // The HTTP process closed our socket, or is gone.
+  socket.on('close', () => process.exit(0));
 }
 
 /** Sends what the stage recorded with prom-client (its default registry) to the HTTP process. */
@@ -79,23 +74,19 @@ async function reportMetrics(socket: Socket, request: MetricsRequest): Promise<v
 }
 
 function main(): void {
-  const socket = connect(spec.socketPath);
-  socket.setNoDelay?.(true);
+  // Our end of the socket pair the HTTP process made for us at fork.
+  const socket = new Socket({ fd: WORKER_SOCKET_FD, readable: true, writable: true });
   socket.on('error', (error) => {
     logger.error(`socket: ${error.message}`);
-    setTimeout(() => process.exit(1), 500).unref(); // as on 'close' below
+    process.exit(1);
   });
-  socket.once('connect', () => {
-    const hello: HelloMessage = { token: spec.token, pid: process.pid };
-    socket.write(encodeControl(FrameKind.HELLO, hello));
-    const host = start(socket);
-    host.catch((error: Error) => {
-      const fatal: FatalMessage = { message: error?.stack ?? String(error) };
-      logger.error(`failed to start: ${fatal.message}`);
-      socket.end(encodeControl(FrameKind.FATAL, fatal), () => process.exit(1));
-    });
-    serve(socket, host);
+  const host = start(socket);
+  host.catch((error: Error) => {
+    const fatal: FatalMessage = { message: error?.stack ?? String(error) };
+    logger.error(`failed to start: ${fatal.message}`);
+    socket.end(encodeControl(FrameKind.FATAL, fatal), () => process.exit(1));
   });
+  serve(socket, host);
 }
 
 main();

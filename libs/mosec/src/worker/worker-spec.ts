@@ -1,9 +1,5 @@
 /** What the HTTP process tells a worker process about itself (passed in MOSEC_WORKER_SPEC). */
 export interface WorkerSpec {
-  /** Unix socket of the HTTP process. */
-  socketPath: string;
-  /** Proves to the HTTP process which child is connecting. */
-  token: string;
   /** File that exports the pipeline module, and the export's name. */
   moduleFile: string;
   exportName: string;
@@ -22,10 +18,6 @@ export interface WorkerSpec {
 export const WORKER_SPEC_ENV = 'MOSEC_WORKER_SPEC';
 
 /** Frames a worker sends before it serves. */
-export interface HelloMessage {
-  token: string;
-  pid: number;
-}
 export interface ReadyMessage {
   warmUpMs: number;
   examples: number;

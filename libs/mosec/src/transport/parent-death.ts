@@ -1,0 +1,14 @@
+import { existsSync } from 'node:fs';
+
+const SETPRIV = '/usr/bin/setpriv';
+
+/**
+ * How to start a worker so that the kernel kills it when the HTTP process dies, even in the middle of
+ * a synchronous `forward` that never yields to the event loop (where its own `disconnect` handler
+ * cannot run). Linux's parent-death signal, set by util-linux's `setpriv` before it execs Node; where
+ * `setpriv` is missing, workers still exit on `disconnect` as soon as they yield.
+ */
+export function forkOptionsForParentDeath(): { execPath: string; execArgv: string[] } {
+  if (process.platform !== 'linux' || !existsSync(SETPRIV)) return { execPath: process.execPath, execArgv: process.execArgv };
+  return { execPath: SETPRIV, execArgv: ['--pdeathsig', 'KILL', process.execPath, ...process.execArgv] };
+}
