@@ -3,8 +3,8 @@
 // (/openapi/metadata.json) and checks the answers: no 5xx, statuses, content types and bodies as the
 // document says. Starts each example as a real process on 127.0.0.1 and stops it afterwards.
 const { execFileSync, spawn, spawnSync } = require('node:child_process');
-const { createServer } = require('node:net');
 const { join } = require('node:path');
+const { freePort } = require('../bench/lib/server-process');
 
 const DIST = join(__dirname, '..', process.env.MOSEC_DIST ?? 'dist');
 const EXAMPLES = ['echo', 'validation'];
@@ -16,15 +16,6 @@ function ensureSchemathesis() {
   if (ready) return;
   console.error('fuzz: installing schemathesis and msgpack');
   execFileSync('python3', ['-m', 'pip', 'install', '--quiet', 'schemathesis', 'msgpack'], { stdio: 'inherit' });
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function startExample(name) {

@@ -13,11 +13,13 @@
  * Loopback only; the service and the load generator are stopped at the end, whatever happens.
  */
 const { execFileSync, spawn } = require('node:child_process');
-const { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
-const { createServer } = require('node:net');
+const { existsSync, mkdirSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, relative } = require('node:path');
 const autocannon = require('autocannon');
+const { childPids, rssMiB } = require('../bench/lib/memory');
+const { freePort } = require('../bench/lib/server-process');
+const { median } = require('../bench/lib/stats');
 
 const ROOT = join(__dirname, '..');
 const DIST = join(ROOT, process.env.MOSEC_DIST || 'dist');
@@ -33,34 +35,6 @@ const WARM_UP_MS = Math.max(30_000, (MINUTES * 60_000) / 5);
 const BODY = JSON.stringify({ time: 0 });
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function rssMb(pid) {
-  try {
-    const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return kb ? Number(kb[1]) / 1024 : undefined;
-  } catch {
-    return undefined; // gone
-  }
-}
-
-function childPids(pid) {
-  try {
-    return execFileSync('pgrep', ['-P', String(pid)]).toString().trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
 
 async function startService() {
   if (!existsSync(ENTRY)) throw new Error(`${ENTRY} not found: run \`npm run build\` first (or set MOSEC_DIST)`);
@@ -131,12 +105,6 @@ async function measureSaturation(url) {
     duration: SATURATION_SECONDS,
   });
   return { tool: 'autocannon', rate: result.requests.average, failed: result.non2xx + result.errors };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /**
@@ -248,11 +216,11 @@ async function main() {
     const samples = [];
     let underLoad = false;
     const sample = async () => {
-      const rss = { server: rssMb(server) };
+      const rss = { server: rssMiB(server) };
       for (const pid of childPids(server)) {
         const label = workerLabels(service).get(pid) ?? `pid${pid}`;
         labels.set(pid, label);
-        rss[label] = rssMb(pid);
+        rss[label] = rssMiB(pid);
       }
       rss.total = Object.values(rss).reduce((sum, v) => sum + (v ?? 0), 0);
       const { remaining, heapMb } = await scrape(service.url);

@@ -53,4 +53,4 @@ function processTreeRss(pid) {
   return { main, children, total: children.reduce((sum, child) => sum + child.rss, main) };
 }
 
-module.exports = { processTreeRss };
+module.exports = { processTreeRss, childPids, rssMiB };
