@@ -5,6 +5,8 @@ import { TaskTable } from './task-table';
 import type { Responder, Route, Task } from './task';
 
 export const STATUS_OK = 200;
+/** Status given to a task whose client went away before its answer (nginx's "client closed request"). */
+export const CLIENT_GONE = 499;
 const NO_PAYLOAD = Buffer.alloc(0);
 
 export interface EngineOptions {

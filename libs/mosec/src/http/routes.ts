@@ -1,6 +1,6 @@
 import fastifyCompress from '@fastify/compress';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Engine } from '../engine/engine';
+import { CLIENT_GONE, Engine } from '../engine/engine';
 import { INTERNAL_ERROR_BODY } from '../errors';
 import type { Responder, Task } from '../engine/task';
 import { codecFlagsFor, responseContentType } from './content-types';
@@ -100,5 +100,5 @@ function submit(state: ServiceState, route: HttpRoute, body: Buffer, codecFlags:
 }
 
 function dropIfUnanswered(engine: Engine, task: Task, reply: FastifyReply): void {
-  if (!task.finished && !reply.raw.writableFinished) engine.finish(task, 499, BODIES.clientGone);
+  if (!task.finished && !reply.raw.writableFinished) engine.finish(task, CLIENT_GONE, BODIES.clientGone);
 }

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { now } from '../engine/clock';
-import type { EngineListener } from '../engine/engine';
+import { CLIENT_GONE, EngineListener } from '../engine/engine';
 import type { Batch, StageRuntime } from '../engine/stage-runtime';
 import type { Task } from '../engine/task';
 
@@ -10,8 +10,6 @@ export interface MetricsSource {
   readonly stageRuntimes: Iterable<StageRuntime>;
 }
 
-/** Status given to a task whose client went away before its answer. */
-export const CLIENT_GONE = 499;
 
 /**
  * mosec's metric set (same names and labels) plus queue depth, worker restarts, dropped tasks and

@@ -29,8 +29,6 @@ export class WorkerPool implements WorkerEvents {
   private stopping = false;
   private failedRestarts = 0;
   private startup?: { resolve: () => void; reject: (error: Error) => void };
-  /** Replacements made after startup. */
-  restarts = 0;
 
   constructor(
     readonly stage: StageRuntime,
@@ -84,7 +82,6 @@ export class WorkerPool implements WorkerEvents {
     if (!worker.ready && !worker.killedFor) this.failedRestarts++;
     const delay = Math.min(MAX_RESTART_DELAY_MS, this.failedRestarts === 0 ? 0 : 100 * 2 ** this.failedRestarts);
     this.logger.warn(`${worker.label} ${worker.killedFor ? 'was killed' : how}; replacing it${delay ? ` in ${delay} ms` : ''}`);
-    this.restarts++;
     this.observer.workerReplaced?.(worker);
     setTimeout(() => this.stopping || this.spawn(worker.workerId), delay).unref();
   }
