@@ -2,6 +2,8 @@ import type { Type } from '@nestjs/common';
 
 export const STAGE_METADATA = 'mosec:stage';
 export const PIPELINE_METADATA = 'mosec:pipeline';
+/** The file a `@Pipeline` class is written in. */
+export const PIPELINE_FILE_METADATA = 'mosec:pipeline-file';
 
 export interface StageOptions {
   /** Child processes for this stage. Default 1. */
