@@ -29,6 +29,15 @@ export interface ServiceState {
 
 const EMPTY = Buffer.alloc(0);
 
+/** Says which route clashes and why, where fastify would only say it is "already declared". */
+function refuseTakenRoute(fastify: FastifyInstance, method: 'GET' | 'POST', url: string, purpose: string): void {
+  if (!fastify.hasRoute({ method, url })) return;
+  throw new Error(
+    `${method} ${url} is already served by the application (a Nest controller?) and MosecModule serves it as ${purpose}: ` +
+      'move one of them (in a `nest new` app, remove the sample AppController)',
+  );
+}
+
 /**
  * Registers the pipeline routes and `GET /` in a fastify scope of their own: its body parser hands
  * every body over as raw bytes (the first stage decodes it in its worker, unless the route checks a
@@ -47,12 +56,14 @@ export function registerRoutes(fastify: FastifyInstance, state: ServiceState, ma
       reply.code(500).type('text/plain').send(INTERNAL_ERROR_BODY);
     });
 
+    refuseTakenRoute(scope, 'GET', '/', 'the readiness check (200 when ready, 503 while warming up or draining)');
     scope.get('/', (_request, reply) => {
       if (state.ready) return reply.code(200).type('text/plain').send(BODIES.ok);
       reply.code(503).type('text/plain').send(state.draining ? BODIES.shuttingDown : BODIES.notReady);
     });
 
     for (const route of state.routes) {
+      refuseTakenRoute(scope, 'POST', route.path, 'a pipeline route');
       scope.post(route.path, { bodyLimit: maxRequestSize }, (request, reply) => serve(state, route, request, reply));
     }
     const onAnswer = state.onAnswer?.bind(state);
