@@ -34,10 +34,20 @@ export async function startServer(
   env: Record<string, string> = {},
   options: { waitReady?: boolean; readyTimeoutMs?: number } = {},
 ): Promise<RunningServer> {
+  return startCommand(process.execPath, [join(DIST, entry)], { ...options, env });
+}
+
+/** Starts any command that serves on `MOSEC_PORT` (a free loopback port), e.g. `npm run start:prod` in an app. */
+export async function startCommand(
+  command: string,
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; waitReady?: boolean; readyTimeoutMs?: number } = {},
+): Promise<RunningServer> {
   const port = await freePort();
   const output: string[] = [];
-  const proc = spawn(process.execPath, [join(DIST, entry)], {
-    env: { ...process.env, MOSEC_PORT: String(port), MOSEC_ADDRESS: '127.0.0.1', NO_COLOR: '1', ...env },
+  const proc = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, MOSEC_PORT: String(port), MOSEC_ADDRESS: '127.0.0.1', NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   proc.stdout!.on('data', (chunk) => output.push(chunk.toString()));

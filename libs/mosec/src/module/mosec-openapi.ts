@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { MosecConfig } from './mosec-config';
 import { MosecRuntime } from './mosec-runtime';
@@ -17,6 +17,11 @@ export class MosecOpenApi implements OnModuleInit {
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter;
     if (this.config.openapi === false || adapter?.getType() !== 'fastify') return;
+    const missing = OPENAPI_PACKAGES.filter((name) => !isInstalled(name));
+    if (missing.length > 0) {
+      new Logger('Mosec').warn(`no OpenAPI document or Swagger UI: npm install ${missing.join(' ')} to serve them (or set openapi: false)`);
+      return;
+    }
     const routes = this.runtime.plans.map((plan) => ({
       path: plan.path,
       stages: plan.stages.map((stage) => stage.name),
@@ -27,5 +32,17 @@ export class MosecOpenApi implements OnModuleInit {
     // Loaded here rather than imported: worker processes load the library too, and never serve the document.
     const { serveOpenApi } = require('../http/openapi') as typeof import('../http/openapi');
     serveOpenApi({ adapter, modules: this.modules, applicationConfig: this.applicationConfig }, routes, this.config.openapi, this.config.metrics);
+  }
+}
+
+/** Optional peer dependencies of the document (`@nestjs/swagger`) and its UI (`@fastify/static`). */
+const OPENAPI_PACKAGES = ['@nestjs/swagger', '@fastify/static'];
+
+function isInstalled(name: string): boolean {
+  try {
+    require.resolve(name);
+    return true;
+  } catch {
+    return false;
   }
 }
