@@ -1,3 +1,4 @@
+import { Agent, get } from 'node:http';
 import { isAlive, post, sleep, startServer, waitReady } from './support/server';
 
 describe('service life cycle', () => {
@@ -47,6 +48,24 @@ describe('service life cycle', () => {
     expect(server.logs()).toMatch(where === 'constructor' ? /model file not found/ : /warm-up input rejected/);
   });
 
+  it('exits on SIGTERM even while a client holds a keep-alive connection it used during the drain', async () => {
+    const server = await startServer('examples/echo/main.js');
+    // Prometheus keeps its connection open between scrapes: one scrape lands while the service stops.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      expect(await getWith(agent, `${server.url}/metrics`)).toBe(200);
+      const began = Date.now();
+      server.proc.kill('SIGTERM');
+      await getWith(agent, `${server.url}/metrics`).catch(() => 0);
+      const code = await Promise.race([server.exited, sleep(10_000).then(() => 'still running')]);
+      expect(code).toBe(0);
+      expect(Date.now() - began).toBeLessThan(8_000);
+    } finally {
+      agent.destroy();
+      await server.stop();
+    }
+  });
+
   it('takes a worker stuck in a busy loop with it when the main process is killed', async () => {
     const server = await startServer('test/fixtures/faults/main.js', { MOSEC_TIMEOUT: '30000' });
     const workers = server.workerPids();
@@ -72,3 +91,13 @@ describe('service life cycle', () => {
     expect(workers.filter(isAlive)).toEqual([]);
   });
 });
+
+/** A GET through `agent`, whose connection stays open afterwards (fetch gives no hold on that). */
+function getWith(agent: Agent, url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    }).on('error', reject);
+  });
+}

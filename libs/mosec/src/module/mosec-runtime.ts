@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import type { Server } from 'node:http';
 import { Engine } from '../engine/engine';
 import type { StageRuntime } from '../engine/stage-runtime';
 import { HttpRoute, httpRoute } from '../http/http-route';
@@ -106,8 +107,22 @@ export class MosecRuntime implements ServiceState, OnModuleInit, OnApplicationBo
     const left = this.engine.activeTasks;
     this.logger.log(`drained ${inFlight - left} request(s)${left ? `, ${left} left unanswered at the timeout` : ''}`);
     await this.stopWorkers();
-    await this.adapterHost.httpAdapter.close();
+    await this.closeHttp();
     process.exit(0);
+  }
+
+  /**
+   * Closes the HTTP server. A keep-alive connection whose request was still being answered when the
+   * close began (a Prometheus scrape, say) stays open after it, and would hold the close, and the
+   * process, until its client lets go: after a second it is cut, as the pipelines are drained by then.
+   */
+  private async closeHttp(): Promise<void> {
+    const adapter = this.adapterHost.httpAdapter;
+    const closed = adapter.close();
+    if ((await Promise.race([closed.then(() => true), sleep(1000).then(() => false)])) === false) {
+      (adapter.getHttpServer() as Server).closeAllConnections();
+      await closed;
+    }
   }
 
   private async startWorkers(): Promise<void> {
