@@ -3,8 +3,8 @@
  * Scale-out check: two replicas of the service behind nginx on loopback, one stopped with SIGTERM
  * under load; no request nginx forwarded may be lost.
  *
- *   npx tsc -p tsconfig.build.json --outDir dist-scale && npx tsc-alias -p tsconfig.build.json --outDir dist-scale
- *   MOSEC_DIST=dist-scale node scripts/scale-out.js
+ *   npm run scale-out                          (builds dist/, then runs this)
+ *   MOSEC_DIST=<build dir> node scripts/scale-out.js
  *
  * 1. Starts two replicas, A and B, of the default service (`<MOSEC_DIST>/src/main.js`, POST /classify)
  *    on free ports and waits until GET / answers 200 on both.
