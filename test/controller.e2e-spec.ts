@@ -1,4 +1,4 @@
-import { post, sleep, startServer } from './support/server';
+import { exitWithin, post, startServer } from './support/server';
 
 describe('an application with its own Nest controllers beside the pipelines', () => {
   it('serves both, and documents both in the OpenAPI document', async () => {
@@ -17,7 +17,7 @@ describe('an application with its own Nest controllers beside the pipelines', ()
 
   it('refuses to start, naming the route, when a controller already answers GET /', async () => {
     const server = await startServer('test/fixtures/root-controller/main.js', {}, { waitReady: false });
-    const code = await Promise.race([server.exited, sleep(30_000).then(() => 'still running')]);
+    const code = await exitWithin(server, 30_000);
     await server.stop();
     expect(code).not.toBe(0);
     expect(code).not.toBe('still running');

@@ -1,5 +1,5 @@
 import { Agent, get } from 'node:http';
-import { isAlive, post, sleep, startServer, waitReady } from './support/server';
+import { exitWithin, isAlive, post, sleep, startServer, waitReady } from './support/server';
 
 describe('service life cycle', () => {
   it('answers 503 while workers warm up, then 200', async () => {
@@ -40,7 +40,7 @@ describe('service life cycle', () => {
 
   it.each(['constructor', 'warmup'])('fails startup with a clear message when a stage breaks in its %s', async (where) => {
     const server = await startServer('test/fixtures/broken/main.js', { BREAK_IN: where }, { waitReady: false });
-    const code = await Promise.race([server.exited, sleep(20_000).then(() => 'still running')]);
+    const code = await exitWithin(server, 20_000);
     if (code === 'still running') await server.stop();
     expect(code).not.toBe(0);
     expect(code).not.toBe('still running');
@@ -57,7 +57,7 @@ describe('service life cycle', () => {
       const began = Date.now();
       server.proc.kill('SIGTERM');
       await getWith(agent, `${server.url}/metrics`).catch(() => 0);
-      const code = await Promise.race([server.exited, sleep(10_000).then(() => 'still running')]);
+      const code = await exitWithin(server, 10_000);
       expect(code).toBe(0);
       expect(Date.now() - began).toBeLessThan(8_000);
     } finally {

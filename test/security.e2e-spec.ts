@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { eventually } from './support/load';
-import { Answer, isAlive, post, RunningServer, sleep, startServer } from './support/server';
+import { Answer, exitWithin, isAlive, post, RunningServer, sleep, startServer } from './support/server';
 
 const FIXTURE = 'test/fixtures/resilience/main.js';
 
@@ -92,7 +92,7 @@ describe('security basics', () => {
 describe('a service whose @Pipeline module is in its main file', () => {
   it('stops at startup, saying why, instead of starting itself again inside each worker', async () => {
     const service = await startServer('test/fixtures/single-file/main.js', {}, { waitReady: false });
-    const code = await Promise.race([service.exited, sleep(20_000).then(() => 'still running' as const)]);
+    const code = await exitWithin(service, 20_000);
     if (code === 'still running') await service.stop();
     expect(code).not.toBe(0);
     expect(code).not.toBe('still running');

@@ -103,6 +103,11 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** The server's exit code once it exits, or `'still running'` after `ms`. */
+export function exitWithin(server: RunningServer, ms: number): Promise<number | null | 'still running'> {
+  return Promise.race([server.exited, sleep(ms).then(() => 'still running' as const)]);
+}
+
 /** A timer that does not keep the test runner alive on its own. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
