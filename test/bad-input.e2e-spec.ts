@@ -1,4 +1,5 @@
 import { Packr } from 'msgpackr';
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { Answer, post, RunningServer, startServer } from './support/server';
 
@@ -56,6 +57,14 @@ describe('bad input (real processes, real HTTP)', () => {
     // A body just under the limit still goes through.
     const fits = JSON.stringify({ pad: 'x'.repeat(LIMIT - 100) });
     expect((await post(at('/probe'), fits)).status).toBe(200);
+  });
+
+  it('reads on after a 413 so an uploading client gets its answer, but not more than the limit again', async () => {
+    // A client declaring 100 times the limit and sending without pause: it reads the 413 while it
+    // sends, and the service cuts the connection after about one more limit's worth of bytes.
+    const { response, sent } = await uploadWithoutPause(server.url, '/probe', 100 * LIMIT);
+    expect(response).toMatch(/^HTTP\/1\.1 413 /);
+    expect(sent).toBeLessThan(20 * LIMIT);
   });
 
   it('answers 400 for truncated or malformed JSON', async () => {
@@ -176,3 +185,30 @@ describe('bad input (real processes, real HTTP)', () => {
     expect(server.logs()).not.toMatch(/exited|killed|replacing/);
   });
 });
+
+/**
+ * POSTs `size` declared bytes over a raw socket, writing as fast as the socket takes them until the
+ * service closes it; resolves with what it answered and how many bytes went out.
+ */
+function uploadWithoutPause(url: string, path: string, size: number): Promise<{ response: string; sent: number }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let sent = 0;
+    let response = '';
+    const pump = () => {
+      while (sent < size && !socket.destroyed) {
+        sent += chunk.length;
+        if (!socket.write(chunk)) return void socket.once('drain', pump);
+      }
+    };
+    socket.once('connect', () => {
+      socket.write(`POST ${path} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${size}\r\n\r\n`);
+      pump();
+    });
+    socket.on('data', (data) => (response += data));
+    socket.on('error', () => undefined); // the cut shows as a reset: what this waits for
+    socket.once('close', () => resolve({ response, sent }));
+  });
+}

@@ -5,6 +5,7 @@ import { INTERNAL_ERROR_BODY } from '../errors';
 import type { Responder, Task } from '../engine/task';
 import { codecFlagsFor, responseContentType } from './content-types';
 import type { HttpRoute } from './http-route';
+import { lingerForUpload } from './lingering-close';
 import { EventStream } from './sse';
 
 export const BODIES = {
@@ -49,9 +50,14 @@ export function registerRoutes(fastify: FastifyInstance, state: ServiceState, ma
     await scope.register(fastifyCompress, { threshold: 1024 });
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxRequestSize }, (_req, body, done) => done(null, body));
-    scope.setErrorHandler((error: any, _request, reply) => {
+    scope.setErrorHandler((error: any, request, reply) => {
       const status: number = error.statusCode ?? 500;
-      if (status === 413) return reply.code(413).type('text/plain').send(BODIES.tooLarge);
+      if (status === 413) {
+        // Fastify would close the connection under a client still uploading; it reads the rest instead.
+        reply.removeHeader('connection');
+        lingerForUpload(request.raw, maxRequestSize);
+        return reply.code(413).type('text/plain').send(BODIES.tooLarge);
+      }
       if (status >= 400 && status < 500) return reply.code(status).type('text/plain').send(`bad request: ${error.message}`);
       reply.code(500).type('text/plain').send(INTERNAL_ERROR_BODY);
     });
