@@ -1,7 +1,7 @@
 import { Engine } from './engine';
 import type { Batch, WorkerHandle } from './stage-runtime';
-import { decodeStreamEvent, encodeStreamEvent } from '../transport/stream-frame';
-import { FrameKind, FrameReader } from '../transport/frame';
+import { decodeStreamEvent, encodeStreamEvent } from '../protocol/stream-frame';
+import { FrameKind, FrameReader } from '../protocol/frame';
 
 class FakeWorker implements WorkerHandle {
   readonly batches: Batch[] = [];

@@ -1,24 +1,6 @@
 import type { StageRuntime } from './stage-runtime';
 
-/**
- * Per-item flags carried with each payload to a worker, so a stage shared by several routes knows,
- * item by item, whether it decodes a request body, encodes a response, and with which codec.
- */
-export const ItemFlags = {
-  /** The payload is a request body: decode it with the stage's `deserialize` (or the request codec). */
-  INGRESS: 1,
-  /** The result is a response body: encode it with the stage's `serialize` (or the response codec). */
-  EGRESS: 2,
-  /** Bits 2-3: how the request body is encoded (see RequestCodec). */
-  REQUEST_CODEC_SHIFT: 2,
-  REQUEST_CODEC_MASK: 0b1100,
-  /** The client asked for a msgpack response. */
-  RESPONSE_MSGPACK: 16,
-  /** The request payload is already decoded (msgpack of the value the first stage's `forward` takes). */
-  PREDECODED: 32,
-} as const;
-
-export const RequestCodec = { JSON: 0, MSGPACK: 1, BYTES: 2, TEXT: 3 } as const;
+import { ItemFlags } from '../protocol/item-flags';
 
 /** A pipeline served at one HTTP path: the stages a task walks through in order. */
 export interface Route {

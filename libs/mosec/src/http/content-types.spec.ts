@@ -1,4 +1,4 @@
-import { ItemFlags, RequestCodec } from '../engine/task';
+import { ItemFlags, RequestCodec } from '../protocol/item-flags';
 import { codecFlagsFor, requestCodecFor, responseContentType } from './content-types';
 
 describe('content negotiation', () => {

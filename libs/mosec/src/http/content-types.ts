@@ -1,4 +1,4 @@
-import { ItemFlags, RequestCodec } from '../engine/task';
+import { ItemFlags, RequestCodec } from '../protocol/item-flags';
 
 const MSGPACK = /^application\/(x-)?msgpack\b/i;
 

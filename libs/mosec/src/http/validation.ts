@@ -1,8 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError as FieldError } from 'class-validator';
-import { RequestCodec } from '../engine/task';
+import { RequestCodec } from '../protocol/item-flags';
 import { describeError } from '../errors';
-import { contentTypeOf, decodeRequest, encodeRequest, requestCodecOf } from '../worker/codecs';
+import { contentTypeOf, decodeRequest, encodeRequest, requestCodecOf } from '../protocol/codecs';
 
 /** One property that failed: its path (`items.0.name`) and class-validator's messages. */
 export interface FieldProblem {

@@ -1,7 +1,8 @@
 import type { Logger } from '@nestjs/common';
 import type { Engine } from '../engine/engine';
 import type { StageRuntime } from '../engine/stage-runtime';
-import { ItemFlags, Route } from '../engine/task';
+import type { Route } from '../engine/task';
+import { ItemFlags } from '../protocol/item-flags';
 
 interface Outcome {
   status: number;

@@ -1,8 +1,8 @@
 import type { Type } from '@nestjs/common';
 import { PIPELINE_METADATA, PipelineMetadata, STAGE_METADATA, StageOptions } from '../decorators/metadata';
 import { isStreamWorkerClass } from '../worker/stream-worker';
-import { ItemFlags } from '../engine/task';
-import { decodeIpc, decodeRequest, requestCodecOf } from '../worker/codecs';
+import { ItemFlags } from '../protocol/item-flags';
+import { decodeIpc, decodeRequest, requestCodecOf } from '../protocol/codecs';
 import { findExportingFile } from './module-file';
 
 /** A stage as the HTTP process needs to know it: its settings and where a worker finds it. */

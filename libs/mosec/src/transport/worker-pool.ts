@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Engine } from '../engine/engine';
 import type { StageRuntime } from '../engine/stage-runtime';
-import type { ReadyMessage, WorkerSpec } from '../worker/worker-spec';
+import type { ReadyMessage, WorkerSpec } from '../protocol/messages';
 import { WorkerEvents, WorkerProcess } from './worker-process';
 
 export interface PoolSpec {

@@ -4,12 +4,12 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Batch, StageRuntime, WorkerHandle } from '../engine/stage-runtime';
 import { itemFlags } from '../engine/task';
-import type { FatalMessage, MetricsReport, ReadyMessage, WorkerSpec } from '../worker/worker-spec';
-import { WORKER_SPEC_ENV } from '../worker/worker-spec';
+import type { FatalMessage, MetricsReport, ReadyMessage, WorkerSpec } from '../protocol/messages';
+import { WORKER_SPEC_ENV } from '../protocol/messages';
 import { forkOptionsForParentDeath } from './parent-death';
 import { WORKER_SOCKET_FD } from './worker-fd';
-import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from './frame';
-import { decodeStreamEvent } from './stream-frame';
+import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from '../protocol/frame';
+import { decodeStreamEvent } from '../protocol/stream-frame';
 
 /** The compiled worker entry beside this file (`.ts` when run from sources under a TS loader). */
 const CHILD_ENTRY = join(__dirname, '..', 'worker', `child-main${__filename.endsWith('.ts') ? '.ts' : '.js'}`);

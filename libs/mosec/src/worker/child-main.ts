@@ -8,13 +8,13 @@ import { NestFactory } from '@nestjs/core';
 import { Socket } from 'node:net';
 import { PIPELINE_METADATA, PipelineMetadata } from '../decorators/metadata';
 import { register } from 'prom-client';
-import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from '../transport/frame';
-import { encodeIpc } from './codecs';
+import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from '../protocol/frame';
+import { encodeIpc } from '../protocol/codecs';
 import { StageHost } from './stage-host';
-import { encodeStreamEvent } from '../transport/stream-frame';
+import { encodeStreamEvent } from '../protocol/stream-frame';
 import { WORKER_SOCKET_FD } from '../transport/worker-fd';
 import { WorkerLogger } from './worker-logger';
-import { FatalMessage, MetricsReport, MetricsRequest, ReadyMessage, WORKER_SPEC_ENV, WorkerSpec } from './worker-spec';
+import { FatalMessage, MetricsReport, MetricsRequest, ReadyMessage, WORKER_SPEC_ENV, WorkerSpec } from '../protocol/messages';
 import { now } from '../engine/clock';
 
 const spec: WorkerSpec = JSON.parse(process.env[WORKER_SPEC_ENV] ?? '{}');

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { describeError } from '../errors';
-import { ItemFlags } from '../engine/task';
+import { ItemFlags } from '../protocol/item-flags';
 import type { BatchWorker, Worker } from '../interfaces';
-import { contentTypeOf, decodeIpc, decodeRequest, encodeIpc, encodeResponse, requestCodecOf, toBuffer } from './codecs';
+import { contentTypeOf, decodeIpc, decodeRequest, encodeIpc, encodeResponse, requestCodecOf, toBuffer } from '../protocol/codecs';
 import { isStreamWorker, setStreamSink } from './stream-worker';
 
 type AnyWorker = (Worker<unknown, unknown> | BatchWorker<unknown, unknown>) & Record<string, any>;

@@ -1,6 +1,6 @@
 import { Packr } from 'msgpackr';
 import { DecodingError, EncodingError } from '../errors';
-import { ItemFlags, RequestCodec } from '../engine/task';
+import { ItemFlags, RequestCodec } from './item-flags';
 import { withinNesting } from './nesting';
 
 /** Standard msgpack (no record extension), so any client library reads what we send. */
