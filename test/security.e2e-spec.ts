@@ -96,7 +96,7 @@ describe('a service whose @Pipeline module is in its main file', () => {
     if (code === 'still running') await service.stop();
     expect(code).not.toBe(0);
     expect(code).not.toBe('still running');
-    expect(service.logs()).toMatch(/EchoPipeline is exported by the main file .*single-file\/main\.js.*Move the @Pipeline module to a file of its own/);
+    expect(service.logs()).toMatch(/EchoPipeline is written in the main file .*single-file\/main\.js.*Move the @Pipeline module to a file of its own/);
     expect(service.logs()).not.toMatch(/spawned/);
   });
 });

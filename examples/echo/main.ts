@@ -6,6 +6,8 @@ import { AppModule } from './app.module';
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter());
+  // SIGTERM/SIGINT: drain in-flight requests, stop the workers, exit 0.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   const { port, address } = app.get(MosecConfig);
   await app.listen(port, address);
 }

@@ -41,7 +41,7 @@ export async function startServer(
 export async function startCommand(
   command: string,
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string; waitReady?: boolean; readyTimeoutMs?: number } = {},
+  options: { env?: Record<string, string>; cwd?: string; waitReady?: boolean; readyTimeoutMs?: number; detached?: boolean } = {},
 ): Promise<RunningServer> {
   const port = await freePort();
   const output: string[] = [];
@@ -49,6 +49,8 @@ export async function startCommand(
     cwd: options.cwd,
     env: { ...process.env, MOSEC_PORT: String(port), MOSEC_ADDRESS: '127.0.0.1', NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, to signal the whole group as systemd or `docker stop` would.
+    detached: options.detached,
   });
   proc.stdout!.on('data', (chunk) => output.push(chunk.toString()));
   proc.stderr!.on('data', (chunk) => output.push(chunk.toString()));

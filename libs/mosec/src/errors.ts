@@ -1,3 +1,5 @@
+import { ANSWERS } from './mosec.messages';
+
 /**
  * Errors a stage may throw (or, in a batch, return at an item's index). The HTTP status and the body
  * prefix follow mosec: the client sees `<prefix>: <message>`, except for server errors, which answer
@@ -43,13 +45,12 @@ export class EncodingError extends ServerError {
   readonly prefix = 'encoding error';
 }
 
-export const INTERNAL_ERROR_BODY = 'inference internal error';
-
 /** What the client is told about an error thrown by user code: status and body, never a stack. */
 export function describeError(error: unknown): { status: number; body: string } {
   if (error instanceof MosecError && error.status < 500) {
     const message = String(error.message || error.prefix).replace(/\n/g, ' - ');
     return { status: error.status, body: `${error.prefix}: ${message}` };
   }
-  return { status: 500, body: INTERNAL_ERROR_BODY };
+  return { status: 500, body: ANSWERS.internal };
 }
+

@@ -1,8 +1,11 @@
 export { Stage } from './decorators/stage.decorator';
 export { Pipeline } from './decorators/pipeline.decorator';
+export { InjectPipeline, getPipelineToken } from './decorators/inject-pipeline.decorator';
 export type { StageOptions, PipelineOptions } from './decorators/metadata';
-export type { Worker, BatchWorker, WorkerContext, WorkerCodecs } from './interfaces';
+export type { Worker, BatchWorker, WorkerContext, WorkerIdentity, WorkerCodecs, RequestContext } from './interfaces';
 export { StreamWorker } from './worker/stream-worker';
+export { PipelineClient } from './client/pipeline.client';
+export type { RunOptions } from './client/pipeline.client';
 export type { FieldProblem, ValidationFailure } from './http/validation';
 export {
   MosecError,
@@ -12,7 +15,10 @@ export {
   ServerError,
   EncodingError,
 } from './errors';
+export { PipelineError } from './pipeline-error';
 export { MosecModule } from './module/mosec.module';
+export { MOSEC_OPTIONS } from './module/mosec.module-definition';
 export { MosecConfig } from './module/mosec-config';
-export type { MosecOptions, MosecAsyncOptions } from './module/mosec-options';
+export type { MosecOptions, MosecExtras } from './module/mosec-options';
+export { MOSEC_WORKER } from './mosec.constants';
 export * from './onnx';

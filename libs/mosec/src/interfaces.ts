@@ -1,11 +1,23 @@
-/** What every stage instance can read; the library sets these in the worker process before warm-up. */
-export interface WorkerContext {
+/** Which worker this process is: `@Inject(MOSEC_WORKER)` in a stage or any provider it injects. */
+export interface WorkerIdentity {
   /** 1..num within its stage. */
-  workerId?: number;
-  /** The stage's name (its class name). */
-  stage?: string;
+  workerId: number;
+  /** The stage's name (its class name, or `@Stage({ name })`). */
+  stage: string;
   /** The stage's batch limit (1 for a stage that does not batch). */
-  maxBatchSize?: number;
+  maxBatchSize: number;
+}
+
+/**
+ * The same identity as fields of the stage instance (mosec's `self.worker_id`), readable from the
+ * constructor on. Prefer `@Inject(MOSEC_WORKER)`: it also reaches the providers a stage injects.
+ */
+export interface WorkerContext extends Partial<WorkerIdentity> {}
+
+/** What a stage that asked for request headers (`@Stage({ headers })`) gets with each item. */
+export interface RequestContext {
+  /** The headers it asked for that the request carried, by lower-case name. */
+  headers: Record<string, string>;
 }
 
 /** Hooks a stage may define to take over the codecs (mosec's Worker methods). */
@@ -22,7 +34,8 @@ export interface WorkerCodecs<In, Out> {
 
 /** A stage that handles one request at a time (`maxBatchSize` 1, the default). */
 export interface Worker<In = unknown, Out = unknown> extends WorkerContext, WorkerCodecs<In, Out> {
-  forward(data: In): Out | Promise<Out>;
+  /** `context` is given when the stage asked for request headers (`@Stage({ headers })`). */
+  forward(data: In, context?: RequestContext): Out | Promise<Out>;
   /** Warm-up input, run before the worker reports ready. */
   example?: In;
   /** Several warm-up inputs, each run in turn. */
@@ -34,7 +47,8 @@ export interface Worker<In = unknown, Out = unknown> extends WorkerContext, Work
  * an `Error` at index i fails only request i.
  */
 export interface BatchWorker<In = unknown, Out = unknown> extends WorkerContext, WorkerCodecs<In, Out> {
-  forward(batch: In[]): Array<Out | Error> | Promise<Array<Out | Error>>;
+  /** `contexts` (one per item) are given when the stage asked for request headers (`@Stage({ headers })`). */
+  forward(batch: In[], contexts?: RequestContext[]): Array<Out | Error> | Promise<Array<Out | Error>>;
   /** A warm-up batch. */
   example?: In[];
   /** Several warm-up batches. */

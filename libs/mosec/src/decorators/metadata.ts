@@ -1,9 +1,4 @@
-import type { Type } from '@nestjs/common';
-
-export const STAGE_METADATA = 'mosec:stage';
-export const PIPELINE_METADATA = 'mosec:pipeline';
-/** The file a `@Pipeline` class is written in. */
-export const PIPELINE_FILE_METADATA = 'mosec:pipeline-file';
+import type { ControllerOptions, Type } from '@nestjs/common';
 
 export interface StageOptions {
   /** Child processes for this stage. Default 1. */
@@ -31,6 +26,12 @@ export interface StageOptions {
   responseType?: string;
   /** Name used in logs and metrics. Default: the class name. */
   name?: string;
+  /**
+   * Request headers this stage receives with each item, as `forward`'s second argument
+   * (`{ headers }`, or one per item of a batch): a trace id, the subject a gateway authenticated.
+   * Only the routes whose stages ask for headers keep them.
+   */
+  headers?: string[];
 }
 
 export interface PipelineOptions {
@@ -46,6 +47,8 @@ export interface PipelineOptions {
   response?: Type<unknown>;
   /** Reject (422) bodies with properties the request DTO does not declare, instead of dropping them. Default: the module's `forbidUnknown`, else false. */
   forbidUnknown?: boolean;
+  /** The route's version under the application's versioning (as `@Controller({ version })`). */
+  version?: ControllerOptions['version'];
 }
 
 export interface PipelineMetadata extends PipelineOptions {

@@ -1,12 +1,15 @@
+import { PIPELINE_FILE_METADATA, PIPELINE_METADATA } from '../mosec.constants';
 import { callerFile } from './caller-file';
-import { PIPELINE_FILE_METADATA, PIPELINE_METADATA, PipelineMetadata, PipelineOptions } from './metadata';
+import type { PipelineMetadata, PipelineOptions } from './metadata';
 
 /**
- * Marks a Nest module as a pipeline served at `path` (POST). The module must provide its stages and
- * whatever they inject; each worker process builds an application context of this module.
+ * Marks a Nest module as a pipeline served at `path` (POST). The module provides its stages and what
+ * they inject; each worker process builds its own stage from it. Other decorators on the class
+ * (`@UseGuards`, `@UseInterceptors`, `@UseFilters`, `@SetMetadata`, `@ApiSecurity`...) apply to the
+ * pipeline's route as they would on a controller.
  */
 export function Pipeline(path: string, options: PipelineOptions): ClassDecorator {
-  // Where the workers will load the module from, when it is an ES module.
+  // The file workers load the module from.
   const file = callerFile(Pipeline);
   return (target) => {
     const metadata: PipelineMetadata = { path, ...options };

@@ -1,3 +1,4 @@
+import { ANSWERS } from '../mosec.messages';
 import { now } from './clock';
 import { BatchPolicy, StageRuntime } from './stage-runtime';
 import type { Batch, WorkerHandle } from './stage-runtime';
@@ -23,13 +24,6 @@ export interface EngineListener {
   onWrongBatchSize?(stage: StageRuntime, batch: Batch, got: number): void;
 }
 
-export const MESSAGES = {
-  timeout: 'inference timeout',
-  tooMany: 'too many request: task queue is full',
-  workerLost: 'inference internal error',
-  wrongBatchSize: 'inference internal error',
-} as const;
-
 /**
  * The task table and the routing between stages: a task enters the first stage's queue, each
  * successful result moves it to the next stage, and the last stage's result (or any error) answers it.
@@ -43,7 +37,7 @@ export class Engine {
     private readonly options: EngineOptions,
     private readonly listener: EngineListener = {},
   ) {
-    this.table = new TaskTable((task) => this.finish(task, 408, MESSAGES.timeout));
+    this.table = new TaskTable((task) => this.finish(task, 408, ANSWERS.timeout));
   }
 
   /** A stage whose timed-out batches are answered 408 by this engine. */
@@ -58,9 +52,17 @@ export class Engine {
 
   /**
    * Accepts a request into the route's first stage, or returns undefined when the service is full.
-   * `onEvent` gets the stream events stages send for it before its answer.
+   * `onEvent` gets the stream events stages send for it before its answer; `headers` are the request
+   * headers its stages asked for.
    */
-  submit(route: Route, payload: Buffer, codecFlags: number, respond: Responder, onEvent?: (data: Buffer) => void): Task | undefined {
+  submit(
+    route: Route,
+    payload: Buffer,
+    codecFlags: number,
+    respond: Responder,
+    onEvent?: (data: Buffer) => void,
+    headers?: Record<string, string>,
+  ): Task | undefined {
     if (this.table.size >= this.options.capacity) return undefined;
     const createdAt = now();
     const task: Task = {
@@ -75,6 +77,7 @@ export class Engine {
       finished: false,
       respond,
       onEvent,
+      headers,
     };
     this.table.add(task);
     route.stages[0].enqueue(task);
@@ -100,7 +103,7 @@ export class Engine {
     const { tasks } = batch;
     if (statuses.length !== tasks.length) {
       this.listener.onWrongBatchSize?.(stage, batch, statuses.length);
-      for (const task of tasks) this.finish(task, 500, MESSAGES.wrongBatchSize);
+      for (const task of tasks) this.finish(task, 500, ANSWERS.internal);
       return;
     }
     for (let i = 0; i < tasks.length; i++) {
@@ -133,7 +136,7 @@ export class Engine {
   }
 
   failBatch(batch: Batch, status: number): void {
-    const body = status === 408 ? MESSAGES.timeout : MESSAGES.workerLost;
+    const body = status === 408 ? ANSWERS.timeout : ANSWERS.internal;
     for (const task of batch.tasks) this.finish(task, status, body);
   }
 

@@ -16,6 +16,8 @@ export interface BatchPolicy {
   batchCost?: (payload: Buffer, flags: number) => number;
   /** Milliseconds a worker may spend on one batch before it is killed; 0 for no limit. */
   timeout: number;
+  /** Request headers the stage receives with each item (lower-case names). */
+  headers?: string[];
 }
 
 /** A worker as the engine sees it: something that takes a batch and later reports its results. */

@@ -31,6 +31,8 @@ export interface Task {
   readonly respond: Responder;
   /** Receives the stream events a stage sends for this task before its answer (SSE routes). */
   readonly onEvent?: (data: Buffer) => void;
+  /** The request headers its stages asked for (lower-case names); absent when none did. */
+  readonly headers?: Record<string, string>;
 }
 
 /** The flags for a task's payload at its current stage. */

@@ -3,7 +3,7 @@ import type { Route } from '../engine/task';
 import type { PipelinePlan } from '../module/pipeline-plan';
 import type { RequestValidator } from './validation';
 
-/** A pipeline route as the HTTP process serves it: the engine's route plus how its requests are taken and answered. */
+/** A pipeline as callers reach it (its HTTP route or its client): the engine's route plus how requests are taken and answered. */
 export interface HttpRoute extends Route {
   /** Checks bodies against the request DTO; absent, the body reaches the first stage unread. */
   readonly validate?: RequestValidator;
@@ -11,14 +11,16 @@ export interface HttpRoute extends Route {
   readonly stream: boolean;
   /** Content type of a 200 answer, when the last stage declares one (`@Stage({ responseType })`). */
   readonly responseType?: string;
+  /** The request headers its stages asked for (lower case); empty when none did. */
+  readonly headers: string[];
 }
 
 /** The route of a planned pipeline; `forbidUnknown` is the module's default for pipelines that do not set it. */
 export function httpRoute(plan: PipelinePlan, stages: StageRuntime[], forbidUnknown = false): HttpRoute {
   const responseType = plan.stages[plan.stages.length - 1].responseType;
-  if (!plan.request) return { path: plan.path, stages, stream: plan.stream, responseType };
+  const route = { path: plan.path, stages, stream: plan.stream, responseType, headers: plan.headers };
+  if (!plan.request) return route;
   // Loaded only for a pipeline with a DTO: class-validator costs every process that loads it ~70 ms.
   const { createRequestValidator } = require('./validation') as typeof import('./validation');
-  const validate = createRequestValidator(plan.request, plan.forbidUnknown ?? forbidUnknown);
-  return { path: plan.path, stages, validate, stream: plan.stream, responseType };
+  return { ...route, validate: createRequestValidator(plan.request, plan.forbidUnknown ?? forbidUnknown) };
 }

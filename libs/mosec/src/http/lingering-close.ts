@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** How long, and how many more bytes, a client still uploading a refused body is read for. */
 const LINGER_MS = 5_000;
@@ -10,10 +10,11 @@ const LINGER_MS = 5_000;
  * `maxBytes` more bytes or `LINGER_MS`, the connection is cut. A body read to its end leaves the
  * connection open for the client's next request.
  */
-export function lingerForUpload(request: IncomingMessage, maxBytes: number): void {
+export function lingerForUpload(request: IncomingMessage, response: ServerResponse, maxBytes: number): void {
   if (request.complete) return;
   const socket = request.socket;
-  const cut = () => socket.destroy();
+  // Never before the answer is out: it is what the lingering is for.
+  const cut = () => (response.writableFinished ? socket.destroy() : response.once('finish', () => socket.destroy()));
   const timer = setTimeout(cut, LINGER_MS).unref();
   let read = 0;
   request.on('data', (chunk: Buffer) => {

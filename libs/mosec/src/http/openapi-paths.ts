@@ -3,6 +3,8 @@ import type { ContentObject, OpenAPIObject, OperationObject, PathItemObject, Ref
 /** What the document says about one pipeline route. */
 export interface DocumentedRoute {
   path: string;
+  /** The name of its controller class: @nestjs/swagger names the route's operation after it. */
+  controller: string;
   stages: string[];
   request?: Function;
   response?: Function;
@@ -39,22 +41,51 @@ function text(description: string, schema: SchemaObject = STRING): ResponseObjec
   return { description, content: { 'text/plain': { schema } } };
 }
 
+/** Where the readiness check and the metrics are served, and whether as Nest routes (`guardProbes`). */
+export interface DocumentedProbes {
+  readinessPath: string;
+  metricsPath?: string;
+  guarded: boolean;
+}
+
 /**
- * Adds the pipeline routes and the reserved routes to a document (@nestjs/swagger's scanner does not
- * see them: they are fastify routes, not Nest controllers). `refOf` names a DTO's schema component.
+ * Completes what @nestjs/swagger found of the pipeline routes (they are controllers, found wherever
+ * the global prefix and versioning put them) with their content types and every answer they give,
+ * and adds the readiness check and the metrics. `refOf` names a DTO's schema component.
  */
-export function addServicePaths(document: OpenAPIObject, routes: DocumentedRoute[], refOf: (dto: Function) => string, metrics: boolean): OpenAPIObject {
+export function addServicePaths(document: OpenAPIObject, routes: DocumentedRoute[], refOf: (dto: Function) => string, probes: DocumentedProbes): OpenAPIObject {
   document.components ??= {};
   document.components.schemas ??= {};
   document.components.schemas[VALIDATION_FAILURE] = VALIDATION_FAILURE_SCHEMA;
   document.tags = [...(document.tags ?? []), { name: 'inference', description: 'Pipelines' }, { name: 'service', description: 'Health and metrics' }];
-  for (const route of routes) document.paths[route.path] = { ...document.paths[route.path], post: pipelineOperation(route, refOf) };
-  document.paths['/'] = health();
-  if (metrics) document.paths['/metrics'] = metricsPath();
+  for (const route of routes) {
+    for (const [item, method] of operationsOf(document, `${route.controller}_answer`)) item[method] = pipelineOperation(route, refOf, item[method]!);
+  }
+  if (probes.guarded) {
+    for (const [item, method] of operationsOf(document, 'MosecProbesController_readiness')) item[method] = { ...item[method], ...health() };
+    for (const [item, method] of operationsOf(document, 'MosecProbesController_metrics')) item[method] = { ...item[method], ...metricsOperation() };
+    return document;
+  }
+  document.paths[probes.readinessPath] = { ...document.paths[probes.readinessPath], get: health() };
+  if (probes.metricsPath) document.paths[probes.metricsPath] = { ...document.paths[probes.metricsPath], get: metricsOperation() };
   return document;
 }
 
-function pipelineOperation(route: DocumentedRoute, refOf: (dto: Function) => string): OperationObject {
+type Method = 'get' | 'post';
+
+/** The operations @nestjs/swagger named `<controller>_<method>` (with `_<version>` under versioning). */
+function operationsOf(document: OpenAPIObject, name: string): Array<[PathItemObject, Method]> {
+  const found: Array<[PathItemObject, Method]> = [];
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'post'] as const) {
+      const id = item[method]?.operationId;
+      if (id === name || id?.startsWith(`${name}_`)) found.push([item, method]);
+    }
+  }
+  return found;
+}
+
+function pipelineOperation(route: DocumentedRoute, refOf: (dto: Function) => string, found: OperationObject): OperationObject {
   const schema = (dto?: Function): SchemaObject | ReferenceObject => (dto ? { $ref: refOf(dto) } : ANY);
   const request: ContentObject = route.request
     ? { 'application/json': { schema: schema(route.request) }, 'application/msgpack': { schema: schema(route.request) } }
@@ -74,7 +105,9 @@ function pipelineOperation(route: DocumentedRoute, refOf: (dto: Function) => str
       }
     : text('A stage raised `ValidationError`: `request validation error: ...`');
   return {
-    tags: ['inference'],
+    // What the application's decorators gave the route (security, headers, tags), then mosec's description.
+    ...found,
+    tags: found.tags?.length ? found.tags : ['inference'],
     operationId: `post${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     summary: route.stages.join(' → '),
     description: 'Bodies may be gzip, br or deflate compressed (`Content-Encoding`); answers are compressed when `Accept-Encoding` asks and they are large enough.',
@@ -87,32 +120,28 @@ function pipelineOperation(route: DocumentedRoute, refOf: (dto: Function) => str
       '422': invalid,
       '429': text('`too many request: task queue is full`'),
       '500': text('`inference internal error`: a stage failed (details are in the server log only)'),
-      '503': text('`service is not ready` (warming up) or `gracefully shutting down`'),
+      '503': text('`service is not ready` or `gracefully shutting down`'),
     },
   };
 }
 
-function health(): PathItemObject {
+function health(): OperationObject {
   return {
-    get: {
-      tags: ['service'],
-      operationId: 'getHealth',
-      summary: 'Ready check',
-      responses: {
-        '200': text('Every worker is ready: `MOSEC service`'),
-        '503': text('`service is not ready` (warming up) or `gracefully shutting down`'),
-      },
+    tags: ['service'],
+    operationId: 'getHealth',
+    summary: 'Ready check',
+    responses: {
+      '200': text('Every worker is ready: `MOSEC service`'),
+      '503': text('`service is not ready` or `gracefully shutting down`'),
     },
   };
 }
 
-function metricsPath(): PathItemObject {
+function metricsOperation(): OperationObject {
   return {
-    get: {
-      tags: ['service'],
-      operationId: 'getMetrics',
-      summary: 'Prometheus metrics',
-      responses: { '200': text('Prometheus text exposition format') },
-    },
+    tags: ['service'],
+    operationId: 'getMetrics',
+    summary: 'Prometheus metrics',
+    responses: { '200': text('Prometheus text exposition format') },
   };
 }

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { AbstractHttpAdapter, ApplicationConfig, ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { addServicePaths, DocumentedRoute } from './openapi-paths';
+import { addServicePaths, DocumentedProbes, DocumentedRoute } from './openapi-paths';
 
 /** mosec's paths. */
 export const SWAGGER_UI_PATH = 'openapi/swagger';
@@ -14,8 +14,9 @@ export interface OpenApiInfo {
 }
 
 /**
- * Builds the OpenAPI document with @nestjs/swagger (the application's own controllers, the DTO
- * schemas from `@ApiProperty`) plus the pipeline and reserved routes, and serves it: the Swagger UI at
+ * Builds the OpenAPI document with @nestjs/swagger (the application's controllers, the pipelines'
+ * among them, and the DTO schemas from `@ApiProperty`), completes the pipeline routes and adds the
+ * probes, and serves it: the Swagger UI at
  * `/openapi/swagger`, the JSON at `/openapi/metadata.json`.
  *
  * @nestjs/swagger takes the Nest application, which a provider cannot inject; what it reads of it is
@@ -26,7 +27,7 @@ export function serveOpenApi(
   nest: { adapter: AbstractHttpAdapter; modules: ModulesContainer; applicationConfig: ApplicationConfig },
   routes: DocumentedRoute[],
   info: OpenApiInfo,
-  metrics: boolean,
+  probes: DocumentedProbes,
 ): OpenAPIObject {
   const { adapter, modules, applicationConfig } = nest;
   const app = {
@@ -40,7 +41,7 @@ export function serveOpenApi(
     .setDescription(info.description ?? 'Model serving pipelines: dynamic batching, each stage in its own worker processes.')
     .build();
   const dtos = [...new Set(routes.flatMap((route) => [route.request, route.response]).filter((dto): dto is Function => Boolean(dto)))];
-  const document = addServicePaths(SwaggerModule.createDocument(app, config, { extraModels: dtos }), routes, getSchemaPath, metrics);
+  const document = addServicePaths(SwaggerModule.createDocument(app, config, { extraModels: dtos }), routes, getSchemaPath, probes);
   SwaggerModule.setup(SWAGGER_UI_PATH, app, document, { jsonDocumentUrl: OPENAPI_JSON_PATH, raw: ['json'] });
   return document;
 }

@@ -2,13 +2,14 @@ import { MosecConfig } from './mosec-config';
 
 describe('MosecConfig', () => {
   it('has mosec defaults', () => {
-    const config = new MosecConfig({ pipelines: [] }, {});
+    const config = new MosecConfig({}, { pipelines: [] }, {});
     expect(config).toMatchObject({ port: 8000, address: '0.0.0.0', timeout: 3000, capacity: 1024, namespace: 'mosec_service', logLevel: 'info' });
   });
 
   it('lets MOSEC_* variables override module options', () => {
     const config = new MosecConfig(
-      { pipelines: [], port: 1, timeout: 5, capacity: 6 },
+      { port: 1, timeout: 5, capacity: 6 },
+      { pipelines: [] },
       { MOSEC_PORT: '9000', MOSEC_TIMEOUT: '100', MOSEC_CAPACITY: '7', MOSEC_ADDRESS: '127.0.0.1', MOSEC_LOG_LEVEL: 'WARNING' },
     );
     expect(config).toMatchObject({ port: 9000, timeout: 100, capacity: 7, address: '127.0.0.1', logLevel: 'warning' });
@@ -16,7 +17,13 @@ describe('MosecConfig', () => {
   });
 
   it('names the variable that is wrong', () => {
-    expect(() => new MosecConfig({ pipelines: [] }, { MOSEC_TIMEOUT: 'soon' })).toThrow(/MOSEC_TIMEOUT must be an integer/);
-    expect(() => new MosecConfig({ pipelines: [] }, { MOSEC_LOG_LEVEL: 'loud' })).toThrow(/MOSEC_LOG_LEVEL/);
+    expect(() => new MosecConfig({}, { pipelines: [] }, { MOSEC_TIMEOUT: 'soon' })).toThrow(/MOSEC_TIMEOUT must be an integer/);
+    expect(() => new MosecConfig({}, { pipelines: [] }, { MOSEC_LOG_LEVEL: 'loud' })).toThrow(/MOSEC_LOG_LEVEL/);
+  });
+
+  it('takes the probe paths from the extras, and refuses one that is not a path', () => {
+    const config = new MosecConfig({}, { pipelines: [], readinessPath: '/health', guardProbes: true }, {});
+    expect(config).toMatchObject({ readinessPath: '/health', metricsPath: '/metrics', guardProbes: true });
+    expect(() => new MosecConfig({}, { pipelines: [], metricsPath: 'metrics' }, {})).toThrow(/metricsPath must start with "\/"/);
   });
 });

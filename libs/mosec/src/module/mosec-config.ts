@@ -1,9 +1,13 @@
 import type { LogLevel, Type } from '@nestjs/common';
-import type { MosecOptions } from './mosec-options';
+import { DEFAULTS } from '../mosec.constants';
+import type { MosecExtras, MosecOptions } from './mosec-options';
 
 /** The options in force: module options, each overridden by its `MOSEC_*` environment variable. */
 export class MosecConfig {
   readonly pipelines: Type<unknown>[];
+  readonly readinessPath: string;
+  readonly metricsPath: string;
+  readonly guardProbes: boolean;
   readonly port: number;
   readonly address: string;
   readonly timeout: number;
@@ -18,14 +22,17 @@ export class MosecConfig {
   readonly logFormat: 'text' | 'json';
   readonly dryRun: boolean;
 
-  constructor(options: MosecOptions, env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv) {
-    this.pipelines = options.pipelines ?? [];
-    this.port = integer('MOSEC_PORT', env.MOSEC_PORT, options.port ?? 8000, 0, 65535);
-    this.address = env.MOSEC_ADDRESS || options.address || '0.0.0.0';
-    this.timeout = integer('MOSEC_TIMEOUT', env.MOSEC_TIMEOUT, options.timeout ?? 3000, 1);
-    this.capacity = integer('MOSEC_CAPACITY', env.MOSEC_CAPACITY, options.capacity ?? 1024, 1);
-    this.maxRequestSize = integer('MOSEC_MAX_REQUEST_SIZE', env.MOSEC_MAX_REQUEST_SIZE, options.maxRequestSize ?? 10 * 1024 * 1024, 1);
-    this.namespace = env.MOSEC_NAMESPACE || options.namespace || 'mosec_service';
+  constructor(options: MosecOptions, extras: MosecExtras, env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv) {
+    this.pipelines = extras.pipelines ?? [];
+    this.readinessPath = routePath('readinessPath', extras.readinessPath ?? DEFAULTS.readinessPath);
+    this.metricsPath = routePath('metricsPath', extras.metricsPath ?? DEFAULTS.metricsPath);
+    this.guardProbes = extras.guardProbes ?? false;
+    this.port = integer('MOSEC_PORT', env.MOSEC_PORT, options.port ?? DEFAULTS.port, 0, 65535);
+    this.address = env.MOSEC_ADDRESS || options.address || DEFAULTS.address;
+    this.timeout = integer('MOSEC_TIMEOUT', env.MOSEC_TIMEOUT, options.timeout ?? DEFAULTS.timeout, 1);
+    this.capacity = integer('MOSEC_CAPACITY', env.MOSEC_CAPACITY, options.capacity ?? DEFAULTS.capacity, 1);
+    this.maxRequestSize = integer('MOSEC_MAX_REQUEST_SIZE', env.MOSEC_MAX_REQUEST_SIZE, options.maxRequestSize ?? DEFAULTS.maxRequestSize, 1);
+    this.namespace = env.MOSEC_NAMESPACE || options.namespace || DEFAULTS.namespace;
     const level = (env.MOSEC_LOG_LEVEL || options.logLevel || 'info').toLowerCase();
     if (!['debug', 'info', 'warning', 'error'].includes(level)) {
       throw new Error(`MOSEC_LOG_LEVEL must be debug, info, warning or error, not "${level}"`);
@@ -47,6 +54,11 @@ export class MosecConfig {
     const upTo = { error: 'error', warning: 'warn', info: 'log', debug: 'verbose' }[this.logLevel] as LogLevel;
     return order.slice(0, order.indexOf(upTo) + 1);
   }
+}
+
+function routePath(name: string, path: string): string {
+  if (typeof path !== 'string' || !path.startsWith('/')) throw new Error(`MosecModule: ${name} must start with "/", not "${path}"`);
+  return path;
 }
 
 /** An on/off variable: undefined when unset. */

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { MosecConfig } from './mosec-config';
-import { MosecRuntime } from './mosec-runtime';
+import { MosecExplorer } from './mosec.explorer';
 
 /** Serves the OpenAPI document of the pipelines and the Swagger UI (unless `openapi: false`). */
 @Injectable()
 export class MosecOpenApi implements OnModuleInit {
   constructor(
     private readonly config: MosecConfig,
-    private readonly runtime: MosecRuntime,
+    private readonly explorer: MosecExplorer,
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
     @Inject(ModulesContainer) private readonly modules: ModulesContainer,
     @Inject(ApplicationConfig) private readonly applicationConfig: ApplicationConfig,
@@ -22,8 +22,9 @@ export class MosecOpenApi implements OnModuleInit {
       new Logger('Mosec').warn(`no OpenAPI document or Swagger UI: npm install ${missing.join(' ')} to serve them (or set openapi: false)`);
       return;
     }
-    const routes = this.runtime.plans.map((plan) => ({
+    const routes = this.explorer.plans.map((plan) => ({
       path: plan.path,
+      controller: `${plan.module.name}Controller`,
       stages: plan.stages.map((stage) => stage.name),
       request: plan.request,
       response: plan.response,
@@ -31,7 +32,9 @@ export class MosecOpenApi implements OnModuleInit {
     }));
     // Loaded here rather than imported: worker processes load the library too, and never serve the document.
     const { serveOpenApi } = require('../http/openapi') as typeof import('../http/openapi');
-    serveOpenApi({ adapter, modules: this.modules, applicationConfig: this.applicationConfig }, routes, this.config.openapi, this.config.metrics);
+    const { readinessPath, metricsPath, guardProbes, metrics } = this.config;
+    const probes = { readinessPath, metricsPath: metrics ? metricsPath : undefined, guarded: guardProbes };
+    serveOpenApi({ adapter, modules: this.modules, applicationConfig: this.applicationConfig }, routes, this.config.openapi, probes);
   }
 }
 

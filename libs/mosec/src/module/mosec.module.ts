@@ -1,35 +1,20 @@
-import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { MosecHttp } from '../http/mosec-http';
 import { MosecConfig } from './mosec-config';
-import { MOSEC_OPTIONS, MosecAsyncOptions, MosecOptions } from './mosec-options';
+import { mosecConfigProvider } from './mosec-config.provider';
 import { MosecOpenApi } from './mosec-openapi';
-import { MosecRuntime } from './mosec-runtime';
-
-const shared: Provider[] = [
-  { provide: MosecConfig, useFactory: (options: MosecOptions) => new MosecConfig(options), inject: [MOSEC_OPTIONS] },
-  MosecRuntime,
-  MosecOpenApi,
-];
+import { ConfigurableModuleClass } from './mosec.module-definition';
+import { MosecExplorer } from './mosec.explorer';
+import { MosecOrchestrator } from './mosec.orchestrator';
 
 /**
- * Serves the given `@Pipeline` modules. The pipeline modules are not imported into the application:
- * their stages are built only in the worker processes, where the models belong.
+ * Serves `@Pipeline` modules: `MosecModule.forRoot({ pipelines: [EchoPipeline], timeout: 5000 })`, or
+ * `forRootAsync({ pipelines, imports, inject, useFactory })` (also `useClass`, `useExisting`;
+ * `isGlobal`). The pipeline modules are not imported into the application: their stages are built
+ * only in the worker processes, where the models belong; their routes and clients are the application's.
  */
-@Module({})
-export class MosecModule {
-  static forRoot(options: MosecOptions): DynamicModule {
-    return {
-      module: MosecModule,
-      providers: [{ provide: MOSEC_OPTIONS, useValue: options }, ...shared],
-      exports: [MosecConfig],
-    };
-  }
-
-  static forRootAsync(options: MosecAsyncOptions): DynamicModule {
-    return {
-      module: MosecModule,
-      imports: options.imports ?? [],
-      providers: [{ provide: MOSEC_OPTIONS, useFactory: options.useFactory, inject: options.inject ?? [] }, ...shared],
-      exports: [MosecConfig],
-    };
-  }
-}
+@Module({
+  providers: [mosecConfigProvider, MosecExplorer, MosecOrchestrator, MosecHttp, MosecOpenApi],
+  exports: [MosecConfig],
+})
+export class MosecModule extends ConfigurableModuleClass {}

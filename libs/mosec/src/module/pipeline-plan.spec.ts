@@ -12,7 +12,7 @@ function Module({ providers }: { providers: unknown[] }): ClassDecorator {
 @Stage({ num: 2, maxBatchSize: 8 })
 export class Shared {}
 
-@Stage()
+@Stage({ headers: ['X-Trace-Id'] })
 export class Alone {}
 
 export class NotAStage {}
@@ -24,18 +24,6 @@ export class APipeline {}
 @Pipeline('/b/', { stages: [Shared] })
 @Module({ providers: [Shared] })
 export class BPipeline {}
-
-@Pipeline('/metrics', { stages: [Alone] })
-@Module({ providers: [Alone] })
-export class ReservedMetrics {}
-
-@Pipeline('/openapi/swagger', { stages: [Alone] })
-@Module({ providers: [Alone] })
-export class ReservedOpenapi {}
-
-@Pipeline('/', { stages: [Alone] })
-@Module({ providers: [Alone] })
-export class ReservedRoot {}
 
 @Pipeline('/x', { stages: [Alone] })
 @Module({ providers: [] })
@@ -54,14 +42,19 @@ describe('planPipelines', () => {
     expect(b.path).toBe('/b');
     expect(a.stages.map((s) => s.name)).toEqual(['Alone', 'Shared']);
     expect(b.stages[0]).toBe(a.stages[1]);
-    expect(a.stages[1]).toMatchObject({ num: 2, maxBatchSize: 8, maxWaitTime: 10, exportName: 'APipeline', stageIndex: 1 });
-    expect(a.stages[1].moduleFile).toBe(__filename);
+    expect(a.stages[1]).toMatchObject({ num: 2, maxBatchSize: 8, maxWaitTime: 10, pipelineName: 'APipeline', pipelinePath: '/a', stageIndex: 1 });
+    expect(a.stages[1].pipelineFile).toBe(__filename);
+  });
+
+  it('keeps the headers a stage asks for, in lower case, and what each route must keep of a request', () => {
+    const [a, b] = planPipelines([APipeline, BPipeline]);
+    expect(a.stages[0].headers).toEqual(['x-trace-id']);
+    expect(a.stages[1].headers).toBeUndefined();
+    expect(a.headers).toEqual(['x-trace-id']);
+    expect(b.headers).toEqual([]);
   });
 
   it.each([
-    [ReservedMetrics, /\/metrics is reserved/],
-    [ReservedOpenapi, /\/openapi\/swagger is reserved/],
-    [ReservedRoot, /\/ is reserved/],
     [MissingProvider, /must list Alone in its @Module providers/],
     [Undecorated, /NotAStage is listed as a stage but is not decorated with @Stage/],
     [NoPipeline, /NoPipeline is not decorated with @Pipeline/],

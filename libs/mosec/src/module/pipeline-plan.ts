@@ -1,9 +1,11 @@
 import type { Type } from '@nestjs/common';
-import { PIPELINE_METADATA, PipelineMetadata, STAGE_METADATA, StageOptions } from '../decorators/metadata';
-import { isStreamWorkerClass } from '../worker/stream-worker';
-import { ItemFlags } from '../protocol/item-flags';
+import type { PipelineMetadata, StageOptions } from '../decorators/metadata';
+import { PIPELINE_METADATA, STAGE_METADATA } from '../mosec.constants';
+import { MESSAGES } from '../mosec.messages';
 import { decodeIpc, decodeRequest, requestCodecOf } from '../protocol/codecs';
-import { findExportingFile } from './module-file';
+import { ItemFlags } from '../protocol/item-flags';
+import { isStreamWorkerClass } from '../worker/stream-worker';
+import { pipelineFile } from './pipeline-file';
 
 /** A stage as the HTTP process needs to know it: its settings and where a worker finds it. */
 export interface StagePlan {
@@ -18,9 +20,12 @@ export interface StagePlan {
   readonly batchCost?: (payload: Buffer, flags: number) => number;
   readonly timeout: number;
   readonly env: Array<Record<string, string>>;
-  /** The pipeline module the workers build their context from, and the stage's index in it. */
-  readonly moduleFile: string;
-  readonly exportName: string;
+  /** Request headers the stage receives (lower case), if it asked for any. */
+  readonly headers?: string[];
+  /** The pipeline the workers load the stage from (its file, class name and path), and the stage's index in it. */
+  readonly pipelineFile: string;
+  readonly pipelineName: string;
+  readonly pipelinePath: string;
   readonly stageIndex: number;
 }
 
@@ -34,22 +39,27 @@ export interface PipelinePlan {
   readonly forbidUnknown?: boolean;
   /** The last stage is a `StreamWorker`: the route answers with Server-Sent Events. */
   readonly stream: boolean;
+  /** The headers any of its stages asked for (lower case): what a request keeps of its headers. */
+  readonly headers: string[];
 }
 
-/** Paths the service answers itself. */
-export const RESERVED_PATHS = ['/', '/metrics', '/openapi'];
+/** A `@Pipeline` class's metadata, or a clear error for a class that is not one. */
+export function pipelineMetadata(pipeline: Type<unknown>): PipelineMetadata {
+  const meta: PipelineMetadata | undefined = typeof pipeline === 'function' ? Reflect.getMetadata(PIPELINE_METADATA, pipeline) : undefined;
+  if (!meta) throw new Error(MESSAGES.notAPipeline((pipeline as Type<unknown> | undefined)?.name ?? String(pipeline)));
+  return meta;
+}
 
 /**
  * Reads the `@Pipeline` and `@Stage` metadata (no instances: stages are only built in workers) and
  * checks it. A stage class used by several pipelines is one plan, so one set of workers.
  */
 export function planPipelines(modules: Type<unknown>[]): PipelinePlan[] {
-  if (modules.length === 0) throw new Error('MosecModule: `pipelines` lists no @Pipeline module');
+  if (modules.length === 0) throw new Error(MESSAGES.noPipelines);
   const stages = new Map<Type<unknown>, StagePlan>();
   const paths = new Set<string>();
   return modules.map((module) => {
-    const meta: PipelineMetadata | undefined = Reflect.getMetadata(PIPELINE_METADATA, module);
-    if (!meta) throw new Error(`${module?.name ?? module} is not decorated with @Pipeline(path, { stages })`);
+    const meta = pipelineMetadata(module);
     const path = checkPath(meta.path, module.name);
     if (paths.has(path)) throw new Error(`two pipelines are served at ${path}`);
     paths.add(path);
@@ -63,16 +73,17 @@ export function planPipelines(modules: Type<unknown>[]): PipelinePlan[] {
       if (!providers.includes(type)) {
         throw new Error(`${module.name} must list ${type?.name ?? type} in its @Module providers`);
       }
-      const plan = planStage(type, module, stageIndex);
+      const plan = planStage(type, module, path, stageIndex);
       stages.set(type, plan);
       return plan;
     });
     const { request, response, forbidUnknown } = meta;
-    return { path, module, stages: plans, request, response, forbidUnknown, stream: isStreamWorkerClass(plans[plans.length - 1].type) };
+    const headers = [...new Set(plans.flatMap((stage) => stage.headers ?? []))];
+    return { path, module, stages: plans, request, response, forbidUnknown, stream: isStreamWorkerClass(plans[plans.length - 1].type), headers };
   });
 }
 
-function planStage(type: Type<unknown>, module: Type<unknown>, stageIndex: number): StagePlan {
+function planStage(type: Type<unknown>, module: Type<unknown>, path: string, stageIndex: number): StagePlan {
   const options: StageOptions | undefined = Reflect.getMetadata(STAGE_METADATA, type);
   if (!options) throw new Error(`${type.name} is listed as a stage but is not decorated with @Stage()`);
   const name = options.name ?? type.name;
@@ -88,9 +99,10 @@ function planStage(type: Type<unknown>, module: Type<unknown>, stageIndex: numbe
   if (!(timeout >= 0)) throw new Error(`@Stage ${name}: timeout must be >= 0`);
   const batchCost = costFunction(type, name, options.maxBatchCost);
   if (env.length > 0 && env.length !== num) throw new Error(`@Stage ${name}: env must have one entry per worker (${num})`);
-  const { file, exportName } = findExportingFile(module);
+  const headers = checkHeaders(name, options.headers);
   return {
-    type, name, num, maxBatchSize, maxWaitTime, adaptiveWait, timeout, env, moduleFile: file, exportName, stageIndex,
+    type, name, num, maxBatchSize, maxWaitTime, adaptiveWait, timeout, env, headers, stageIndex,
+    pipelineFile: pipelineFile(module), pipelineName: module.name, pipelinePath: path,
     maxBatchCost: options.maxBatchCost, batchCost, responseType: options.responseType,
   };
 }
@@ -114,11 +126,13 @@ function decodeForCost(payload: Buffer, flags: number): unknown {
 
 function checkPath(path: string, owner: string): string {
   if (typeof path !== 'string' || !path.startsWith('/')) throw new Error(`${owner}: the pipeline path must start with "/"`);
-  const normal = path.length > 1 ? path.replace(/\/+$/, '') : path;
-  for (const reserved of RESERVED_PATHS) {
-    if (normal === reserved || (reserved !== '/' && normal.startsWith(`${reserved}/`))) {
-      throw new Error(`${owner}: ${path} is reserved by the service (${RESERVED_PATHS.join(', ')})`);
-    }
+  return path.length > 1 ? path.replace(/\/+$/, '') : path;
+}
+
+function checkHeaders(stage: string, headers: unknown): string[] | undefined {
+  if (headers === undefined) return undefined;
+  if (!Array.isArray(headers) || !headers.every((name) => typeof name === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))) {
+    throw new Error(`@Stage ${stage}: headers must be a list of header names`);
   }
-  return normal;
+  return headers.length > 0 ? headers.map((name) => name.toLowerCase()) : undefined;
 }

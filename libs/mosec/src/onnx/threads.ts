@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { STAGE_METADATA, StageOptions } from '../decorators/metadata';
+import type { StageOptions } from '../decorators/metadata';
+import { STAGE_METADATA } from '../mosec.constants';
 
 /**
  * Intra-op threads for one session when the caller does not choose: the cores this process may use,

@@ -16,10 +16,13 @@ function readAll(stream: Buffer, cuts: number[]): Array<{ kind: number; body: Bu
 describe('frame codec', () => {
   it('round-trips a batch with flags and a result with statuses', () => {
     const bodies = [Buffer.from('a'), Buffer.alloc(0), Buffer.from([0, 255, 7])];
-    const batch = encodeItems(FrameKind.BATCH, 42, [1, 2, 255], bodies);
+    const batch = encodeItems(FrameKind.BATCH, 42, [1, 2, 255], bodies, [undefined, undefined, Buffer.from('meta')]);
     const [frame] = readAll(batch, []);
     expect(frame.kind).toBe(FrameKind.BATCH);
-    expect(decodeItems(FrameKind.BATCH, frame.body)).toEqual({ batchId: 42, tags: [1, 2, 255], bodies });
+    expect(decodeItems(FrameKind.BATCH, frame.body)).toEqual({ batchId: 42, tags: [1, 2, 255], bodies, metas: [undefined, undefined, Buffer.from('meta')] });
+    // Without the META flag an item carries no metadata, whatever is passed.
+    const plain = readAll(encodeItems(FrameKind.BATCH, 7, [1, 2, 3], bodies, [Buffer.from('x')]), [])[0];
+    expect(decodeItems(FrameKind.BATCH, plain.body)).toEqual({ batchId: 7, tags: [1, 2, 3], bodies });
 
     const result = encodeItems(FrameKind.RESULT, 0xffffffff, [200, 422, 500], bodies);
     const [back] = readAll(result, []);

@@ -5,8 +5,11 @@
  *
  * A batch carries many items in one frame and one write, which is what keeps per-message cost low:
  *
- *   BATCH  body: u32 batchId | u32 count | count × (u8 flags  | u32 length | bytes)
+ *   BATCH  body: u32 batchId | u32 count | count × (u8 flags  | u32 length | bytes [| u32 length | meta])
  *   RESULT body: u32 batchId | u32 count | count × (u16 status | u32 length | bytes)
+ *
+ * A BATCH item whose flags have `ItemFlags.META` is followed by its request metadata (msgpack of
+ * `{ headers }`, only for stages that asked for headers).
  *
  * Control frames (ready, fatal, metrics) carry a JSON body.
  */
@@ -23,6 +26,9 @@ export const FrameKind = {
   STREAM: 8,
 } as const;
 
+import { ItemFlags } from './item-flags';
+
+const EMPTY = Buffer.alloc(0);
 const HEADER = 5;
 const BATCH_HEAD = 8;
 const ITEM_HEAD = 5;
@@ -35,6 +41,8 @@ export interface DecodedBatch {
   /** One entry per item: either its flags (a BATCH) or its status (a RESULT). */
   tags: number[];
   bodies: Buffer[];
+  /** BATCH only: each item's metadata, where its flags say it has some. */
+  metas?: Array<Buffer | undefined>;
 }
 
 export function encodeControl(kind: number, message: unknown): Buffer {
@@ -50,11 +58,21 @@ export function decodeControl<T>(body: Buffer): T {
   return JSON.parse(body.toString('utf8')) as T;
 }
 
-/** Encodes a BATCH (tags are flags, u8) or a RESULT (tags are statuses, u16) frame. */
-export function encodeItems(kind: number, batchId: number, tags: ArrayLike<number>, bodies: ArrayLike<Buffer>): Buffer {
-  const itemHead = kind === FrameKind.RESULT ? RESULT_ITEM_HEAD : ITEM_HEAD;
+/** Encodes a BATCH (tags are flags, u8; `metas` for the items flagged META) or a RESULT (tags are statuses, u16) frame. */
+export function encodeItems(
+  kind: number,
+  batchId: number,
+  tags: ArrayLike<number>,
+  bodies: ArrayLike<Buffer>,
+  metas?: ArrayLike<Buffer | undefined>,
+): Buffer {
+  const result = kind === FrameKind.RESULT;
+  const itemHead = result ? RESULT_ITEM_HEAD : ITEM_HEAD;
   let size = HEADER + BATCH_HEAD;
-  for (let i = 0; i < bodies.length; i++) size += itemHead + bodies[i].length;
+  for (let i = 0; i < bodies.length; i++) {
+    size += itemHead + bodies[i].length;
+    if (!result && tags[i] & ItemFlags.META) size += 4 + (metas?.[i]?.length ?? 0);
+  }
   const frame = Buffer.allocUnsafe(size);
   frame.writeUInt32LE(size - 4, 0);
   frame[4] = kind;
@@ -62,7 +80,7 @@ export function encodeItems(kind: number, batchId: number, tags: ArrayLike<numbe
   frame.writeUInt32LE(bodies.length, 9);
   let at = HEADER + BATCH_HEAD;
   for (let i = 0; i < bodies.length; i++) {
-    if (kind === FrameKind.RESULT) {
+    if (result) {
       frame.writeUInt16LE(tags[i], at);
       at += 2;
     } else {
@@ -71,31 +89,43 @@ export function encodeItems(kind: number, batchId: number, tags: ArrayLike<numbe
     frame.writeUInt32LE(bodies[i].length, at);
     at += 4;
     at += bodies[i].copy(frame, at);
+    if (!result && tags[i] & ItemFlags.META) {
+      const meta = metas?.[i] ?? EMPTY;
+      frame.writeUInt32LE(meta.length, at);
+      at += 4;
+      at += meta.copy(frame, at);
+    }
   }
   return frame;
 }
 
 /** Decodes the body of a BATCH or RESULT frame. Item bodies are views into `body`, not copies. */
 export function decodeItems(kind: number, body: Buffer): DecodedBatch {
+  const result = kind === FrameKind.RESULT;
   const batchId = body.readUInt32LE(0);
   const count = body.readUInt32LE(4);
   const tags = new Array<number>(count);
   const bodies = new Array<Buffer>(count);
+  let metas: Array<Buffer | undefined> | undefined;
   let at = BATCH_HEAD;
+  const slice = (): Buffer => {
+    const length = body.readUInt32LE(at);
+    at += 4;
+    if (at + length > body.length) throw new RangeError('frame item runs past the end of its frame');
+    at += length;
+    return body.subarray(at - length, at);
+  };
   for (let i = 0; i < count; i++) {
-    if (kind === FrameKind.RESULT) {
+    if (result) {
       tags[i] = body.readUInt16LE(at);
       at += 2;
     } else {
       tags[i] = body[at++];
     }
-    const length = body.readUInt32LE(at);
-    at += 4;
-    if (at + length > body.length) throw new RangeError('frame item runs past the end of its frame');
-    bodies[i] = body.subarray(at, at + length);
-    at += length;
+    bodies[i] = slice();
+    if (!result && tags[i] & ItemFlags.META) (metas ??= new Array(count))[i] = slice();
   }
-  return { batchId, tags, bodies };
+  return metas ? { batchId, tags, bodies, metas } : { batchId, tags, bodies };
 }
 
 /**

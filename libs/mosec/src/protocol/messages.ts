@@ -1,8 +1,9 @@
 /** What the HTTP process tells a worker process about itself (passed in MOSEC_WORKER_SPEC). */
 export interface WorkerSpec {
-  /** File that exports the pipeline module, and the export's name. */
-  moduleFile: string;
-  exportName: string;
+  /** The file the `@Pipeline` class is written in, the class's name and its path (to find it among the file's exports). */
+  pipelineFile: string;
+  pipelineName: string;
+  pipelinePath: string;
   /** The stage's index in that pipeline's `stages`. */
   stageIndex: number;
   stageName: string;
@@ -24,6 +25,7 @@ export interface ReadyMessage {
   /** Dry run only: the examples as requests (each msgpack of one `forward` input), base64. */
   requests?: string[];
 }
+/** Why a worker could not start: what the service reports, once, naming the stage. */
 export interface FatalMessage {
   message: string;
 }

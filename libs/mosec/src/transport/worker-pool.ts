@@ -76,7 +76,8 @@ export class WorkerPool implements WorkerEvents {
     const how = worker.fatal ? `failed: ${worker.fatal}` : `exited (${signal ?? `code ${code}`})`;
     if (!this.started) {
       this.stopping = true;
-      this.startup?.reject(new Error(`stage ${this.stage.name}: worker ${worker.workerId} ${how}`));
+      const why = worker.fatal ?? `its worker exited (${signal ?? `code ${code}`}) before it was ready`;
+      this.startup?.reject(new Error(`stage ${this.stage.name} (worker ${worker.workerId}) failed to start: ${why}`));
       return;
     }
     if (!worker.ready && !worker.killedFor) this.failedRestarts++;

@@ -3,7 +3,9 @@ import { ChildProcess, fork } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Batch, StageRuntime, WorkerHandle } from '../engine/stage-runtime';
-import { itemFlags } from '../engine/task';
+import { itemFlags, Task } from '../engine/task';
+import { encodeIpc } from '../protocol/codecs';
+import { ItemFlags } from '../protocol/item-flags';
 import type { FatalMessage, MetricsReport, ReadyMessage, WorkerSpec } from '../protocol/messages';
 import { WORKER_SPEC_ENV } from '../protocol/messages';
 import { forkOptionsForParentDeath } from './parent-death';
@@ -32,6 +34,8 @@ export class WorkerProcess implements WorkerHandle {
   fatal?: string;
   /** Why we killed it, if we did. */
   killedFor?: string;
+  /** Told to leave: its socket closing is expected. */
+  private leaving = false;
   private readonly metricsWaiting = new Map<number, (metrics: unknown[]) => void>();
   private nextMetricsId = 1;
 
@@ -78,19 +82,25 @@ export class WorkerProcess implements WorkerHandle {
     socket.on('error', () => undefined); // the exit that follows is what counts
     socket.on('close', () => {
       // A worker that drops its socket cannot serve: make sure it is gone so it gets replaced.
-      if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+      if (!this.leaving && this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     });
   }
 
   dispatch(batch: Batch): void {
     const { tasks } = batch;
+    const wanted = this.stage.policy.headers;
     const flags = new Array<number>(tasks.length);
     const payloads = new Array<Buffer>(tasks.length);
+    const metas = wanted && new Array<Buffer>(tasks.length);
     for (let i = 0; i < tasks.length; i++) {
       flags[i] = itemFlags(tasks[i]);
       payloads[i] = tasks[i].payload;
+      if (metas) {
+        flags[i] |= ItemFlags.META;
+        metas[i] = encodeIpc({ headers: headersFor(tasks[i], wanted!) });
+      }
     }
-    this.socket!.write(encodeItems(FrameKind.BATCH, batch.id, flags, payloads));
+    this.socket!.write(encodeItems(FrameKind.BATCH, batch.id, flags, payloads, metas));
   }
 
   /** The worker's own prom-client metrics; undefined if it does not answer within `timeoutMs`. */
@@ -116,7 +126,11 @@ export class WorkerProcess implements WorkerHandle {
     this.child?.kill('SIGKILL');
   }
 
-  /** Asks the worker to exit (at shutdown) and kills it if it has not within `graceMs`. */
+  /**
+   * Tells the worker to leave (it closes when its socket does: workers ignore SIGTERM and SIGINT, so
+   * that a signal to the whole process group does not cut a drain) and kills it if it has not left
+   * within `graceMs`.
+   */
   stopAndWait(graceMs: number): Promise<void> {
     const child = this.child;
     if (!child || this.exited) return Promise.resolve();
@@ -126,7 +140,8 @@ export class WorkerProcess implements WorkerHandle {
         clearTimeout(timer);
         resolve();
       });
-      child.kill('SIGTERM');
+      this.leaving = true;
+      this.socket?.end();
     });
   }
 
@@ -158,4 +173,14 @@ export class WorkerProcess implements WorkerHandle {
       }
     }
   }
+}
+
+/** The headers of `wanted` that the task's request carried. */
+function headersFor(task: Task, wanted: string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of wanted) {
+    const value = task.headers?.[name];
+    if (value !== undefined) headers[name] = value;
+  }
+  return headers;
 }

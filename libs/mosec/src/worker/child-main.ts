@@ -1,45 +1,66 @@
 /**
- * Entry of a worker process. It builds a Nest application context of the pipeline module (so stage
- * constructors get their dependencies), warms the stage up, reports ready, then serves batches.
+ * Entry of a worker process. It loads the pipeline's file, builds a Nest application context of its
+ * own stage (not the sibling stages), warms the stage up, reports ready, then serves batches until the
+ * HTTP process closes its socket.
  */
 import 'reflect-metadata';
-import { Logger, LogLevel } from '@nestjs/common';
+import { Logger, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Socket } from 'node:net';
-import { PIPELINE_METADATA, PipelineMetadata } from '../decorators/metadata';
 import { register } from 'prom-client';
-import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from '../protocol/frame';
+import type { PipelineMetadata } from '../decorators/metadata';
+import { now } from '../engine/clock';
+import type { WorkerIdentity } from '../interfaces';
+import { PIPELINE_METADATA } from '../mosec.constants';
+import { MESSAGES } from '../mosec.messages';
 import { encodeIpc } from '../protocol/codecs';
-import { StageHost } from './stage-host';
+import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from '../protocol/frame';
+import { FatalMessage, MetricsReport, MetricsRequest, ReadyMessage, WORKER_SPEC_ENV, WorkerSpec } from '../protocol/messages';
 import { encodeStreamEvent } from '../protocol/stream-frame';
 import { WORKER_SOCKET_FD } from '../transport/worker-fd';
+import { StageHost } from './stage-host';
+import { stageModule } from './stage-module';
+import { registerTypeScript } from './typescript-loader';
 import { WorkerLogger } from './worker-logger';
-import { FatalMessage, MetricsReport, MetricsRequest, ReadyMessage, WORKER_SPEC_ENV, WorkerSpec } from '../protocol/messages';
-import { now } from '../engine/clock';
 
 const spec: WorkerSpec = JSON.parse(process.env[WORKER_SPEC_ENV] ?? '{}');
 const workerLogger = new WorkerLogger(spec.stageName, spec.workerId, spec.logLevels as LogLevel[], spec.logJson);
 Logger.overrideLogger(workerLogger);
 const logger = new Logger('Worker');
 
-// The HTTP process holds our IPC channel: when it goes away, so do we (no orphans). A worker stuck
-// in a synchronous forward never sees this; the parent-death signal it was started with ends it.
+// The HTTP process decides when a worker leaves: a signal sent to the whole process group (Ctrl-C in
+// a terminal, systemd, `docker stop` with `tini -g`, `kill -TERM -<pgid>`) must not cut the requests it
+// is still draining. It closes our socket once they are answered, or dies, and then we go.
+process.on('SIGTERM', () => undefined);
+process.on('SIGINT', () => undefined);
+// Our IPC channel closes when the HTTP process is gone. A worker stuck in a synchronous forward never
+// sees this; the parent-death signal it was started with ends it.
 process.on('disconnect', () => process.exit(0));
-process.on('SIGTERM', () => process.exit(0));
-process.on('SIGINT', () => undefined); // a terminal's Ctrl-C reaches the whole group: the parent decides
 
 async function start(socket: Socket): Promise<StageHost> {
-  const exported = require(spec.moduleFile)[spec.exportName];
-  const pipeline: PipelineMetadata | undefined = exported && Reflect.getMetadata(PIPELINE_METADATA, exported);
-  if (!pipeline) throw new Error(`${spec.exportName} in ${spec.moduleFile} is not a @Pipeline module`);
-  const stageClass = pipeline.stages[spec.stageIndex];
-  // Nest's own boot lines, once per worker, are noise: they are kept below info while the context builds.
+  const pipeline = loadPipeline();
+  const metadata: PipelineMetadata = Reflect.getMetadata(PIPELINE_METADATA, pipeline);
+  const stageClass = metadata.stages[spec.stageIndex];
+  const identity: WorkerIdentity = { workerId: spec.workerId, stage: spec.stageName, maxBatchSize: spec.maxBatchSize };
+  // mosec-style fields, readable from the constructor on (the instance's own fields are set below too).
+  for (const [key, value] of Object.entries(identity)) {
+    Object.defineProperty(stageClass.prototype, key, { value, writable: true, configurable: true });
+  }
+  // Nest's own boot lines, once per worker, are noise; what fails is reported once, by the HTTP process.
   const levels = spec.logLevels as LogLevel[];
   workerLogger.setLogLevels(levels.filter((level) => level !== 'log'));
-  const context = await NestFactory.createApplicationContext(exported, { logger: workerLogger, abortOnError: false });
-  workerLogger.setLogLevels(levels);
-  const instance = context.get<unknown, any>(stageClass, { strict: false });
-  Object.assign(instance, { workerId: spec.workerId, stage: spec.stageName, maxBatchSize: spec.maxBatchSize });
+  workerLogger.quietExceptionHandler = true;
+  let context;
+  try {
+    context = await NestFactory.createApplicationContext(stageModule(pipeline, stageClass, identity), { logger: workerLogger, abortOnError: false });
+  } catch (error) {
+    throw explain(error, pipeline);
+  } finally {
+    workerLogger.setLogLevels(levels);
+    workerLogger.quietExceptionHandler = false;
+  }
+  const instance = context.get<unknown, any>(stageClass);
+  Object.assign(instance, identity);
   const host = new StageHost(instance, spec.maxBatchSize > 1, logger);
   const began = now();
   const examples = await host.warmUp();
@@ -49,21 +70,44 @@ async function start(socket: Socket): Promise<StageHost> {
   return host;
 }
 
+/** The `@Pipeline` class, from the file it is written in (compiled, or its TypeScript source). */
+function loadPipeline(): Type<unknown> {
+  if (/\.(c|m)?tsx?$/.test(spec.pipelineFile)) registerTypeScript(spec.pipelineFile);
+  const exported: Record<string, unknown> = require(spec.pipelineFile);
+  const candidates = [exported[spec.pipelineName], ...Object.values(exported)];
+  const found = candidates.find(
+    (value) => typeof value === 'function' && (Reflect.getMetadata(PIPELINE_METADATA, value) as PipelineMetadata | undefined)?.path === spec.pipelinePath,
+  );
+  if (!found) throw new Error(MESSAGES.notExported(spec.pipelineName, spec.pipelineFile));
+  return found as Type<unknown>;
+}
+
+/**
+ * Nest's error for a dependency it cannot find, with what a worker builds and what it does not (and
+ * without the stack: it is all Nest's injector).
+ */
+function explain(error: unknown, pipeline: Type<unknown>): unknown {
+  if (!(error instanceof Error) || !/can't resolve dependencies|is not available in|cannot be resolved/i.test(error.message)) return error;
+  const explained = new Error(`${error.message.trim()}\n${MESSAGES.workersBuildThePipelineOnly(pipeline.name)}`);
+  explained.stack = explained.message;
+  return explained;
+}
+
 function serve(socket: Socket, host: Promise<StageHost>): void {
   // Batches are run one after another, in arrival order.
   let chain: Promise<unknown> = host;
   const reader = new FrameReader((kind, body) => {
     if (kind === FrameKind.METRICS_REQUEST) return void reportMetrics(socket, decodeControl<MetricsRequest>(body));
     if (kind !== FrameKind.BATCH) return;
-    const { batchId, tags, bodies } = decodeItems(kind, body);
+    const { batchId, tags, bodies, metas } = decodeItems(kind, body);
     chain = chain.then(async () => {
       // Stream events go out as they come, before the batch's RESULT frame on the same socket.
-      const results = await (await host).run(tags, bodies, (index, text) => socket.write(encodeStreamEvent(batchId, index, text)));
+      const results = await (await host).run(tags, bodies, metas, (index, text) => socket.write(encodeStreamEvent(batchId, index, text)));
       socket.write(encodeItems(FrameKind.RESULT, batchId, results.statuses, results.bodies));
     });
   });
   socket.on('data', (chunk) => reader.push(chunk));
-  // The HTTP process closed our socket, or is gone.
+  // The HTTP process closed our socket (it is done with us), or is gone.
   socket.on('close', () => process.exit(0));
 }
 
@@ -82,8 +126,8 @@ function main(): void {
   });
   const host = start(socket);
   host.catch((error: Error) => {
+    // Reported by the HTTP process, once, with the stage named: not logged here as well.
     const fatal: FatalMessage = { message: error?.stack ?? String(error) };
-    logger.error(`failed to start: ${fatal.message}`);
     socket.end(encodeControl(FrameKind.FATAL, fatal), () => process.exit(1));
   });
   serve(socket, host);

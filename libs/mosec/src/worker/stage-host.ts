@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { describeError } from '../errors';
+import { MESSAGES } from '../mosec.messages';
 import { ItemFlags } from '../protocol/item-flags';
-import type { BatchWorker, Worker } from '../interfaces';
+import type { BatchWorker, RequestContext, Worker } from '../interfaces';
 import { contentTypeOf, decodeIpc, decodeRequest, encodeIpc, encodeResponse, requestCodecOf, toBuffer } from '../protocol/codecs';
 import { isStreamWorker, setStreamSink } from './stream-worker';
 
@@ -23,13 +24,17 @@ const EMPTY = Buffer.alloc(0);
  * it concerns: a bad item fails alone, a throwing batch fails its batch.
  */
 export class StageHost {
+  /** Whether the hint that this stage may be a BatchWorker without `maxBatchSize` was given. */
+  private hinted = false;
+
   constructor(
     private readonly worker: AnyWorker,
     private readonly batching: boolean,
     private readonly logger: Logger,
   ) {}
 
-  async run(flags: number[], payloads: Buffer[], onEvent?: ItemEventSink): Promise<ItemResults> {
+  /** Runs one frame's items; `metas` holds the request metadata of the items that carry some. */
+  async run(flags: number[], payloads: Buffer[], metas?: Array<Buffer | undefined>, onEvent?: ItemEventSink): Promise<ItemResults> {
     const count = payloads.length;
     const statuses = new Array<number>(count).fill(200);
     const bodies = new Array<Buffer>(count);
@@ -43,9 +48,10 @@ export class StageHost {
         this.fail(statuses, bodies, i, error);
       }
     }
+    const contexts = metas && positions.map((i) => (metas[i] ? (decodeIpc(metas[i]!) as RequestContext) : { headers: {} }));
     const outputs = onEvent && isStreamWorker(this.worker)
-      ? await this.forwardStreaming(inputs, positions, onEvent)
-      : this.batching ? await this.forwardBatch(inputs) : await this.forwardEach(inputs);
+      ? await this.forwardStreaming(inputs, positions, onEvent, contexts)
+      : this.batching ? await this.forwardBatch(inputs, contexts) : await this.forwardEach(inputs, contexts);
     for (let k = 0; k < positions.length; k++) {
       const i = positions[k];
       const output = outputs[k];
@@ -93,10 +99,10 @@ export class StageHost {
     return examples.length;
   }
 
-  private async forwardBatch(inputs: unknown[]): Promise<unknown[]> {
+  private async forwardBatch(inputs: unknown[], contexts?: RequestContext[]): Promise<unknown[]> {
     if (inputs.length === 0) return [];
     try {
-      const outputs = await (this.worker as BatchWorker).forward(inputs);
+      const outputs = await (contexts ? (this.worker as BatchWorker).forward(inputs, contexts) : (this.worker as BatchWorker).forward(inputs));
       if (!Array.isArray(outputs) || outputs.length !== inputs.length) {
         this.logger.error(
           `forward returned ${describeLength(outputs)} results for a batch of ${inputs.length}; the batch fails with 500`,
@@ -110,21 +116,35 @@ export class StageHost {
     }
   }
 
-  private async forwardEach(inputs: unknown[]): Promise<unknown[]> {
+  private async forwardEach(inputs: unknown[], contexts?: RequestContext[]): Promise<unknown[]> {
     const outputs = new Array<unknown>(inputs.length);
     for (let i = 0; i < inputs.length; i++) {
       try {
-        outputs[i] = await (this.worker as Worker).forward(inputs[i]);
+        const worker = this.worker as Worker;
+        outputs[i] = await (contexts ? worker.forward(inputs[i], contexts[i]) : worker.forward(inputs[i]));
       } catch (error) {
         this.log(error);
+        this.hintBatchWorker(error, inputs[i]);
         outputs[i] = error instanceof Error ? error : new Error(String(error));
       }
     }
     return outputs;
   }
 
+  /**
+   * A stage written as a BatchWorker but declared without `maxBatchSize` gets one item per forward
+   * and usually fails with a TypeError on it (`batch.map is not a function`): say so, once.
+   */
+  private hintBatchWorker(error: unknown, input: unknown): void {
+    if (this.hinted || this.batching || !(error instanceof TypeError) || Array.isArray(input)) return;
+    const examples = [this.worker.example, ...(Array.isArray(this.worker.multiExamples) ? this.worker.multiExamples : [])];
+    if (!examples.some((example) => Array.isArray(example))) return;
+    this.hinted = true;
+    this.logger.warn(MESSAGES.looksLikeBatchWorker(this.worker.stage ?? this.worker.constructor.name));
+  }
+
   /** `forward` with the stream worker's `sendStreamEvent` pointed at the items' clients (input k is item positions[k]). */
-  private async forwardStreaming(inputs: unknown[], positions: number[], onEvent: ItemEventSink): Promise<unknown[]> {
+  private async forwardStreaming(inputs: unknown[], positions: number[], onEvent: ItemEventSink, contexts?: RequestContext[]): Promise<unknown[]> {
     if (inputs.length === 0) return [];
     const worker = this.worker as any;
     const to = (k: number, index: number) => {
@@ -137,13 +157,13 @@ export class StageHost {
       if (this.batching) {
         setStreamSink(worker, (text, index) => onEvent(to(0, index), text));
         // Its answer is the events: any return value will do, but an Error at index i still fails item i.
-        const outputs = await worker.forward(inputs);
+        const outputs = await (contexts ? worker.forward(inputs, contexts) : worker.forward(inputs));
         return Array.isArray(outputs) && outputs.length === inputs.length ? outputs : inputs.map(() => undefined);
       }
       const outputs: unknown[] = [];
       for (let k = 0; k < inputs.length; k++) {
         setStreamSink(worker, (text, index) => onEvent(to(k, index), text));
-        outputs.push(...(await this.forwardEach([inputs[k]])));
+        outputs.push(...(await this.forwardEach([inputs[k]], contexts && [contexts[k]])));
       }
       return outputs;
     } catch (error) {
@@ -164,6 +184,8 @@ export class StageHost {
   }
 
   private encode(flags: number, value: unknown): Buffer {
+    // A caller in the HTTP process (a PipelineClient) takes the value itself, whatever the stage's `serialize` would write.
+    if (flags & ItemFlags.VALUE && flags & ItemFlags.EGRESS) return encodeIpc(value);
     // A stream worker's answer is its events: what its forward returns is not sent.
     if (flags & ItemFlags.EGRESS && isStreamWorker(this.worker)) return EMPTY;
     if (flags & ItemFlags.EGRESS) {

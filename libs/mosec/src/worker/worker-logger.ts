@@ -5,6 +5,9 @@ import { ConsoleLogger, LogLevel } from '@nestjs/common';
  * `Stage#id` prefix in text, or as `stage` and `worker` fields in JSON (`MOSEC_LOG_FORMAT=json`).
  */
 export class WorkerLogger extends ConsoleLogger {
+  /** While the stage is built: its failure is reported by the HTTP process, so Nest's own report of it is dropped. */
+  quietExceptionHandler = false;
+
   constructor(
     private readonly stage: string,
     private readonly workerId: number,
@@ -12,6 +15,11 @@ export class WorkerLogger extends ConsoleLogger {
     json: boolean,
   ) {
     super({ prefix: `${stage}#${workerId}`, logLevels, json, colors: !json && Boolean(process.stdout.isTTY) });
+  }
+
+  error(message: unknown, ...rest: unknown[]): void {
+    if (this.quietExceptionHandler && rest[rest.length - 1] === 'ExceptionHandler') return;
+    super.error(message, ...rest);
   }
 
   protected getJsonLogObject(

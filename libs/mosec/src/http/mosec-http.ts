@@ -1,0 +1,186 @@
+import { Inject, Injectable, Logger, OnModuleInit, Optional, Type } from '@nestjs/common';
+import { AbstractHttpAdapter, HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import { CLIENT_GONE } from '../engine/engine';
+import type { Task } from '../engine/task';
+import { PipelineError } from '../pipeline-error';
+import { MosecConfig } from '../module/mosec-config';
+import { MosecOrchestrator } from '../module/mosec.orchestrator';
+import { PIPELINE_ROUTE_CONFIG } from '../mosec.constants';
+import { ANSWERS, MESSAGES } from '../mosec.messages';
+import { compressAnswer } from './answer-compression';
+import { codecFlagsFor, responseContentType } from './content-types';
+import type { HttpRoute } from './http-route';
+import { readPipelineBody, restoreBodyHeaders } from './pipeline-body';
+import { EventStream } from './sse';
+
+const EMPTY = Buffer.alloc(0);
+const TEXT = 'text/plain; charset=utf-8';
+/** After the HTTP server starts closing (the requests are drained by then), connections kept open by their clients are cut. */
+const CLOSE_GRACE_MS = 1000;
+
+/**
+ * The HTTP side of the service, on the application's Fastify instance. Pipeline routes are Nest routes
+ * (controllers made per pipeline, so guards, interceptors, filters, the global prefix and versioning
+ * reach them); this gives them what a content-type parser cannot: their body as bytes with mosec's
+ * limits, compressed answers, and an answer count for the metrics. It also serves the readiness check
+ * and the metrics, and answers the pipeline routes' requests.
+ */
+@Injectable()
+export class MosecHttp implements OnModuleInit {
+  private readonly logger = new Logger('Mosec');
+  private fastify?: FastifyInstance;
+  private wrongAdapter = false;
+  /** What the application serves of ours, as routed (prefix and version included). */
+  private readonly served: string[] = [];
+
+  constructor(
+    private readonly config: MosecConfig,
+    private readonly orchestrator: MosecOrchestrator,
+    @Optional() @Inject(HttpAdapterHost) adapterHost?: HttpAdapterHost,
+  ) {
+    // Set before the routes are registered: at creation (NestFactory.create), or later by a testing
+    // module's createNestApplication(); never in an application context, which has no HTTP at all.
+    adapterHost?.init$.subscribe(() => this.attach(adapterHost.httpAdapter));
+  }
+
+  private attach(adapter: AbstractHttpAdapter | null | undefined): void {
+    if (!adapter) return; // an application context: no HTTP
+    if (adapter.getType() !== 'fastify') {
+      this.wrongAdapter = true;
+      return;
+    }
+    const fastify = adapter.getInstance<FastifyInstance>();
+    this.fastify = fastify;
+    fastify.addHook('onRoute', (route) => {
+      const pipeline = route.config?.[PIPELINE_ROUTE_CONFIG as keyof typeof route.config] as Type<unknown> | undefined;
+      if (pipeline) this.hookPipelineRoute(route, this.orchestrator.route(pipeline));
+    });
+    fastify.addHook('preClose', (done) => {
+      setTimeout(() => fastify.server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+      done();
+    });
+  }
+
+  onModuleInit(): void {
+    if (this.wrongAdapter) throw new Error(MESSAGES.needsFastify);
+    const fastify = this.fastify;
+    if (!fastify) return;
+    if (!this.config.guardProbes) this.registerProbes(fastify);
+    fastify.addHook('onListen', (done) => {
+      const where = fastify.server.address();
+      const url = where && typeof where === 'object' ? `http://${where.address}:${where.port}` : String(where);
+      this.logger.log(`listening on ${url}: ${this.served.join(', ')}`);
+      done();
+    });
+  }
+
+  /** Answers a pipeline route's request: the last stage's bytes (200), or a thrown `PipelineError`. */
+  answer(route: HttpRoute, request: FastifyRequest, reply: FastifyReply): Promise<Buffer> | undefined {
+    if (!this.orchestrator.ready) throw this.notReady();
+    const codecFlags = codecFlagsFor(request.headers['content-type'], request.headers.accept);
+    const body = Buffer.isBuffer(request.body) ? request.body : EMPTY;
+    const headers = route.headers.length > 0 ? pickHeaders(request.headers, route.headers) : undefined;
+    if (!route.validate) return this.submit(route, body, codecFlags, reply, headers);
+    return route.validate(body, codecFlags).then((checked) => {
+      if ('payload' in checked) return this.submit(route, checked.payload, codecFlags, reply, headers);
+      throw new PipelineError(checked.status, checked.body, checked.type);
+    }) as Promise<Buffer>;
+  }
+
+  /** The readiness answer: 200 when every worker is ready, 503 while draining. */
+  readiness(): string {
+    if (!this.orchestrator.ready) throw this.notReady();
+    return ANSWERS.ready;
+  }
+
+  private submit(route: HttpRoute, body: Buffer, codecFlags: number, reply: FastifyReply, headers?: Record<string, string>): Promise<Buffer> | undefined {
+    const { engine } = this.orchestrator;
+    if (route.stream) {
+      const stream = new EventStream(reply);
+      const task = engine.submit(route, body, codecFlags, stream.finish, stream.message, headers);
+      if (!task) throw new PipelineError(429, ANSWERS.tooMany);
+      stream.open();
+      watchClient(engine, task, reply);
+      return undefined;
+    }
+    return new Promise<Buffer>((resolve, reject) => {
+      const task = engine.submit(
+        route,
+        body,
+        codecFlags,
+        (status, data) => {
+          if (status !== 200) return reject(new PipelineError(status, data.toString()));
+          reply.type(route.responseType ?? responseContentType(codecFlags));
+          resolve(Buffer.isBuffer(data) ? data : Buffer.from(data));
+        },
+        undefined,
+        headers,
+      );
+      if (!task) return reject(new PipelineError(429, ANSWERS.tooMany));
+      watchClient(engine, task, reply);
+    });
+  }
+
+  private notReady(): PipelineError {
+    return new PipelineError(503, this.orchestrator.draining ? ANSWERS.shuttingDown : ANSWERS.notReady);
+  }
+
+  private hookPipelineRoute(route: RouteOptions, pipeline: HttpRoute): void {
+    route.preParsing = [...asList(route.preParsing), readPipelineBody(this.config.maxRequestSize)];
+    route.preValidation = [restoreBodyHeaders, ...asList(route.preValidation)];
+    if (!pipeline.stream) route.onSend = [...asList(route.onSend), compressAnswer];
+    route.onResponse = [
+      ...asList(route.onResponse),
+      (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+        this.orchestrator.answered(reply.statusCode, pipeline.path);
+        done();
+      },
+    ];
+    this.served.push(`POST ${route.url}`);
+  }
+
+  /** The readiness check and the metrics as plain routes, outside Nest's guards, prefix and versioning. */
+  private registerProbes(fastify: FastifyInstance): void {
+    const { readinessPath, metricsPath } = this.config;
+    refuseTakenRoute(fastify, readinessPath, 'the readiness check', 'readinessPath');
+    fastify.get(readinessPath, (_request, reply) => {
+      if (this.orchestrator.ready) return reply.code(200).type(TEXT).send(ANSWERS.ready);
+      reply.code(503).type(TEXT).send(this.notReady().body);
+    });
+    this.served.push(`GET ${readinessPath}`);
+    if (!this.orchestrator.metrics) return;
+    refuseTakenRoute(fastify, metricsPath, 'the Prometheus metrics', 'metricsPath');
+    fastify.get(metricsPath, async (_request, reply) => {
+      const { type, text } = await this.orchestrator.metricsText();
+      reply.type(type).send(text);
+    });
+    this.served.push(`GET ${metricsPath}`);
+  }
+}
+
+/** A client that goes away before its answer: its task is dropped from whatever queue holds it. */
+function watchClient(engine: MosecOrchestrator['engine'], task: Task, reply: FastifyReply): void {
+  reply.raw.once('close', () => {
+    if (!task.finished && !reply.raw.writableFinished) engine.finish(task, CLIENT_GONE, ANSWERS.clientGone);
+  });
+}
+
+function pickHeaders(headers: IncomingHttpHeaders, wanted: string[]): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of wanted) {
+    const value = headers[name];
+    if (value !== undefined) picked[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return picked;
+}
+
+function refuseTakenRoute(fastify: FastifyInstance, path: string, purpose: string, option: string): void {
+  if (fastify.hasRoute({ method: 'GET', url: path })) throw new Error(MESSAGES.routeTaken('GET', path, purpose, option));
+}
+
+function asList<T>(hooks: T | T[] | undefined): T[] {
+  if (hooks === undefined) return [];
+  return Array.isArray(hooks) ? hooks : [hooks];
+}

@@ -1,0 +1,120 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable, Transform } from 'node:stream';
+import * as zlib from 'node:zlib';
+import { ANSWERS } from '../mosec.messages';
+import { lingerForUpload } from './lingering-close';
+
+const TEXT = 'text/plain; charset=utf-8';
+const EMPTY = Buffer.alloc(0);
+/** The body headers fastify looks at to decide whether to parse a body. */
+const BODY_HEADERS = ['content-type', 'content-length', 'transfer-encoding'] as const;
+const SET_ASIDE = Symbol('mosec.bodyHeaders');
+
+type PipelineRequest = FastifyRequest & { [SET_ASIDE]?: Partial<Record<(typeof BODY_HEADERS)[number], string>> };
+
+/** Decompressors for the request `Content-Encoding`s the service undoes (zstd where this Node's zlib has it). */
+const DECODERS: Record<string, () => Transform> = {
+  gzip: () => zlib.createGunzip(),
+  'x-gzip': () => zlib.createGunzip(),
+  deflate: () => zlib.createInflate(),
+  br: () => zlib.createBrotliDecompress(),
+  ...('createZstdDecompress' in zlib ? { zstd: () => (zlib as any).createZstdDecompress() as Transform } : {}),
+};
+
+/**
+ * The body of a pipeline route, read by the route itself instead of a content-type parser: bytes
+ * whatever the `Content-Type` (the first stage decodes them in its worker), undone from its
+ * `Content-Encoding`, at most `maxBytes` before and after decompression (413 at once when the
+ * `Content-Length` says more). Fastify parses no body when a request has no body headers, so they are
+ * set aside while it decides and put back before anything else sees the request (`restoreBodyHeaders`).
+ */
+export function readPipelineBody(maxBytes: number) {
+  return function readBody(request: FastifyRequest, reply: FastifyReply, payload: Readable, done: (error?: Error | null) => void): void {
+    const headers = request.raw.headers;
+    const declared = headers['content-length'];
+    if (declared !== undefined && Number(declared) > maxBytes) return void refuseTooLarge(request, reply, maxBytes);
+    const encoding = (headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    const decoder = encoding === 'identity' ? undefined : DECODERS[encoding]?.();
+    if (encoding !== 'identity' && !decoder) {
+      reply.code(415).type(TEXT).send(`bad request: unsupported Content-Encoding: ${encoding}`);
+      return;
+    }
+    const finish = (body: Buffer) => {
+      (request as { body?: unknown }).body = body;
+      setAside(request as PipelineRequest, headers);
+      done();
+    };
+    if (!decoder) return collect(payload, maxBytes, finish, () => refuseTooLarge(request, reply, maxBytes), done);
+    let received = 0;
+    payload.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBytes) {
+        payload.unpipe(decoder);
+        decoder.destroy();
+        refuseTooLarge(request, reply, maxBytes);
+      }
+    });
+    payload.pipe(decoder);
+    collect(decoder, maxBytes, finish, () => {
+      payload.unpipe(decoder);
+      payload.resume();
+      refuseTooLarge(request, reply, maxBytes);
+    }, (error) => {
+      if (reply.sent) return;
+      reply.code(400).type(TEXT).send(`bad request: the body is not valid ${encoding}: ${error.message}`);
+    });
+  };
+}
+
+/** Puts the body headers back, for guards, interceptors, the handler and the logs (a `preValidation` hook). */
+export function restoreBodyHeaders(request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
+  const saved = (request as PipelineRequest)[SET_ASIDE];
+  if (saved) Object.assign(request.raw.headers, saved);
+  done();
+}
+
+function setAside(request: PipelineRequest, headers: IncomingHttpHeaders): void {
+  const saved: Partial<Record<(typeof BODY_HEADERS)[number], string>> = {};
+  for (const name of BODY_HEADERS) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    saved[name] = value as string;
+    // Undefined rather than deleted: the headers object keeps its shape.
+    headers[name] = undefined;
+  }
+  request[SET_ASIDE] = saved;
+}
+
+/** Reads a stream to its end, calling `tooLarge` instead once it passes `maxBytes`. */
+function collect(stream: Readable, maxBytes: number, done: (body: Buffer) => void, tooLarge: () => void, failed: (error: Error) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  stream.on('data', (chunk: Buffer) => {
+    if (over) return;
+    size += chunk.length;
+    if (size > maxBytes) {
+      over = true;
+      chunks.length = 0;
+      return tooLarge();
+    }
+    chunks.push(chunk);
+  });
+  stream.once('end', () => {
+    if (!over) done(chunks.length === 1 ? chunks[0] : chunks.length === 0 ? EMPTY : Buffer.concat(chunks, size));
+  });
+  stream.once('error', (error) => {
+    if (!over) failed(error);
+  });
+}
+
+/**
+ * 413 at once; the rest of the upload is read and dropped (bounded), so a client still sending it
+ * reads the answer instead of a reset connection.
+ */
+function refuseTooLarge(request: FastifyRequest, reply: FastifyReply, maxBytes: number): void {
+  if (reply.sent) return;
+  lingerForUpload(request.raw, reply.raw, maxBytes);
+  reply.code(413).type(TEXT).send(ANSWERS.tooLarge);
+}

@@ -1,0 +1,15 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { MosecExtras, MosecOptions } from './mosec-options';
+import { withPipelines } from './pipeline-providers';
+
+/**
+ * `MosecModule.forRoot({ pipelines, ...options })` and `forRootAsync({ pipelines, useFactory | useClass |
+ * useExisting, imports, inject })`. The pipelines are extras, known when the module is declared,
+ * because each becomes a controller of the application.
+ */
+export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: MOSEC_OPTIONS, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
+  new ConfigurableModuleBuilder<MosecOptions>({ moduleName: 'Mosec' })
+    .setClassMethodName('forRoot')
+    .setFactoryMethodName('createMosecOptions')
+    .setExtras<MosecExtras>({ pipelines: [], isGlobal: false, readinessPath: undefined, metricsPath: undefined, guardProbes: false }, withPipelines)
+    .build();

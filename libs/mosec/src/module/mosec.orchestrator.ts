@@ -1,0 +1,207 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Optional,
+  Type,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { Engine } from '../engine/engine';
+import type { StageRuntime } from '../engine/stage-runtime';
+import { HttpRoute, httpRoute } from '../http/http-route';
+import { ServiceMetrics } from '../metrics/service-metrics';
+import { WorkerMetrics } from '../metrics/worker-metrics';
+import { WorkerPool } from '../transport/worker-pool';
+import type { WorkerProcess } from '../transport/worker-process';
+import { dryRun } from './dry-run';
+import { MosecConfig } from './mosec-config';
+import { MosecExplorer } from './mosec.explorer';
+import type { StagePlan } from './pipeline-plan';
+
+type Phase = 'created' | 'starting' | 'serving' | 'draining' | 'stopped';
+
+/**
+ * Owns the worker processes and the engine between them, on Nest's lifecycle: the workers start in
+ * `onApplicationBootstrap` (the application is ready, and listens, once every stage has its workers
+ * warm, as mosec's barrier; a stage that cannot start fails the bootstrap, naming it), in-flight
+ * requests are drained in `beforeApplicationShutdown` (new ones get 503), and the workers stop in
+ * `onApplicationShutdown`. Signals are the application's (`app.enableShutdownHooks()`).
+ */
+@Injectable()
+export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('Mosec');
+  readonly engine: Engine;
+  readonly metrics?: ServiceMetrics;
+  private readonly workerMetrics = new WorkerMetrics();
+  private readonly stages = new Map<StagePlan, StageRuntime>();
+  private readonly routes = new Map<Type<unknown>, HttpRoute>();
+  private readonly pools: WorkerPool[] = [];
+  private phase: Phase = 'created';
+  private stopped?: Promise<void>;
+
+  constructor(
+    private readonly config: MosecConfig,
+    private readonly explorer: MosecExplorer,
+    @Optional() @Inject(HttpAdapterHost) private readonly adapterHost?: HttpAdapterHost,
+  ) {
+    Logger.overrideLogger(config.nestLogLevels);
+    this.metrics = config.metrics ? new ServiceMetrics(config.namespace, config.timeout, this) : undefined;
+    this.engine = new Engine({ timeout: config.timeout, capacity: config.capacity }, {
+      onTaskDone: this.metrics && ((task, status) => this.metrics!.onTaskDone(task, status)),
+      onBatchDone: this.metrics && ((stage, batch) => this.metrics!.onBatchDone(stage, batch)),
+      onWrongBatchSize: (stage, batch, got) =>
+        this.logger.error(`${stage.name}: worker returned ${got} results for a batch of ${batch.tasks.length}; the batch failed`),
+    });
+    for (const plan of explorer.plans) {
+      this.routes.set(plan.module, httpRoute(plan, plan.stages.map((stage) => this.stageOf(stage)), config.forbidUnknown));
+    }
+  }
+
+  /** Every worker started and not shutting down. */
+  get ready(): boolean {
+    return this.phase === 'serving';
+  }
+
+  get draining(): boolean {
+    return this.phase === 'draining' || this.phase === 'stopped';
+  }
+
+  /** Tasks accepted and not answered yet (for the metrics). */
+  get activeTasks(): number {
+    return this.engine.activeTasks;
+  }
+
+  get stageRuntimes(): Iterable<StageRuntime> {
+    return this.stages.values();
+  }
+
+  /** The route of a served `@Pipeline` class. */
+  route(pipeline: Type<unknown>): HttpRoute {
+    const route = this.routes.get(pipeline);
+    if (!route) throw new Error(`${pipeline.name} is not served: list it in MosecModule.forRoot({ pipelines })`);
+    return route;
+  }
+
+  /** Told of every answer a pipeline gives, whoever gave it (engine, validation, 413, 429, 503, a guard). */
+  answered(status: number, path: string): void {
+    this.metrics?.answered(status, path);
+  }
+
+  liveWorkers(): WorkerProcess[] {
+    return this.pools.flatMap((pool) => pool.liveWorkers());
+  }
+
+  /** The service's metrics and the workers' own, in Prometheus text. */
+  async metricsText(): Promise<{ type: string; text: string }> {
+    const registry = this.metrics!.registry;
+    const [own, theirs] = await Promise.all([registry.metrics(), this.workerMetrics.text(this.liveWorkers())]);
+    return { type: registry.contentType, text: theirs ? `${own}\n${theirs}` : own };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.phase = 'starting';
+    const dryRunExamples = new Map<StageRuntime, Buffer[]>();
+    for (const [plan, stage] of this.stages) this.pools.push(this.createPool(plan, stage, dryRunExamples));
+    try {
+      await Promise.all(this.pools.map((pool) => pool.start()));
+    } catch (error) {
+      await this.stopWorkers();
+      throw startupError(error);
+    }
+    if (this.config.dryRun) return this.finishDryRun(dryRunExamples);
+    this.phase = 'serving';
+    const workers = [...this.stages.keys()].reduce((n, s) => n + s.num, 0);
+    this.logger.log(`${workers} worker(s) ready; serving ${this.explorer.plans.map((p) => `POST ${p.path}`).join(', ')}`);
+  }
+
+  /** Stops taking requests (503) and lets the ones in flight finish, up to the shutdown timeout. */
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    if (this.phase !== 'serving' && this.phase !== 'starting') return;
+    this.phase = 'draining';
+    const inFlight = this.engine.activeTasks;
+    this.logger.log(`${signal ?? 'shutdown'}: draining ${inFlight} in-flight request(s)`);
+    const deadline = Date.now() + this.config.shutdownTimeout;
+    while (this.engine.activeTasks > 0 && Date.now() < deadline) await sleep(10);
+    const left = this.engine.activeTasks;
+    this.logger.log(`drained ${inFlight - Math.min(left, inFlight)} request(s)${left ? `, ${left} left unanswered at the timeout` : ''}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stopWorkers();
+  }
+
+  private createPool(plan: StagePlan, stage: StageRuntime, dryRunExamples: Map<StageRuntime, Buffer[]>): WorkerPool {
+    const worker = {
+      pipelineFile: plan.pipelineFile,
+      pipelineName: plan.pipelineName,
+      pipelinePath: plan.pipelinePath,
+      stageIndex: plan.stageIndex,
+      stageName: plan.name,
+      maxBatchSize: plan.maxBatchSize,
+      logLevels: this.config.nestLogLevels,
+      logJson: this.config.logFormat === 'json',
+      dryRun: this.config.dryRun,
+    };
+    return new WorkerPool(stage, { num: this.config.dryRun ? 1 : plan.num, env: plan.env, worker }, this.engine, this.logger, {
+      workerReady: (process, ready) => {
+        this.metrics?.workerReady(process.stage.name, process.label, ready.warmUpMs);
+        if (ready.requests) dryRunExamples.set(stage, ready.requests.map((text) => Buffer.from(text, 'base64')));
+      },
+      workerReplaced: (process) => this.metrics?.workerReplaced(process.stage.name),
+    });
+  }
+
+  /**
+   * A dry run pushes the first stages' examples through each pipeline and ends the service: a failure
+   * fails the bootstrap, naming the stage; a pass stops the workers and closes the HTTP server as soon
+   * as it listens, so the process ends (0) once nothing else holds it.
+   */
+  private async finishDryRun(examples: Map<StageRuntime, Buffer[]>): Promise<void> {
+    const passed = await dryRun(this.engine, [...this.routes.values()], examples, this.logger);
+    this.phase = 'stopped';
+    await this.stopWorkers();
+    if (!passed) throw startupError(new Error('dry run failed'));
+    this.logger.log('dry run passed');
+    const host = this.adapterHost;
+    if (host?.httpAdapter) {
+      const subscription = host.listen$.subscribe(() => {
+        subscription.unsubscribe();
+        void host.httpAdapter.close();
+      });
+    }
+  }
+
+  private stopWorkers(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.phase = 'stopped';
+      await Promise.all(this.pools.map((pool) => pool.stop()));
+      for (const stage of this.stages.values()) stage.close();
+      this.engine.close();
+    })();
+    return this.stopped;
+  }
+
+  private stageOf(plan: StagePlan): StageRuntime {
+    let stage = this.stages.get(plan);
+    if (!stage) {
+      stage = this.engine.createStage(plan.name, plan);
+      this.stages.set(plan, stage);
+    }
+    return stage;
+  }
+}
+
+/** The error a failed start throws out of `app.init()`/`app.listen()`: the stage and what it said, no library stack. */
+function startupError(error: unknown): Error {
+  const failure = new Error(`MosecModule could not start: ${(error as Error)?.message ?? error}`);
+  failure.name = 'MosecStartupError';
+  failure.stack = `${failure.name}: ${failure.message}`;
+  return failure;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,31 @@
+import type { DynamicModule, Provider } from '@nestjs/common';
+import { PipelineClient } from '../client/pipeline.client';
+import { getPipelineToken } from '../decorators/inject-pipeline.decorator';
+import { pipelineController, probesController } from '../http/pipeline.controller';
+import { DEFAULTS, MOSEC_EXTRAS } from '../mosec.constants';
+import type { MosecExtras } from './mosec-options';
+import { MosecOrchestrator } from './mosec.orchestrator';
+
+/**
+ * What the served pipelines add to `MosecModule`: a controller each (their routes), a
+ * `PipelineClient` each (`@InjectPipeline`), exported; and, with `guardProbes`, the probes controller.
+ */
+export function withPipelines(definition: DynamicModule, extras: MosecExtras): DynamicModule {
+  const pipelines = extras.pipelines ?? [];
+  const clients: Provider[] = pipelines.map((pipeline) => ({
+    provide: getPipelineToken(pipeline),
+    useFactory: (orchestrator: MosecOrchestrator) => new PipelineClient(orchestrator, orchestrator.route(pipeline)),
+    inject: [MosecOrchestrator],
+  }));
+  const controllers = pipelines.map(pipelineController);
+  if (extras.guardProbes) {
+    controllers.push(probesController(extras.readinessPath ?? DEFAULTS.readinessPath, extras.metricsPath ?? DEFAULTS.metricsPath));
+  }
+  return {
+    ...definition,
+    global: extras.isGlobal,
+    controllers,
+    providers: [...(definition.providers ?? []), { provide: MOSEC_EXTRAS, useValue: extras }, ...clients],
+    exports: [...(definition.exports ?? []), ...pipelines.map(getPipelineToken)],
+  };
+}

@@ -1,0 +1,28 @@
+/** Injection token of a worker's identity (`WorkerIdentity`), in the worker processes only. */
+export const MOSEC_WORKER = 'MOSEC_WORKER';
+
+/** Token of the extras given to `forRoot`/`forRootAsync` (the pipelines, the probe routes). */
+export const MOSEC_EXTRAS = 'MOSEC_EXTRAS';
+
+/** Metadata keys of the decorators. */
+export const STAGE_METADATA = 'mosec:stage';
+export const PIPELINE_METADATA = 'mosec:pipeline';
+/** The file a `@Pipeline` class is written in: workers load it. */
+export const PIPELINE_FILE_METADATA = 'mosec:pipeline-file';
+
+/** Key of a pipeline route's fastify route config: the route's pipeline class. */
+export const PIPELINE_ROUTE_CONFIG = 'mosecPipeline';
+
+/** mosec's defaults. */
+export const DEFAULTS = {
+  port: 8000,
+  address: '0.0.0.0',
+  timeout: 3000,
+  capacity: 1024,
+  maxRequestSize: 10 * 1024 * 1024,
+  namespace: 'mosec_service',
+  readinessPath: '/',
+  metricsPath: '/metrics',
+  /** Milliseconds a worker gets to leave when told to, before it is killed. */
+  workerStopGrace: 3000,
+} as const;

@@ -1,0 +1,39 @@
+/** What clients read in answers that are not 200 (mosec's texts), and the service's own messages. */
+export const ANSWERS = {
+  ready: 'MOSEC service',
+  notReady: 'service is not ready',
+  shuttingDown: 'gracefully shutting down',
+  tooLarge: 'request body is too large',
+  tooMany: 'too many request: task queue is full',
+  timeout: 'inference timeout',
+  internal: 'inference internal error',
+  clientGone: 'client closed the request',
+} as const;
+
+/** Texts of errors that stop the service from starting, each naming the fix. */
+export const MESSAGES = {
+  needsFastify: 'MosecModule needs the Fastify adapter: NestFactory.create(AppModule, new FastifyAdapter()) (npm install @nestjs/platform-fastify)',
+  noPipelines: 'MosecModule: `pipelines` lists no @Pipeline module',
+  notAPipeline: (name: string) => `${name} is not decorated with @Pipeline(path, { stages })`,
+  pipelineImported: (name: string, by: string) =>
+    `${name} is imported by ${by}: a pipeline module is built in its worker processes only (its stages load their models there). ` +
+    `Remove it from ${by}'s imports and list it in MosecModule.forRoot({ pipelines })`,
+  routeTaken: (method: string, path: string, purpose: string, option: string) =>
+    `${method} ${path} is already served by the application (a Nest controller?) and MosecModule serves ${purpose} there: ` +
+    `move one of them (MosecModule option \`${option}\`, or remove \`nest new\`'s sample AppController)`,
+  workersBuildThePipelineOnly: (pipeline: string) =>
+    `A worker builds only its pipeline module ${pipeline} (its imports, its stage and the providers the stage injects), ` +
+    `not the application module: a module that is global in the application (ConfigModule.forRoot({ isGlobal: true }), say) ` +
+    `must also be in ${pipeline}'s @Module({ imports })`,
+  notExported: (pipeline: string, file: string) =>
+    `${pipeline} is not exported by ${file}, the file it is written in: export the @Pipeline class, as workers load that file to find it`,
+  mainFile: (pipeline: string, file: string) =>
+    `${pipeline} is written in the main file ${file}: each worker loads the file of its pipeline module, and loading this one ` +
+    'would start the whole service again in every worker. Move the @Pipeline module to a file of its own',
+  bundled: (pipeline: string, file: string) =>
+    `${pipeline} is bundled into ${file} (webpack or rspack): each worker loads the file of its pipeline module by itself, ` +
+    'which a bundle does not keep. Build with tsc or swc (`nest build` without `--builder webpack/rspack` or `webpack: true`)',
+  looksLikeBatchWorker: (stage: string) =>
+    `${stage} takes one item per forward (no maxBatchSize), but its forward failed with a TypeError on a single item: ` +
+    `if it is a BatchWorker (forward takes an array), give it @Stage({ maxBatchSize: n }) with n > 1`,
+} as const;

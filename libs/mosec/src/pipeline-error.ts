@@ -1,0 +1,19 @@
+import { HttpException } from '@nestjs/common';
+
+/**
+ * A pipeline's answer other than 200, as a pipeline route throws it and a `PipelineClient` rejects
+ * with it: `getStatus()` is mosec's status (408, 429, 500...), `body` what an HTTP client reads.
+ * Pipeline routes render it as mosec does (the body as text), unless a filter on the `@Pipeline` class
+ * catches it first.
+ */
+export class PipelineError extends HttpException {
+  constructor(
+    status: number,
+    readonly body: string,
+    /** The content type of `body`: text, or JSON for a request that failed its DTO check. */
+    readonly contentType = 'text/plain; charset=utf-8',
+  ) {
+    super(body, status);
+    this.name = 'PipelineError';
+  }
+}
