@@ -63,7 +63,9 @@ describe('GET /metrics after real traffic (echo example)', () => {
     }).catch(() => undefined);
     // The second request waits in the Inference queue behind the first one's one-second batch.
     const blocker = post(`${server.url}/inference`, { time: 1 });
-    await new Promise((r) => setTimeout(r, 200));
+    // Both are tasks of the service before the first client goes.
+    const deadline = Date.now() + 5000;
+    while (total(await scrape(server.url), 'echo_svc_remaining_task') < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     controller.abort();
     await pending;
     await blocker;

@@ -25,4 +25,14 @@ export const DEFAULTS = {
   metricsPath: '/metrics',
   /** Milliseconds a worker gets to leave when told to, before it is killed. */
   workerStopGrace: 3000,
+  /** Added to the service timeout for reading a whole request: an upload of `maxRequestSize` at ~1 MiB/s. */
+  uploadAllowance: 10_000,
+  /** Milliseconds to receive a request's headers, from the connection's start. */
+  headersTimeout: 10_000,
+  /** Milliseconds a keep-alive connection may wait for its next request (fastify's: above common load balancers' 60 s). */
+  idleTimeout: 72_000,
+  /** Request bytes held at once (being read, or queued until answered) before new requests get 429. */
+  maxBytesInFlight: 256 * 1024 * 1024,
+  /** Milliseconds a ready worker may stay silent (frozen, or its event loop blocked) before it is replaced. */
+  heartbeatTimeout: 10_000,
 } as const;

@@ -104,7 +104,7 @@ export class PipelineClient<In = unknown, Out = unknown> {
       this.service.answered(status, this.route.path);
       done(status, body);
     };
-    if (!this.service.ready) {
+    if (!this.service.accepting) {
       const refusal = new PipelineError(503, this.service.draining ? ANSWERS.shuttingDown : ANSWERS.notReady);
       this.service.answered(503, this.route.path);
       throw refusal;

@@ -88,6 +88,7 @@ export class Engine {
   finish(task: Task, status: number, body: Buffer | string): void {
     if (task.finished) return;
     task.finished = true;
+    if (task.queued) task.route.stages[task.step].discard(task);
     // The payload may be a view into a large socket read; an answered task must not keep it alive.
     task.payload = NO_PAYLOAD;
     this.table.remove();

@@ -26,4 +26,10 @@ export class Fifo<T> {
     }
     return item;
   }
+
+  /** Keeps only the items `wanted` says to keep, in order. */
+  keep(wanted: (item: T) => boolean): void {
+    this.items = this.items.slice(this.head).filter((item) => wanted(item!));
+    this.head = 0;
+  }
 }

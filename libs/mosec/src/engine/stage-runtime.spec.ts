@@ -311,17 +311,61 @@ describe('StageRuntime for a stage that does not batch', () => {
     expect(b.batches[1].tasks).toHaveLength(2); // half of the 3 left, rounded up
   });
 
-  it('gives each item of a frame the stage timeout', () => {
+  it('gives each item of a frame the stage timeout, counted from the progress the worker reports', () => {
     const { stage, submit, answers } = setup({ maxBatchSize: 1, maxWaitTime: 0, timeout: 100 });
     for (let i = 0; i < 3; i++) submit();
     const worker = new FakeWorker('w');
     stage.addWorker(worker);
     flush();
-    jest.advanceTimersByTime(250);
+    const batchId = worker.batches[0].id;
+    jest.advanceTimersByTime(90);
+    stage.progress(worker, batchId, 1);
+    jest.advanceTimersByTime(90);
+    stage.progress(worker, batchId, 2);
+    jest.advanceTimersByTime(90);
     expect(worker.killed).toBeUndefined();
-    jest.advanceTimersByTime(51);
+    // The third item makes no progress: killed a timeout after the second was reported.
+    jest.advanceTimersByTime(11);
     expect(worker.killed).toBeDefined();
     expect(answers.map((a) => a.status)).toEqual([408, 408, 408]);
+  });
+
+  it('finds a frozen worker within one timeout, however many items its frame holds', () => {
+    const { stage, submit } = setup({ maxBatchSize: 1, maxWaitTime: 0, timeout: 100 });
+    for (let i = 0; i < 60; i++) submit();
+    const worker = new FakeWorker('w');
+    stage.addWorker(worker);
+    flush();
+    expect(worker.batches[0].tasks.length).toBe(60);
+    jest.advanceTimersByTime(101);
+    expect(worker.killed).toBeDefined();
+  });
+});
+
+describe('StageRuntime queues', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('drops answered tasks from the depth at once, and sweeps their entries out', () => {
+    const { stage, submit, engine } = setup({ maxBatchSize: 4, maxWaitTime: 0, timeout: 0 });
+    const tasks = Array.from({ length: 200 }, () => submit()!);
+    expect(stage.queued).toBe(200);
+    for (const task of tasks.slice(0, 150)) engine.finish(task, 408, 'inference timeout');
+    expect(stage.queued).toBe(50);
+    expect(stage.queue.length).toBeLessThan(200);
+    const worker = new FakeWorker('w');
+    stage.addWorker(worker);
+    flush();
+    expect(worker.batches[0].tasks).toEqual(tasks.slice(150, 154));
+  });
+
+  it('sends a stage that does not batch at most 8 MiB of payloads in one frame (one larger item alone)', () => {
+    const { stage, submit } = setup({ maxBatchSize: 1, maxWaitTime: 0, timeout: 0 });
+    for (let i = 0; i < 6; i++) submit('x'.repeat(3 * 1024 * 1024));
+    const worker = new FakeWorker('w');
+    stage.addWorker(worker);
+    flush();
+    expect(worker.batches[0].tasks.length).toBe(2);
   });
 });
 

@@ -35,6 +35,9 @@ export interface Batch {
   readonly worker: WorkerHandle;
   readonly dispatchedAt: number;
   timer?: NodeJS.Timeout;
+  /** Items the worker reported done (its heartbeats), and when the count last grew. */
+  done: number;
+  progressAt: number;
 }
 
 export interface StageEvents {
@@ -44,8 +47,12 @@ export interface StageEvents {
 
 let nextBatchId = 1;
 
-/** Most tasks sent to a worker of a non-batching stage in one frame. */
+/** Most tasks sent to a worker of a non-batching stage in one frame, */
 const MAX_ITEMS_PER_FRAME = 64;
+/** and most payload bytes (one larger item still goes alone): each frame is one copy in each process. */
+const MAX_BYTES_PER_FRAME = 8 * 1024 * 1024;
+/** Answered tasks left in a queue are swept out once they are this many and outnumber the live ones. */
+const SWEEP_AT = 64;
 
 /**
  * One stage: its queue, its dynamic batcher and its workers. A batch closes when it is full or when
@@ -60,6 +67,8 @@ export class StageRuntime {
   private pumpScheduled = false;
   /** Sum of the costs of the queued tasks. */
   private queuedCost = 0;
+  /** Queue entries whose task was answered while queued (timeout, client gone): skipped, then swept. */
+  private answeredInQueue = 0;
   private readonly adaptive?: AdaptiveWait;
 
   constructor(
@@ -78,13 +87,43 @@ export class StageRuntime {
     return this.idle.length;
   }
 
+  /** Tasks waiting in the queue, unanswered. */
+  get queued(): number {
+    return this.queue.length - this.answeredInQueue;
+  }
+
   enqueue(task: Task): void {
     task.enqueuedAt = now();
     task.cost = this.costOf(task);
+    task.queued = true;
     this.queuedCost += task.cost;
     this.adaptive?.arrived();
     this.queue.push(task);
     this.schedulePump();
+  }
+
+  /**
+   * A queued task was answered (it timed out, its client went away): it no longer counts, and its
+   * entry is swept out with the others soon, so a stage whose workers cannot keep up (or are stopped)
+   * does not keep every task that ever expired in it.
+   */
+  discard(task: Task): void {
+    if (!task.queued) return;
+    task.queued = false;
+    this.queuedCost -= task.cost!;
+    this.answeredInQueue++;
+    if (this.answeredInQueue >= SWEEP_AT && this.answeredInQueue * 2 >= this.queue.length) {
+      this.queue.keep((queued) => queued.queued === true);
+      this.answeredInQueue = 0;
+    }
+  }
+
+  /** A worker's heartbeat: `done` items of its batch `batchId` are finished. */
+  progress(worker: WorkerHandle, batchId: number, done: number): void {
+    const batch = this.running.get(worker);
+    if (!batch || batch.id !== batchId || done <= batch.done) return;
+    batch.done = done;
+    batch.progressAt = now();
   }
 
   addWorker(worker: WorkerHandle): void {
@@ -141,22 +180,25 @@ export class StageRuntime {
       this.dropFinishedHead();
       const first = this.queue.peek();
       if (!first) return;
-      const maxWaitTime = this.adaptive ? this.adaptive.waitFor(this.queue.length, maxBatchSize) : this.policy.maxWaitTime;
-      if (this.queue.length < maxBatchSize && this.queuedCost < (this.policy.maxBatchCost ?? Infinity) && maxWaitTime > 0) {
+      const maxWaitTime = this.adaptive ? this.adaptive.waitFor(this.queued, maxBatchSize) : this.policy.maxWaitTime;
+      if (this.queued < maxBatchSize && this.queuedCost < (this.policy.maxBatchCost ?? Infinity) && maxWaitTime > 0) {
         const closesAt = first.enqueuedAt + maxWaitTime;
         if (now() < closesAt) return this.armWaitTimer(closesAt);
       }
       const limit = this.itemsPerDispatch();
       const maxCost = this.policy.maxBatchCost ?? Infinity;
+      const maxBytes = this.policy.maxBatchSize > 1 ? Infinity : MAX_BYTES_PER_FRAME;
       const tasks: Task[] = [];
       let cost = 0;
+      let bytes = 0;
       while (tasks.length < limit && this.queue.length > 0) {
         const task = this.queue.peek()!;
-        if (!task.finished && tasks.length > 0 && cost + task.cost! > maxCost) break;
+        if (!task.finished && tasks.length > 0 && (cost + task.cost! > maxCost || bytes + task.payload.length > maxBytes)) break;
         this.takeHead();
         if (task.finished) continue;
         tasks.push(task);
         cost += task.cost!;
+        bytes += task.payload.length;
       }
       if (tasks.length > 0) this.dispatch(this.idle.pop()!, tasks);
     }
@@ -170,35 +212,47 @@ export class StageRuntime {
    */
   private itemsPerDispatch(): number {
     if (this.policy.maxBatchSize > 1) return this.policy.maxBatchSize;
-    return Math.min(MAX_ITEMS_PER_FRAME, Math.ceil(this.queue.length / this.workerCount));
+    return Math.min(MAX_ITEMS_PER_FRAME, Math.ceil(this.queued / this.workerCount));
   }
 
   private dispatch(worker: WorkerHandle, tasks: Task[]): void {
-    const batch: Batch = { id: nextBatchId++, tasks, worker, dispatchedAt: now() };
+    const dispatchedAt = now();
+    const batch: Batch = { id: nextBatchId++, tasks, worker, dispatchedAt, done: 0, progressAt: dispatchedAt };
     if (nextBatchId > 0xffffffff) nextBatchId = 1;
     this.running.set(worker, batch);
-    if (this.policy.timeout > 0) {
-      // A stage that does not batch runs `forward` once per item of the frame: each gets the timeout.
-      const allowed = this.policy.maxBatchSize > 1 ? this.policy.timeout : this.policy.timeout * tasks.length;
-      batch.timer = setTimeout(() => this.expire(batch), allowed);
-    }
+    if (this.policy.timeout > 0) batch.timer = setTimeout(() => this.expire(batch), this.policy.timeout);
     worker.dispatch(batch);
   }
 
+  /**
+   * The stage timeout applies to each `forward`: a batch's, or each item's of a frame of a stage that
+   * does not batch, whose worker reports its progress in its heartbeats (so a frozen worker is found
+   * within the timeout and a heartbeat, however many items its frame held).
+   */
   private expire(batch: Batch): void {
     if (this.running.get(batch.worker) !== batch) return;
+    const since = now() - batch.progressAt;
+    if (since < this.policy.timeout) {
+      batch.timer = setTimeout(() => this.expire(batch), this.policy.timeout - since);
+      return;
+    }
     this.running.delete(batch.worker);
     batch.worker.kill(`forward took longer than ${this.policy.timeout} ms`);
     this.events.onBatchTimeout(this, batch);
   }
 
   private dropFinishedHead(): void {
-    while (this.queue.length > 0 && this.queue.peek()!.finished) this.takeHead();
+    while (this.queue.length > 0 && !this.queue.peek()!.queued) this.takeHead();
   }
 
   private takeHead(): Task {
     const task = this.queue.shift()!;
-    this.queuedCost -= task.cost!;
+    if (task.queued) {
+      task.queued = false;
+      this.queuedCost -= task.cost!;
+    } else {
+      this.answeredInQueue--;
+    }
     return task;
   }
 

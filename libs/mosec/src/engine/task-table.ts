@@ -10,6 +10,7 @@ export class TaskTable {
   private active = 0;
   private readonly byDeadline = new Fifo<Task>();
   private timer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(private readonly onExpired: (task: Task) => void) {}
 
@@ -36,11 +37,14 @@ export class TaskTable {
     while (this.byDeadline.length > 0 && this.byDeadline.peek()!.finished) this.byDeadline.shift();
     const oldest = this.byDeadline.peek();
     if (!oldest) return;
-    this.timer = setTimeout(() => this.expire(), Math.max(0, oldest.deadline - now()));
+    // Expired in the check phase, after the poll phase has read what the sockets hold: after the
+    // process was paused (SIGSTOP, a long GC), results already waiting answer their tasks first.
+    this.timer = setTimeout(() => setImmediate(() => this.expire()), Math.max(0, oldest.deadline - now()));
   }
 
   private expire(): void {
     this.timer = undefined;
+    if (this.closed) return;
     const at = now();
     while (this.byDeadline.length > 0) {
       const task = this.byDeadline.peek()!;
@@ -52,6 +56,7 @@ export class TaskTable {
   }
 
   close(): void {
+    this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }

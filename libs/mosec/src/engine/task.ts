@@ -26,6 +26,8 @@ export interface Task {
   readonly deadline: number;
   /** Set once the task has been answered (result, error, timeout or client gone). */
   finished: boolean;
+  /** In a stage's queue, waiting (not taken by a worker, not answered). */
+  queued?: boolean;
   /** Its weight in its current stage's batch (`batchCost`); 1 when the stage does not weigh items. */
   cost?: number;
   readonly respond: Responder;

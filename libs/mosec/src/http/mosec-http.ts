@@ -13,6 +13,8 @@ import { compressAnswer } from './answer-compression';
 import { codecFlagsFor, responseContentType } from './content-types';
 import type { HttpRoute } from './http-route';
 import { readPipelineBody, restoreBodyHeaders } from './pipeline-body';
+import { RequestAdmission } from './request-admission';
+import { limitServer } from './server-limits';
 import { EventStream } from './sse';
 
 const EMPTY = Buffer.alloc(0);
@@ -34,12 +36,14 @@ export class MosecHttp implements OnModuleInit {
   private wrongAdapter = false;
   /** What the application serves of ours, as routed (prefix and version included). */
   private readonly served: string[] = [];
+  readonly admission: RequestAdmission;
 
   constructor(
     private readonly config: MosecConfig,
     private readonly orchestrator: MosecOrchestrator,
     @Optional() @Inject(HttpAdapterHost) adapterHost?: HttpAdapterHost,
   ) {
+    this.admission = new RequestAdmission(config, orchestrator);
     // Set before the routes are registered: at creation (NestFactory.create), or later by a testing
     // module's createNestApplication(); never in an application context, which has no HTTP at all.
     adapterHost?.init$.subscribe(() => this.attach(adapterHost.httpAdapter));
@@ -68,17 +72,25 @@ export class MosecHttp implements OnModuleInit {
     const fastify = this.fastify;
     if (!fastify) return;
     if (!this.config.guardProbes) this.registerProbes(fastify);
+    const { headersTimeout, readTimeout, idleTimeout, maxConnections } = this.config;
+    const workers = this.orchestrator.workerCount;
+    const limits = limitServer(fastify.server, { headersTimeout, readTimeout, idleTimeout, maxConnections, workers });
     fastify.addHook('onListen', (done) => {
       const where = fastify.server.address();
       const url = where && typeof where === 'object' ? `http://${where.address}:${where.port}` : String(where);
       this.logger.log(`listening on ${url}: ${this.served.join(', ')}`);
+      const fds = limits.fdLimit === undefined ? '' : ` (open-files limit ${limits.fdLimit})`;
+      this.logger.log(
+        `at most ${limits.maxConnections} connections${fds}, ${mib(this.config.maxBytesInFlight)} of request bodies in flight; ` +
+          `a request is read within ${readTimeout} ms (headers ${headersTimeout} ms), an idle connection kept ${idleTimeout} ms`,
+      );
       done();
     });
   }
 
   /** Answers a pipeline route's request: the last stage's bytes (200), or a thrown `PipelineError`. */
   answer(route: HttpRoute, request: FastifyRequest, reply: FastifyReply): Promise<Buffer> | undefined {
-    if (!this.orchestrator.ready) throw this.notReady();
+    if (!this.orchestrator.accepting) throw this.notReady();
     const codecFlags = codecFlagsFor(request.headers['content-type'], request.headers.accept);
     const body = Buffer.isBuffer(request.body) ? request.body : EMPTY;
     const headers = route.headers.length > 0 ? pickHeaders(request.headers, route.headers) : undefined;
@@ -128,7 +140,8 @@ export class MosecHttp implements OnModuleInit {
   }
 
   private hookPipelineRoute(route: RouteOptions, pipeline: HttpRoute): void {
-    route.preParsing = [...asList(route.preParsing), readPipelineBody(this.config.maxRequestSize)];
+    route.onRequest = [...asList(route.onRequest), this.admission.admit];
+    route.preParsing = [...asList(route.preParsing), readPipelineBody(this.config.maxRequestSize, this.admission)];
     route.preValidation = [restoreBodyHeaders, ...asList(route.preValidation)];
     if (!pipeline.stream) route.onSend = [...asList(route.onSend), compressAnswer];
     route.onResponse = [
@@ -178,6 +191,10 @@ function pickHeaders(headers: IncomingHttpHeaders, wanted: string[]): Record<str
 
 function refuseTakenRoute(fastify: FastifyInstance, path: string, purpose: string, option: string): void {
   if (fastify.hasRoute({ method: 'GET', url: path })) throw new Error(MESSAGES.routeTaken('GET', path, purpose, option));
+}
+
+function mib(bytes: number): string {
+  return `${Math.round(bytes / 2 ** 20)} MiB`;
 }
 
 function asList<T>(hooks: T | T[] | undefined): T[] {

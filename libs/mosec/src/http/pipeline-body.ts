@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable, Transform } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { ANSWERS } from '../mosec.messages';
-import { lingerForUpload } from './lingering-close';
+import { refuse, RequestAdmission } from './request-admission';
 
 const TEXT = 'text/plain; charset=utf-8';
 const EMPTY = Buffer.alloc(0);
@@ -25,15 +25,17 @@ const DECODERS: Record<string, () => Transform> = {
 /**
  * The body of a pipeline route, read by the route itself instead of a content-type parser: bytes
  * whatever the `Content-Type` (the first stage decodes them in its worker), undone from its
- * `Content-Encoding`, at most `maxBytes` before and after decompression (413 at once when the
- * `Content-Length` says more). Fastify parses no body when a request has no body headers, so they are
- * set aside while it decides and put back before anything else sees the request (`restoreBodyHeaders`).
+ * `Content-Encoding`, at most `maxBytes` before and after decompression, and counted against the
+ * bytes in flight as it arrives where it is larger than declared (`RequestAdmission` refused what
+ * the headers already said was too much). Fastify parses no body when a request has no body headers,
+ * so they are set aside while it decides and put back before anything else sees the request
+ * (`restoreBodyHeaders`).
  */
-export function readPipelineBody(maxBytes: number) {
+export function readPipelineBody(maxBytes: number, admission: RequestAdmission) {
+  const tooLarge = (request: FastifyRequest, reply: FastifyReply) => refuse(request, reply, 413, ANSWERS.tooLarge, maxBytes);
+  const overBudget = (request: FastifyRequest, reply: FastifyReply) => refuse(request, reply, 429, ANSWERS.overBudget, maxBytes);
   return function readBody(request: FastifyRequest, reply: FastifyReply, payload: Readable, done: (error?: Error | null) => void): void {
     const headers = request.raw.headers;
-    const declared = headers['content-length'];
-    if (declared !== undefined && Number(declared) > maxBytes) return void refuseTooLarge(request, reply, maxBytes);
     const encoding = (headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     const decoder = encoding === 'identity' ? undefined : DECODERS[encoding]?.();
     if (encoding !== 'identity' && !decoder) {
@@ -43,24 +45,26 @@ export function readPipelineBody(maxBytes: number) {
     const finish = (body: Buffer) => {
       (request as { body?: unknown }).body = body;
       setAside(request as PipelineRequest, headers);
+      admission.bodyRead(request);
       done();
     };
-    if (!decoder) return collect(payload, maxBytes, finish, () => refuseTooLarge(request, reply, maxBytes), done);
+    const limits = { maxBytes, grow: (total: number) => admission.grow(request, total) };
+    if (!decoder) {
+      return collect(payload, limits, finish, (over) => (over === 'size' ? tooLarge : overBudget)(request, reply), done);
+    }
     let received = 0;
+    const stop = (refusal: typeof tooLarge) => {
+      payload.unpipe(decoder);
+      decoder.destroy();
+      payload.resume();
+      refusal(request, reply);
+    };
     payload.on('data', (chunk: Buffer) => {
       received += chunk.length;
-      if (received > maxBytes) {
-        payload.unpipe(decoder);
-        decoder.destroy();
-        refuseTooLarge(request, reply, maxBytes);
-      }
+      if (received > maxBytes && !reply.sent) stop(tooLarge);
     });
     payload.pipe(decoder);
-    collect(decoder, maxBytes, finish, () => {
-      payload.unpipe(decoder);
-      payload.resume();
-      refuseTooLarge(request, reply, maxBytes);
-    }, (error) => {
+    collect(decoder, limits, finish, (over) => stop(over === 'size' ? tooLarge : overBudget), (error) => {
       if (reply.sent) return;
       reply.code(400).type(TEXT).send(`bad request: the body is not valid ${encoding}: ${error.message}`);
     });
@@ -86,18 +90,25 @@ function setAside(request: PipelineRequest, headers: IncomingHttpHeaders): void 
   request[SET_ASIDE] = saved;
 }
 
-/** Reads a stream to its end, calling `tooLarge` instead once it passes `maxBytes`. */
-function collect(stream: Readable, maxBytes: number, done: (body: Buffer) => void, tooLarge: () => void, failed: (error: Error) => void): void {
+/** Reads a stream to its end, calling `refused` instead once it passes `maxBytes` or the bytes in flight. */
+function collect(
+  stream: Readable,
+  limits: { maxBytes: number; grow: (total: number) => boolean },
+  done: (body: Buffer) => void,
+  refused: (over: 'size' | 'budget') => void,
+  failed: (error: Error) => void,
+): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let over = false;
   stream.on('data', (chunk: Buffer) => {
     if (over) return;
     size += chunk.length;
-    if (size > maxBytes) {
+    const limit = size > limits.maxBytes ? 'size' : limits.grow(size) ? undefined : 'budget';
+    if (limit) {
       over = true;
       chunks.length = 0;
-      return tooLarge();
+      return refused(limit);
     }
     chunks.push(chunk);
   });
@@ -107,14 +118,4 @@ function collect(stream: Readable, maxBytes: number, done: (body: Buffer) => voi
   stream.once('error', (error) => {
     if (!over) failed(error);
   });
-}
-
-/**
- * 413 at once; the rest of the upload is read and dropped (bounded), so a client still sending it
- * reads the answer instead of a reset connection.
- */
-function refuseTooLarge(request: FastifyRequest, reply: FastifyReply, maxBytes: number): void {
-  if (reply.sent) return;
-  lingerForUpload(request.raw, reply.raw, maxBytes);
-  reply.code(413).type(TEXT).send(ANSWERS.tooLarge);
 }

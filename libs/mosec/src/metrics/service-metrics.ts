@@ -63,7 +63,7 @@ export class ServiceMetrics implements EngineListener {
       labelNames: ['stage'],
       registers,
       collect() {
-        for (const stage of source.stageRuntimes) this.set({ stage: stage.name }, stage.queue.length);
+        for (const stage of source.stageRuntimes) this.set({ stage: stage.name }, stage.queued);
       },
     });
     this.restarts = new Counter({ name: `${namespace}_worker_restarts_total`, help: 'workers replaced after they exited or were killed', labelNames: ['stage'], registers });

@@ -21,6 +21,13 @@ export class MosecConfig {
   readonly openapi: Exclude<MosecOptions['openapi'], undefined>;
   readonly logFormat: 'text' | 'json';
   readonly dryRun: boolean;
+  readonly headersTimeout: number;
+  readonly readTimeout: number;
+  readonly idleTimeout: number;
+  /** Undefined: from the open-files limit, when the service knows its worker count. */
+  readonly maxConnections?: number;
+  readonly maxBytesInFlight: number;
+  readonly heartbeatTimeout: number;
 
   constructor(options: MosecOptions, extras: MosecExtras, env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv) {
     this.pipelines = extras.pipelines ?? [];
@@ -46,6 +53,17 @@ export class MosecConfig {
     this.metrics = flag(env.MOSEC_METRICS) ?? options.metrics ?? true;
     this.forbidUnknown = options.forbidUnknown ?? false;
     this.openapi = options.openapi ?? {};
+    this.readTimeout = integer('MOSEC_READ_TIMEOUT', env.MOSEC_READ_TIMEOUT, options.readTimeout ?? this.timeout + DEFAULTS.uploadAllowance, 1);
+    this.headersTimeout = integer('MOSEC_HEADERS_TIMEOUT', env.MOSEC_HEADERS_TIMEOUT, options.headersTimeout ?? Math.min(DEFAULTS.headersTimeout, this.readTimeout), 1);
+    if (this.headersTimeout > this.readTimeout) throw new Error(`headersTimeout (${this.headersTimeout}) must not be longer than readTimeout (${this.readTimeout})`);
+    this.idleTimeout = integer('MOSEC_IDLE_TIMEOUT', env.MOSEC_IDLE_TIMEOUT, options.idleTimeout ?? DEFAULTS.idleTimeout, 1);
+    const connections = env.MOSEC_MAX_CONNECTIONS ?? options.maxConnections;
+    this.maxConnections = connections === undefined ? undefined : integer('MOSEC_MAX_CONNECTIONS', String(connections), 0, 1);
+    this.maxBytesInFlight = integer('MOSEC_MAX_BYTES_IN_FLIGHT', env.MOSEC_MAX_BYTES_IN_FLIGHT, options.maxBytesInFlight ?? DEFAULTS.maxBytesInFlight, 1);
+    if (this.maxBytesInFlight < this.maxRequestSize) {
+      throw new Error(`maxBytesInFlight (${this.maxBytesInFlight}) must be at least maxRequestSize (${this.maxRequestSize}), or no request of that size could be taken`);
+    }
+    this.heartbeatTimeout = integer('MOSEC_HEARTBEAT_TIMEOUT', env.MOSEC_HEARTBEAT_TIMEOUT, options.heartbeatTimeout ?? DEFAULTS.heartbeatTimeout, 1000);
   }
 
   /** The Nest logger levels that the log level lets through. */

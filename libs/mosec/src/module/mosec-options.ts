@@ -20,6 +20,32 @@ export interface MosecOptions {
   shutdownTimeout?: number;
   /** Serve the metrics route and record the metrics (`MOSEC_METRICS=0` turns them off). Default true. */
   metrics?: boolean;
+  /**
+   * Milliseconds to read a whole request, headers and body (`MOSEC_READ_TIMEOUT`); a client slower
+   * than that gets 408 and its connection closed. Default: `timeout` + 10 s for the upload.
+   */
+  readTimeout?: number;
+  /** Milliseconds to receive a request's headers, counted from the connection's start (`MOSEC_HEADERS_TIMEOUT`). Default 10 s. */
+  headersTimeout?: number;
+  /** Milliseconds a keep-alive connection may wait for its next request (`MOSEC_IDLE_TIMEOUT`). Default 72 s. */
+  idleTimeout?: number;
+  /**
+   * Connections held at once; more are closed as they come (`MOSEC_MAX_CONNECTIONS`). Default: what
+   * the open-files limit (`ulimit -n`) leaves after the workers' sockets and a reserve; a value above
+   * that is refused at startup.
+   */
+  maxConnections?: number;
+  /**
+   * Request bytes held at once, counted from `Content-Length` when the headers arrive (and as a
+   * chunked body arrives) until the request is answered (`MOSEC_MAX_BYTES_IN_FLIGHT`): past it a new
+   * request gets 429 before its body is read. Default 256 MiB.
+   */
+  maxBytesInFlight?: number;
+  /**
+   * Milliseconds a ready worker may stay silent before it is killed and replaced (`MOSEC_HEARTBEAT_TIMEOUT`):
+   * workers send a heartbeat every second, which a stopped, spinning or blocked worker cannot. Default 10 s.
+   */
+  heartbeatTimeout?: number;
   /** Refuse (422) request bodies with properties a pipeline's request DTO does not declare, instead of dropping them. Default false. */
   forbidUnknown?: boolean;
   /** The OpenAPI document's title, version and description; `false` serves no document or Swagger UI. */

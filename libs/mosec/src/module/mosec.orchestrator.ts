@@ -60,9 +60,21 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  /** Every worker started and not shutting down. */
-  get ready(): boolean {
+  /** Taking requests: started, not draining. A stage whose worker is being replaced queues them meanwhile. */
+  get accepting(): boolean {
     return this.phase === 'serving';
+  }
+
+  /** What the readiness check says: taking requests, with at least one live worker in every stage. */
+  get ready(): boolean {
+    if (!this.accepting) return false;
+    for (const stage of this.stages.values()) if (stage.workerCount === 0) return false;
+    return true;
+  }
+
+  /** The worker processes the service runs (each stage's `num`). */
+  get workerCount(): number {
+    return [...this.stages.keys()].reduce((sum, stage) => sum + stage.num, 0);
   }
 
   get draining(): boolean {
@@ -122,9 +134,14 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     if (this.phase !== 'serving' && this.phase !== 'starting') return;
     this.phase = 'draining';
     const inFlight = this.engine.activeTasks;
-    this.logger.log(`${signal ?? 'shutdown'}: draining ${inFlight} in-flight request(s)`);
+    this.logger.log(`${signal ?? 'shutdown'}: draining ${inFlight} in-flight request(s), for up to ${this.config.shutdownTimeout} ms`);
+    const stopWatching = watchRepeatedSignals(this.logger);
     const deadline = Date.now() + this.config.shutdownTimeout;
-    while (this.engine.activeTasks > 0 && Date.now() < deadline) await sleep(10);
+    try {
+      while (this.engine.activeTasks > 0 && Date.now() < deadline) await sleep(10);
+    } finally {
+      stopWatching();
+    }
     const left = this.engine.activeTasks;
     this.logger.log(`drained ${inFlight - Math.min(left, inFlight)} request(s)${left ? `, ${left} left unanswered at the timeout` : ''}`);
   }
@@ -145,7 +162,8 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
       logJson: this.config.logFormat === 'json',
       dryRun: this.config.dryRun,
     };
-    return new WorkerPool(stage, { num: this.config.dryRun ? 1 : plan.num, env: plan.env, worker }, this.engine, this.logger, {
+    const { heartbeatTimeout } = this.config;
+    return new WorkerPool(stage, { num: this.config.dryRun ? 1 : plan.num, env: plan.env, worker, heartbeatTimeout }, this.engine, this.logger, {
       workerReady: (process, ready) => {
         this.metrics?.workerReady(process.stage.name, process.label, ready.warmUpMs);
         if (ready.requests) dryRunExamples.set(stage, ready.requests.map((text) => Buffer.from(text, 'base64')));
@@ -192,6 +210,22 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     }
     return stage;
   }
+}
+
+/**
+ * Says, during a drain, that a repeated SIGTERM or SIGINT changes nothing (the application's shutdown
+ * hooks ignore it) and how to stop at once. Only watched where the application handles the signal:
+ * a listener of ours alone would keep the signal from ending the process.
+ */
+function watchRepeatedSignals(logger: Logger): () => void {
+  const force = process.listenerCount('SIGQUIT') === 0 ? 'SIGQUIT (Ctrl-\\) or SIGKILL' : 'SIGKILL';
+  const watched = (['SIGTERM', 'SIGINT'] as const).filter((signal) => process.listenerCount(signal) > 0);
+  const listeners = watched.map((signal) => {
+    const listener = () => logger.warn(`${signal} again: ignored while draining; ${force} stops the service at once`);
+    process.on(signal, listener);
+    return () => process.off(signal, listener);
+  });
+  return () => listeners.forEach((remove) => remove());
 }
 
 /** The error a failed start throws out of `app.init()`/`app.listen()`: the stage and what it said, no library stack. */

@@ -24,6 +24,8 @@ export const FrameKind = {
   METRICS: 7,
   /** Worker → HTTP process: one stream event of one item of a running batch (see stream-frame.ts). */
   STREAM: 8,
+  /** Worker → HTTP process, every second once ready: alive, and how far into its batch (see heartbeat-frame.ts). */
+  HEARTBEAT: 9,
 } as const;
 
 import { ItemFlags } from './item-flags';

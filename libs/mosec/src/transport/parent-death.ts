@@ -8,7 +8,7 @@ const SETPRIV = '/usr/bin/setpriv';
  * cannot run). Linux's parent-death signal, set by util-linux's `setpriv` before it execs Node; where
  * `setpriv` is missing, workers still exit on `disconnect` as soon as they yield.
  */
-export function forkOptionsForParentDeath(): { execPath: string; execArgv: string[] } {
-  if (process.platform !== 'linux' || !existsSync(SETPRIV)) return { execPath: process.execPath, execArgv: process.execArgv };
-  return { execPath: SETPRIV, execArgv: ['--pdeathsig', 'KILL', process.execPath, ...process.execArgv] };
+export function forkOptionsForParentDeath(execArgv: string[] = process.execArgv): { execPath: string; execArgv: string[] } {
+  if (process.platform !== 'linux' || !existsSync(SETPRIV)) return { execPath: process.execPath, execArgv };
+  return { execPath: SETPRIV, execArgv: ['--pdeathsig', 'KILL', process.execPath, ...execArgv] };
 }

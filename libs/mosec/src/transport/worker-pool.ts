@@ -2,15 +2,19 @@ import { Logger } from '@nestjs/common';
 import type { Engine } from '../engine/engine';
 import type { StageRuntime } from '../engine/stage-runtime';
 import type { ReadyMessage, WorkerSpec } from '../protocol/messages';
+import { now } from '../engine/clock';
 import { WorkerEvents, WorkerProcess } from './worker-process';
 
 export interface PoolSpec {
   num: number;
   env: Array<Record<string, string>>;
   worker: Omit<WorkerSpec, 'workerId'>;
+  /** Milliseconds a ready worker may stay silent before it is killed and replaced. */
+  heartbeatTimeout: number;
 }
 
 const MAX_RESTART_DELAY_MS = 5000;
+const LIVENESS_CHECK_MS = 500;
 
 /** What a pool tells the rest of the service (metrics) about its workers. */
 export interface PoolObserver {
@@ -20,8 +24,9 @@ export interface PoolObserver {
 
 /**
  * The `num` worker processes of one stage. Startup succeeds when all of them are ready and fails as
- * soon as one exits first. After that, a worker that exits has its tasks answered and is replaced,
- * with a growing delay while replacements keep failing.
+ * soon as one exits first. After that, a worker that exits, or that stays silent past the heartbeat
+ * timeout (stopped, spinning, blocked), has its tasks answered and is replaced, with a growing delay
+ * while replacements keep failing to start (a fork that fails included).
  */
 export class WorkerPool implements WorkerEvents {
   private readonly workers = new Map<number, WorkerProcess>();
@@ -29,6 +34,7 @@ export class WorkerPool implements WorkerEvents {
   private stopping = false;
   private failedRestarts = 0;
   private startup?: { resolve: () => void; reject: (error: Error) => void };
+  private liveness?: NodeJS.Timeout;
 
   constructor(
     readonly stage: StageRuntime,
@@ -44,10 +50,26 @@ export class WorkerPool implements WorkerEvents {
   }
 
   start(): Promise<void> {
+    this.liveness = setInterval(() => this.killSilentWorkers(), LIVENESS_CHECK_MS).unref();
     return new Promise((resolve, reject) => {
       this.startup = { resolve, reject };
       for (let id = 1; id <= this.spec.num; id++) this.spawn(id);
     });
+  }
+
+  onProgress(worker: WorkerProcess, batchId: number, done: number): void {
+    this.stage.progress(worker, batchId, done);
+  }
+
+  private killSilentWorkers(): void {
+    const at = now();
+    for (const worker of this.workers.values()) {
+      if (!worker.ready || worker.exited || worker.killedFor) continue;
+      const silent = at - worker.lastHeard;
+      if (silent > this.spec.heartbeatTimeout) {
+        worker.kill(`silent for ${Math.round(silent)} ms (stopped, or its event loop blocked): no heartbeat`);
+      }
+    }
   }
 
   onReady(worker: WorkerProcess, message: ReadyMessage): void {
@@ -80,7 +102,7 @@ export class WorkerPool implements WorkerEvents {
       this.startup?.reject(new Error(`stage ${this.stage.name} (worker ${worker.workerId}) failed to start: ${why}`));
       return;
     }
-    if (!worker.ready && !worker.killedFor) this.failedRestarts++;
+    if (!worker.wasReady && !worker.killedFor) this.failedRestarts++;
     const delay = Math.min(MAX_RESTART_DELAY_MS, this.failedRestarts === 0 ? 0 : 100 * 2 ** this.failedRestarts);
     this.logger.warn(`${worker.label} ${worker.killedFor ? 'was killed' : how}; replacing it${delay ? ` in ${delay} ms` : ''}`);
     this.observer.workerReplaced?.(worker);
@@ -90,6 +112,7 @@ export class WorkerPool implements WorkerEvents {
   /** Asks every worker to exit and waits for them (killing those that take longer than `graceMs`). */
   async stop(graceMs = 3000): Promise<void> {
     this.stopping = true;
+    clearInterval(this.liveness);
     const alive = [...this.workers.values()].filter((w) => !w.exited);
     await Promise.all(alive.map((w) => w.stopAndWait(graceMs)));
   }
@@ -105,6 +128,6 @@ export class WorkerPool implements WorkerEvents {
     );
     this.workers.set(workerId, worker);
     worker.start();
-    this.logger.log(`${worker.label} spawned (pid ${worker.pid})`);
+    if (worker.pid) this.logger.log(`${worker.label} spawned (pid ${worker.pid})`);
   }
 }

@@ -11,7 +11,9 @@ import { WORKER_SPEC_ENV } from '../protocol/messages';
 import { forkOptionsForParentDeath } from './parent-death';
 import { WORKER_SOCKET_FD } from './worker-fd';
 import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from '../protocol/frame';
+import { decodeHeartbeat } from '../protocol/heartbeat-frame';
 import { decodeStreamEvent } from '../protocol/stream-frame';
+import { now } from '../engine/clock';
 
 /** The compiled worker entry beside this file (`.ts` when run from sources under a TS loader). */
 const CHILD_ENTRY = join(__dirname, '..', 'worker', `child-main${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
@@ -21,6 +23,8 @@ export interface WorkerEvents {
   onResult(worker: WorkerProcess, batchId: number, statuses: number[], bodies: Buffer[]): void;
   /** A stage's stream event for item `index` of the batch `batchId`. */
   onStreamEvent(worker: WorkerProcess, batchId: number, index: number, data: Buffer): void;
+  /** The worker has finished `done` items of its batch `batchId`. */
+  onProgress(worker: WorkerProcess, batchId: number, done: number): void;
   onExit(worker: WorkerProcess, code: number | null, signal: NodeJS.Signals | null): void;
 }
 
@@ -36,8 +40,14 @@ export class WorkerProcess implements WorkerHandle {
   killedFor?: string;
   /** Told to leave: its socket closing is expected. */
   private leaving = false;
+  /** It reported ready once: its exit is a crash, not a failed start. */
+  wasReady = false;
+  /** When the worker last sent anything (monotonic ms). */
+  lastHeard = 0;
   private readonly metricsWaiting = new Map<number, (metrics: unknown[]) => void>();
   private nextMetricsId = 1;
+  /** A metrics question is out and unanswered: not asked again until it is (a stopped worker never answers). */
+  private metricsAsked = false;
 
   constructor(
     readonly stage: StageRuntime,
@@ -54,25 +64,45 @@ export class WorkerProcess implements WorkerHandle {
     return this.child?.pid;
   }
 
+  /**
+   * Forks the worker. A fork that fails (no descriptors left, no memory for a process) is reported as
+   * an exit, soon after, like a worker that died at once: the pool retries it, the service goes on.
+   */
   start(): void {
     const spec: WorkerSpec = { ...this.spec, workerId: this.workerId };
-    // fd 3 is fork's IPC channel (its 'disconnect' tells the worker we are gone); fd 4 carries the frames.
-    this.child = fork(CHILD_ENTRY, [], {
-      env: { ...process.env, ...this.env, MOSEC_WORKER_ID: String(this.workerId), [WORKER_SPEC_ENV]: JSON.stringify(spec) },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'],
-      serialization: 'json',
-      ...forkOptionsForParentDeath(),
+    const typescript = /\.(c|m)?tsx?$/.test(spec.pipelineFile);
+    try {
+      // fd 3 is fork's IPC channel (its 'disconnect' tells the worker we are gone); fd 4 carries the frames.
+      this.child = fork(CHILD_ENTRY, [], {
+        env: { ...process.env, ...this.env, MOSEC_WORKER_ID: String(this.workerId), [WORKER_SPEC_ENV]: JSON.stringify(spec) },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'],
+        serialization: 'json',
+        // A pipeline loaded from TypeScript requires Nest's ES modules from CommonJS: Node 20 warns each time.
+        ...forkOptionsForParentDeath(typescript ? [...process.execArgv, '--disable-warning=ExperimentalWarning'] : process.execArgv),
+      });
+    } catch (error) {
+      return this.failedToSpawn(error as Error);
+    }
+    // Before anything else: a fork that fails emits 'error' soon after, and unheard it would end the service.
+    let spawnError: Error | undefined;
+    this.child.on('error', (error) => {
+      spawnError = error;
+      if (this.child) this.logger.error(`${this.label}: ${error.message}`);
     });
-    this.child.on('error', (error) => this.logger.error(`${this.label}: ${error.message}`));
+    const socket = this.child.stdio?.[WORKER_SOCKET_FD] as Socket | undefined;
+    if (!this.child.pid || !socket) {
+      // The reason comes with the 'error' event, a tick later.
+      return void setImmediate(() => this.failedToSpawn(spawnError ?? new Error('fork gave no process')));
+    }
     this.child.once('exit', (code, signal) => {
       this.socket?.destroy();
       this.ready = false;
       this.events.onExit(this, code, signal);
     });
-    const socket = this.child.stdio[WORKER_SOCKET_FD] as Socket;
     this.socket = socket;
     const reader = new FrameReader((kind, body) => this.onFrame(kind, body));
     socket.on('data', (chunk) => {
+      this.lastHeard = now();
       try {
         reader.push(chunk);
       } catch (error) {
@@ -103,10 +133,18 @@ export class WorkerProcess implements WorkerHandle {
     this.socket!.write(encodeItems(FrameKind.BATCH, batch.id, flags, payloads, metas));
   }
 
+  private failedToSpawn(error: Error): void {
+    this.fatal = `could not start a process: ${error.message}`;
+    this.child = undefined;
+    setImmediate(() => this.events.onExit(this, null, null));
+  }
+
   /** The worker's own prom-client metrics; undefined if it does not answer within `timeoutMs`. */
   requestMetrics(timeoutMs: number): Promise<unknown[] | undefined> {
-    if (!this.socket || !this.ready) return Promise.resolve(undefined);
+    // Not asked again while an earlier question is unanswered (a frozen worker would make every scrape wait).
+    if (!this.socket || !this.ready || this.metricsAsked) return Promise.resolve(undefined);
     const id = this.nextMetricsId++;
+    this.metricsAsked = true;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.metricsWaiting.delete(id);
@@ -159,13 +197,19 @@ export class WorkerProcess implements WorkerHandle {
         const { batchId, index, data } = decodeStreamEvent(body);
         return this.events.onStreamEvent(this, batchId, index, data);
       }
+      case FrameKind.HEARTBEAT: {
+        const { batchId, done } = decodeHeartbeat(body);
+        return this.events.onProgress(this, batchId, done);
+      }
       case FrameKind.READY:
         this.ready = true;
+        this.wasReady = true;
         return this.events.onReady(this, decodeControl<ReadyMessage>(body));
       case FrameKind.FATAL:
         this.fatal = decodeControl<FatalMessage>(body).message;
         return;
       case FrameKind.METRICS: {
+        this.metricsAsked = false;
         const report = decodeControl<MetricsReport>(body);
         const waiting = this.metricsWaiting.get(report.id);
         this.metricsWaiting.delete(report.id);

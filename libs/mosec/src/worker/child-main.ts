@@ -16,6 +16,7 @@ import { MESSAGES } from '../mosec.messages';
 import { encodeIpc } from '../protocol/codecs';
 import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from '../protocol/frame';
 import { FatalMessage, MetricsReport, MetricsRequest, ReadyMessage, WORKER_SPEC_ENV, WorkerSpec } from '../protocol/messages';
+import { encodeHeartbeat, HEARTBEAT_INTERVAL_MS } from '../protocol/heartbeat-frame';
 import { encodeStreamEvent } from '../protocol/stream-frame';
 import { WORKER_SOCKET_FD } from '../transport/worker-fd';
 import { StageHost } from './stage-host';
@@ -67,8 +68,13 @@ async function start(socket: Socket): Promise<StageHost> {
   const ready: ReadyMessage = { warmUpMs: Math.round(now() - began), examples };
   if (spec.dryRun) ready.requests = host.exampleRequests().map((request) => encodeIpc(request).toString('base64'));
   socket.write(encodeControl(FrameKind.READY, ready));
+  // From the event loop: a worker that is stopped, spinning or blocked sends none, and is replaced.
+  setInterval(() => socket.write(encodeHeartbeat(runningBatch, host.itemsDone)), HEARTBEAT_INTERVAL_MS).unref();
   return host;
 }
+
+/** The batch being run (0: none), for the heartbeats. */
+let runningBatch = 0;
 
 /** The `@Pipeline` class, from the file it is written in (compiled, or its TypeScript source). */
 function loadPipeline(): Type<unknown> {
@@ -101,9 +107,11 @@ function serve(socket: Socket, host: Promise<StageHost>): void {
     if (kind !== FrameKind.BATCH) return;
     const { batchId, tags, bodies, metas } = decodeItems(kind, body);
     chain = chain.then(async () => {
+      runningBatch = batchId;
       // Stream events go out as they come, before the batch's RESULT frame on the same socket.
       const results = await (await host).run(tags, bodies, metas, (index, text) => socket.write(encodeStreamEvent(batchId, index, text)));
       socket.write(encodeItems(FrameKind.RESULT, batchId, results.statuses, results.bodies));
+      runningBatch = 0;
     });
   });
   socket.on('data', (chunk) => reader.push(chunk));
