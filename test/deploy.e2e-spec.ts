@@ -8,7 +8,7 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Service } from 'kubernetes-models/v1';
 import sharp from 'sharp';
 import { parseMetrics } from './support/metrics';
-import { exitWithin, isAlive, post, RunningServer, sleep, startServer, waitReady } from './support/server';
+import { exitWithin, firstReadiness, isAlive, post, RunningServer, sleep, startServer, waitReady } from './support/server';
 
 /**
  * deploy/: the image and the Kubernetes manifests of the default service. Every manifest must pass the
@@ -234,13 +234,7 @@ describe('deploy/ manifests and image', () => {
     });
 
     it('while warming up nothing listens (the startup probe waits); the first answer of the readiness path is 200', async () => {
-      let first = 0;
-      const deadline = Date.now() + 45_000;
-      while (first === 0 && Date.now() < deadline) {
-        first = await fetch(`${server.url}/`).then((r) => r.status, () => 0);
-        if (first === 0) await sleep(20);
-      }
-      expect(first).toBe(200);
+      expect(await firstReadiness(server, 45_000)).toBe(200);
       if (livenessPath) expect((await fetch(`${server.url}${livenessPath}`)).status).toBe(200);
     }, 60_000);
 

@@ -1,17 +1,11 @@
 import { Agent, get } from 'node:http';
-import { exitWithin, isAlive, post, sleep, startServer, waitReady } from './support/server';
+import { exitWithin, firstReadiness, isAlive, post, sleep, startServer } from './support/server';
 
 describe('service life cycle', () => {
   it('listens once every worker is warm, as mosec: no answer before, then 200', async () => {
     const server = await startServer('test/fixtures/faults/main.js', { FAULTY_CONSTRUCT_DELAY_MS: '1500' }, { waitReady: false });
     try {
-      let first = 0;
-      const deadline = Date.now() + 20_000;
-      while (first === 0 && Date.now() < deadline) {
-        first = await fetch(`${server.url}/`).then((r) => r.status, () => 0);
-        if (first === 0) await sleep(20);
-      }
-      expect(first).toBe(200);
+      expect(await firstReadiness(server, 20_000)).toBe(200);
       const logs = server.logs();
       expect(logs.indexOf('worker(s) ready')).toBeGreaterThan(-1);
       expect(logs.indexOf('worker(s) ready')).toBeLessThan(logs.indexOf('listening on'));

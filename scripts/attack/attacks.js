@@ -50,38 +50,31 @@ async function untilClosed(seen, ms) {
 
 const HEAD = 'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n';
 
+/** 1,000 connections that send `start`, then one `byte` every 2 s, until the service closes them. */
+async function trickle(server, start, byte) {
+  const since = Date.now();
+  const sockets = await openConnections(server.url, 1000);
+  const seen = watch(sockets, since);
+  sockets.forEach((s) => s.write(start));
+  const timer = setInterval(() => sockets.forEach((s) => s.destroyed || s.write(byte)), 2000);
+  await untilClosed(seen, 100_000);
+  clearInterval(timer);
+  sockets.forEach((s) => s.destroy());
+  return summarize(seen);
+}
+
 /** Each attack: `env` for the service, `run(server)` resolving with what it saw. */
 const ATTACKS = [
   {
     name: 'slow headers (1,000 connections, a byte every 2 s)',
     env: { MOSEC_TIMEOUT: '1000' },
-    async run(server) {
-      const since = Date.now();
-      const sockets = await openConnections(server.url, 1000);
-      const seen = watch(sockets, since);
-      // A valid start, then a header that never ends.
-      sockets.forEach((s) => s.write(`${HEAD}X-Slow: `));
-      const timer = setInterval(() => sockets.forEach((s) => s.destroyed || s.write('a')), 2000);
-      await untilClosed(seen, 100_000);
-      clearInterval(timer);
-      sockets.forEach((s) => s.destroy());
-      return summarize(seen);
-    },
+    // A valid start, then a header that never ends.
+    run: (server) => trickle(server, `${HEAD}X-Slow: `, 'a'),
   },
   {
     name: 'slow bodies (1,000 connections, a byte every 2 s of a 1 MB body)',
     env: { MOSEC_TIMEOUT: '1000' },
-    async run(server) {
-      const since = Date.now();
-      const sockets = await openConnections(server.url, 1000);
-      const seen = watch(sockets, since);
-      sockets.forEach((s) => s.write(`${HEAD}Content-Length: 1000000\r\n\r\n`));
-      const timer = setInterval(() => sockets.forEach((s) => s.destroyed || s.write(' ')), 2000);
-      await untilClosed(seen, 100_000);
-      clearInterval(timer);
-      sockets.forEach((s) => s.destroy());
-      return summarize(seen);
-    },
+    run: (server) => trickle(server, `${HEAD}Content-Length: 1000000\r\n\r\n`, ' '),
   },
   {
     name: 'idle connections (10,000, never a byte)',

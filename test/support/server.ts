@@ -105,6 +105,17 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** The status of the first answer of `GET /` (0 while nothing answers), polled until one comes or `ms` passed. */
+export async function firstReadiness(server: RunningServer, ms: number): Promise<number> {
+  const deadline = Date.now() + ms;
+  let status = 0;
+  while (status === 0 && Date.now() < deadline) {
+    status = await fetch(`${server.url}/`).then((r) => r.status, () => 0);
+    if (status === 0) await sleep(20);
+  }
+  return status;
+}
+
 /** The server's exit code once it exits, or `'still running'` after `ms`. */
 export function exitWithin(server: RunningServer, ms: number): Promise<number | null | 'still running'> {
   return Promise.race([server.exited, sleep(ms).then(() => 'still running' as const)]);
