@@ -125,8 +125,7 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     }
     if (this.config.dryRun) return this.finishDryRun(dryRunExamples);
     this.phase = 'serving';
-    const workers = [...this.stages.keys()].reduce((n, s) => n + s.num, 0);
-    this.logger.log(`${workers} worker(s) ready; serving ${this.explorer.plans.map((p) => `POST ${p.path}`).join(', ')}`);
+    this.logger.log(`${this.workerCount} worker(s) ready; serving ${this.explorer.plans.map((p) => `POST ${p.path}`).join(', ')}`);
   }
 
   /** Stops taking requests (503) and lets the ones in flight finish, up to the shutdown timeout. */
