@@ -6,6 +6,7 @@ export type { Worker, BatchWorker, WorkerContext, WorkerIdentity, WorkerCodecs, 
 export { StreamWorker } from './worker/stream-worker';
 export { PipelineClient } from './client/pipeline.client';
 export type { RunOptions } from './client/pipeline.client';
+export type { PriorityName } from './http/request-priority';
 export type { FieldProblem, ValidationFailure } from './http/validation';
 export {
   MosecError,
@@ -19,6 +20,8 @@ export { PipelineError } from './pipeline-error';
 export { MosecModule } from './module/mosec.module';
 export { MOSEC_OPTIONS } from './module/mosec.module-definition';
 export { MosecConfig } from './module/mosec-config';
+export { MosecAdmin } from './module/mosec.admin';
+export type { StageStatus, WorkerStatus } from './module/mosec.admin';
 export type { MosecOptions, MosecExtras } from './module/mosec-options';
 export { MOSEC_WORKER } from './mosec.constants';
 export * from './onnx';

@@ -23,6 +23,7 @@ export const DEFAULTS = {
   namespace: 'mosec_service',
   readinessPath: '/',
   metricsPath: '/metrics',
+  adminPath: 'mosec',
   /** Milliseconds a worker gets to leave when told to, before it is killed. */
   workerStopGrace: 3000,
   /** Added to the service timeout for reading a whole request: an upload of `maxRequestSize` at ~1 MiB/s. */
@@ -35,4 +36,6 @@ export const DEFAULTS = {
   maxBytesInFlight: 256 * 1024 * 1024,
   /** Milliseconds a ready worker may stay silent (frozen, or its event loop blocked) before it is replaced. */
   heartbeatTimeout: 10_000,
+  /** Milliseconds an elastic stage's load must fit in one worker fewer before one goes. */
+  scaleDownAfter: 30_000,
 } as const;

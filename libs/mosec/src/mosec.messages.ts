@@ -5,6 +5,7 @@ export const ANSWERS = {
   shuttingDown: 'gracefully shutting down',
   tooLarge: 'request body is too large',
   tooManyHeaders: 'request has too many headers',
+  badPriority: 'bad request: X-Mosec-Priority must be high, normal or low',
   tooMany: 'too many request: task queue is full',
   overBudget: 'too many request: request bytes in flight are at their limit',
   timeout: 'inference timeout',

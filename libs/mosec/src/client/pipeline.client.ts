@@ -5,11 +5,14 @@ import type { HttpRoute } from '../http/http-route';
 import { ANSWERS } from '../mosec.messages';
 import { decodeIpc, encodeIpc } from '../protocol/codecs';
 import { ItemFlags, RequestCodec } from '../protocol/item-flags';
+import { PriorityName, priorityLevel } from '../http/request-priority';
 import type { MosecOrchestrator } from '../module/mosec.orchestrator';
 
 export interface RunOptions {
   /** Request headers for the stages that asked for some (`@Stage({ headers })`), by lower-case name. */
   headers?: Record<string, string>;
+  /** Served before lower levels in every stage's queue (as the `X-Mosec-Priority` header). Default normal. */
+  priority?: PriorityName;
   /** Gives up on the request: it leaves its queue (rejected with an `AbortError`). */
   signal?: AbortSignal;
 }
@@ -110,8 +113,10 @@ export class PipelineClient<In = unknown, Out = unknown> {
       throw refusal;
     }
     if (options.signal?.aborted) throw abortError();
+    const priority = priorityLevel(options.priority);
+    if (priority === undefined) throw new PipelineError(400, ANSWERS.badPriority);
     const headers = options.headers && this.route.headers.length > 0 ? lowerCaseNames(options.headers) : undefined;
-    const task = this.service.engine.submit(this.route, payload, CALL_FLAGS, answer, onEvent, headers);
+    const task = this.service.engine.submit(this.route, payload, CALL_FLAGS, answer, { onEvent, headers, priority });
     if (!task) {
       this.service.answered(429, this.route.path);
       throw new PipelineError(429, ANSWERS.tooMany);

@@ -1,8 +1,12 @@
 import type { ControllerOptions, Type } from '@nestjs/common';
 
 export interface StageOptions {
-  /** Child processes for this stage. Default 1. */
-  num?: number;
+  /**
+   * Worker processes for this stage. Default 1. `{ min, max }` makes it elastic: it starts `min`
+   * workers, adds one while its queue stays deeper than its busy workers can take, up to `max`, and
+   * removes one after its workers have been mostly idle for `scaleDownAfter` (module option).
+   */
+  num?: number | { min: number; max: number };
   /** Largest batch handed to `forward`. Default 1 (no batching). */
   maxBatchSize?: number;
   /**
@@ -17,7 +21,7 @@ export interface StageOptions {
   maxBatchCost?: number;
   /** Milliseconds one `forward` may take before its worker is killed and replaced (its requests get 408). */
   timeout?: number;
-  /** Environment for each worker: entry i is applied to worker i + 1. */
+  /** Environment for each worker: entry i is applied to worker i + 1 (one entry per worker, `max` of an elastic stage). */
   env?: Array<Record<string, string>>;
   /**
    * Content type of a 200 answer when this stage is the last one and its `serialize` writes something

@@ -17,6 +17,15 @@ export interface EngineOptions {
   capacity: number;
 }
 
+export interface SubmitOptions {
+  /** Gets the stream events stages send for the task before its answer. */
+  onEvent?: (data: Buffer) => void;
+  /** The request headers its stages asked for (lower-case names). */
+  headers?: Record<string, string>;
+  /** Its priority level (`Priority`); normal by default. */
+  priority?: number;
+}
+
 /** Observers of task life, for metrics and logs. All optional. */
 export interface EngineListener {
   onTaskDone?(task: Task, status: number): void;
@@ -40,9 +49,12 @@ export class Engine {
     this.table = new TaskTable((task) => this.finish(task, 408, ANSWERS.timeout));
   }
 
-  /** A stage whose timed-out batches are answered 408 by this engine. */
+  /**
+   * A stage whose timed-out batches are answered 408 by this engine. A task rises one priority level
+   * for each third of the service timeout it waits in a stage's queue.
+   */
   createStage(name: string, policy: BatchPolicy): StageRuntime {
-    return new StageRuntime(name, policy, { onBatchTimeout: (_stage, batch) => this.failBatch(batch, 408) });
+    return new StageRuntime(name, policy, { onBatchTimeout: (_stage, batch) => this.failBatch(batch, 408) }, this.options.timeout / 3);
   }
 
   /** Tasks accepted and not yet answered. */
@@ -50,19 +62,8 @@ export class Engine {
     return this.table.size;
   }
 
-  /**
-   * Accepts a request into the route's first stage, or returns undefined when the service is full.
-   * `onEvent` gets the stream events stages send for it before its answer; `headers` are the request
-   * headers its stages asked for.
-   */
-  submit(
-    route: Route,
-    payload: Buffer,
-    codecFlags: number,
-    respond: Responder,
-    onEvent?: (data: Buffer) => void,
-    headers?: Record<string, string>,
-  ): Task | undefined {
+  /** Accepts a request into the route's first stage, or returns undefined when the service is full. */
+  submit(route: Route, payload: Buffer, codecFlags: number, respond: Responder, options: SubmitOptions = {}): Task | undefined {
     if (this.table.size >= this.options.capacity) return undefined;
     const createdAt = now();
     const task: Task = {
@@ -76,8 +77,9 @@ export class Engine {
       deadline: createdAt + this.options.timeout,
       finished: false,
       respond,
-      onEvent,
-      headers,
+      onEvent: options.onEvent,
+      headers: options.headers,
+      priority: options.priority,
     };
     this.table.add(task);
     route.stages[0].enqueue(task);

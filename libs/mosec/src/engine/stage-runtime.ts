@@ -1,7 +1,7 @@
 import { AdaptiveWait } from './adaptive-wait';
 import { now } from './clock';
-import { Fifo } from './fifo';
 import { itemFlags, Task } from './task';
+import { TaskQueue } from './task-queue';
 
 export interface BatchPolicy {
   /** Largest batch. 1 means every task is dispatched alone. */
@@ -49,34 +49,60 @@ let nextBatchId = 1;
 
 /** Most tasks sent to a worker of a non-batching stage in one frame, */
 const MAX_ITEMS_PER_FRAME = 64;
+/** and about this much work (ms of forwards, as measured): a higher-priority task waits for no more. */
+const FRAME_WORK_MS = 5;
 /** and most payload bytes (one larger item still goes alone): each frame is one copy in each process. */
 const MAX_BYTES_PER_FRAME = 8 * 1024 * 1024;
-/** Answered tasks left in a queue are swept out once they are this many and outnumber the live ones. */
-const SWEEP_AT = 64;
+
+/** How loaded a stage was since the last sample: what an autoscaler decides on. */
+export interface LoadSample {
+  /** Share of its workers' time spent in batches, 0..1. */
+  busy: number;
+  /** Tasks waiting now. */
+  queued: number;
+  /** Workers taking batches now. */
+  workers: number;
+}
+
+/** What the stage has run so far, for an operator. */
+export interface BatchStatistics {
+  batches: number;
+  items: number;
+  /** Milliseconds from dispatch to result, summed. */
+  forwardMs: number;
+}
 
 /**
  * One stage: its queue, its dynamic batcher and its workers. A batch closes when it is full or when
- * its oldest task has waited `maxWaitTime`; an idle worker takes the next batch (work sharing).
+ * its first task has waited `maxWaitTime`; an idle worker takes the next batch (work sharing). The
+ * queue serves higher priorities first (see TaskQueue).
  */
 export class StageRuntime {
-  readonly queue = new Fifo<Task>();
+  readonly queue: TaskQueue;
   private readonly idle: WorkerHandle[] = [];
   private readonly running = new Map<WorkerHandle, Batch>();
+  /** Workers leaving: they finish the batch they run and take no other. */
+  private readonly retiring = new Set<WorkerHandle>();
   private waitTimer: NodeJS.Timeout | undefined;
   private waitTimerAt = Infinity;
   private pumpScheduled = false;
-  /** Sum of the costs of the queued tasks. */
-  private queuedCost = 0;
-  /** Queue entries whose task was answered while queued (timeout, client gone): skipped, then swept. */
-  private answeredInQueue = 0;
   private readonly adaptive?: AdaptiveWait;
+  /** Worker time spent in batches since the last load sample, and when that was. */
+  private busyMs = 0;
+  private sampledAt = now();
+  /** Measured milliseconds of one item's forward (a moving average over frames). */
+  private itemMs = 0;
+  readonly statistics: BatchStatistics = { batches: 0, items: 0, forwardMs: 0 };
 
+  /** `agingMs`: how long a task waits before it rises one priority level. */
   constructor(
     readonly name: string,
     readonly policy: BatchPolicy,
     private readonly events: StageEvents,
+    agingMs = 1000,
   ) {
     if (policy.adaptiveWait && policy.maxBatchSize > 1) this.adaptive = new AdaptiveWait();
+    this.queue = new TaskQueue(agingMs);
   }
 
   get workerCount(): number {
@@ -89,33 +115,54 @@ export class StageRuntime {
 
   /** Tasks waiting in the queue, unanswered. */
   get queued(): number {
-    return this.queue.length - this.answeredInQueue;
+    return this.queue.length;
   }
 
   enqueue(task: Task): void {
     task.enqueuedAt = now();
     task.cost = this.costOf(task);
-    task.queued = true;
-    this.queuedCost += task.cost;
     this.adaptive?.arrived();
     this.queue.push(task);
     this.schedulePump();
   }
 
   /**
-   * A queued task was answered (it timed out, its client went away): it no longer counts, and its
-   * entry is swept out with the others soon, so a stage whose workers cannot keep up (or are stopped)
-   * does not keep every task that ever expired in it.
+   * A queued task was answered (it timed out, its client went away): it leaves the queue's counts at
+   * once, so a stage whose workers cannot keep up (or are stopped) does not keep every expired task.
    */
   discard(task: Task): void {
-    if (!task.queued) return;
-    task.queued = false;
-    this.queuedCost -= task.cost!;
-    this.answeredInQueue++;
-    if (this.answeredInQueue >= SWEEP_AT && this.answeredInQueue * 2 >= this.queue.length) {
-      this.queue.keep((queued) => queued.queued === true);
-      this.answeredInQueue = 0;
+    this.queue.discard(task);
+  }
+
+  /** The share of worker time spent in batches since the last sample, the queue, and the workers. */
+  sampleLoad(): LoadSample {
+    const at = now();
+    let busy = this.busyMs;
+    for (const batch of this.running.values()) busy += at - Math.max(batch.dispatchedAt, this.sampledAt);
+    const workers = this.workerCount;
+    const span = (at - this.sampledAt) * Math.max(1, workers);
+    this.busyMs = 0;
+    this.sampledAt = at;
+    return { busy: span > 0 ? Math.min(1, busy / span) : 0, queued: this.queued, workers };
+  }
+
+  /**
+   * Takes a worker out of the stage (scaling down): at once if idle (true), else after the batch it
+   * runs, whose results still come back (false: the caller waits for `isRetired`).
+   */
+  retire(worker: WorkerHandle): boolean {
+    const at = this.idle.indexOf(worker);
+    if (at >= 0) {
+      this.idle.splice(at, 1);
+      return true;
     }
+    if (this.running.has(worker)) this.retiring.add(worker);
+    return !this.running.has(worker);
+  }
+
+  /** A retiring worker has finished its last batch. */
+  isRetired(worker: WorkerHandle): boolean {
+    return !this.running.has(worker) && !this.idle.includes(worker);
   }
 
   /** A worker's heartbeat: `done` items of its batch `batchId` are finished. */
@@ -140,6 +187,7 @@ export class StageRuntime {
   removeWorker(worker: WorkerHandle): Batch | undefined {
     const at = this.idle.indexOf(worker);
     if (at >= 0) this.idle.splice(at, 1);
+    this.retiring.delete(worker);
     const batch = this.running.get(worker);
     if (!batch) return undefined;
     this.running.delete(worker);
@@ -147,13 +195,22 @@ export class StageRuntime {
     return batch;
   }
 
-  /** The worker finished its batch: it becomes idle again and the batch is returned to the caller. */
+  /** The worker finished its batch: it becomes idle again (unless retiring) and the batch is returned to the caller. */
   complete(worker: WorkerHandle, batchId: number): Batch | undefined {
     const batch = this.running.get(worker);
     if (!batch || batch.id !== batchId) return undefined;
     this.running.delete(worker);
     if (batch.timer) clearTimeout(batch.timer);
-    this.adaptive?.forwarded(now() - batch.dispatchedAt);
+    const at = now();
+    const took = at - batch.dispatchedAt;
+    this.adaptive?.forwarded(took);
+    const perItem = took / batch.tasks.length;
+    this.itemMs = this.itemMs === 0 ? perItem : 0.8 * this.itemMs + 0.2 * perItem;
+    this.busyMs += at - Math.max(batch.dispatchedAt, this.sampledAt);
+    this.statistics.batches++;
+    this.statistics.items += batch.tasks.length;
+    this.statistics.forwardMs += took;
+    if (this.retiring.delete(worker)) return batch;
     this.idle.push(worker);
     this.schedulePump();
     return batch;
@@ -177,11 +234,10 @@ export class StageRuntime {
   pump(): void {
     const { maxBatchSize } = this.policy;
     while (this.idle.length > 0) {
-      this.dropFinishedHead();
       const first = this.queue.peek();
       if (!first) return;
       const maxWaitTime = this.adaptive ? this.adaptive.waitFor(this.queued, maxBatchSize) : this.policy.maxWaitTime;
-      if (this.queued < maxBatchSize && this.queuedCost < (this.policy.maxBatchCost ?? Infinity) && maxWaitTime > 0) {
+      if (this.queued < maxBatchSize && this.queue.cost < (this.policy.maxBatchCost ?? Infinity) && maxWaitTime > 0) {
         const closesAt = first.enqueuedAt + maxWaitTime;
         if (now() < closesAt) return this.armWaitTimer(closesAt);
       }
@@ -191,11 +247,10 @@ export class StageRuntime {
       const tasks: Task[] = [];
       let cost = 0;
       let bytes = 0;
-      while (tasks.length < limit && this.queue.length > 0) {
-        const task = this.queue.peek()!;
-        if (!task.finished && tasks.length > 0 && (cost + task.cost! > maxCost || bytes + task.payload.length > maxBytes)) break;
-        this.takeHead();
-        if (task.finished) continue;
+      while (tasks.length < limit) {
+        const task = this.queue.peek();
+        if (!task || (tasks.length > 0 && (cost + task.cost! > maxCost || bytes + task.payload.length > maxBytes))) break;
+        this.queue.take(task);
         tasks.push(task);
         cost += task.cost!;
         bytes += task.payload.length;
@@ -208,11 +263,14 @@ export class StageRuntime {
    * How many tasks the next dispatch takes. A batching stage takes a batch. A stage that does not
    * batch still gets its backlog in few frames (its worker calls `forward` once per item), shared
    * evenly among all its workers, so a worker freed a moment later finds its share: per-message
-   * cost, not `forward`, is what limits a light stage.
+   * cost, not `forward`, is what limits a light stage. A frame holds about `FRAME_WORK_MS` of
+   * forwards at most, so a stage whose items take long sends them one by one, and a high-priority
+   * task never waits behind a frame of others.
    */
   private itemsPerDispatch(): number {
     if (this.policy.maxBatchSize > 1) return this.policy.maxBatchSize;
-    return Math.min(MAX_ITEMS_PER_FRAME, Math.ceil(this.queued / this.workerCount));
+    const byWork = this.itemMs > 0 ? Math.max(1, Math.floor(FRAME_WORK_MS / this.itemMs)) : MAX_ITEMS_PER_FRAME;
+    return Math.min(MAX_ITEMS_PER_FRAME, byWork, Math.ceil(this.queued / this.workerCount));
   }
 
   private dispatch(worker: WorkerHandle, tasks: Task[]): void {
@@ -239,21 +297,6 @@ export class StageRuntime {
     this.running.delete(batch.worker);
     batch.worker.kill(`forward took longer than ${this.policy.timeout} ms`);
     this.events.onBatchTimeout(this, batch);
-  }
-
-  private dropFinishedHead(): void {
-    while (this.queue.length > 0 && !this.queue.peek()!.queued) this.takeHead();
-  }
-
-  private takeHead(): Task {
-    const task = this.queue.shift()!;
-    if (task.queued) {
-      task.queued = false;
-      this.queuedCost -= task.cost!;
-    } else {
-      this.answeredInQueue--;
-    }
-    return task;
   }
 
   /** An item's weight: the stage's `batchCost` of its payload (1 if it has none, or if it throws). */

@@ -29,7 +29,7 @@ describe('stream events', () => {
     const events: string[] = [];
     const route = { path: '/x', stages: [stage] };
     for (const name of ['a', 'b']) {
-      engine.submit(route, Buffer.alloc(0), 0, () => events.push(`${name} done`), (data) => events.push(`${name}: ${data}`));
+      engine.submit(route, Buffer.alloc(0), 0, () => events.push(`${name} done`), { onEvent: (data) => events.push(`${name}: ${data}`) });
     }
     await new Promise((resolve) => setImmediate(resolve)); // the stage dispatches at the end of the turn
     const [batch] = worker.batches;

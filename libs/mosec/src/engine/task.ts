@@ -35,6 +35,8 @@ export interface Task {
   readonly onEvent?: (data: Buffer) => void;
   /** The request headers its stages asked for (lower-case names); absent when none did. */
   readonly headers?: Record<string, string>;
+  /** Its priority level (`Priority`); normal when absent. */
+  readonly priority?: number;
 }
 
 /** The flags for a task's payload at its current stage. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit, Optional, Type } from '@nestj
 import { AbstractHttpAdapter, HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
-import { CLIENT_GONE } from '../engine/engine';
+import { CLIENT_GONE, SubmitOptions } from '../engine/engine';
 import type { Task } from '../engine/task';
 import { PipelineError } from '../pipeline-error';
 import { MosecConfig } from '../module/mosec-config';
@@ -14,6 +14,7 @@ import { codecFlagsFor, responseContentType } from './content-types';
 import type { HttpRoute } from './http-route';
 import { readPipelineBody, restoreBodyHeaders } from './pipeline-body';
 import { RequestAdmission } from './request-admission';
+import { PRIORITY_HEADER, priorityLevel } from './request-priority';
 import { limitServer } from './server-limits';
 import { EventStream } from './sse';
 
@@ -94,9 +95,12 @@ export class MosecHttp implements OnModuleInit {
     const codecFlags = codecFlagsFor(request.headers['content-type'], request.headers.accept);
     const body = Buffer.isBuffer(request.body) ? request.body : EMPTY;
     const headers = route.headers.length > 0 ? pickHeaders(request.headers, route.headers) : undefined;
-    if (!route.validate) return this.submit(route, body, codecFlags, reply, headers);
+    // Checked already, when the request was admitted.
+    const priority = priorityLevel(request.headers[PRIORITY_HEADER]);
+    const options = { headers, priority };
+    if (!route.validate) return this.submit(route, body, codecFlags, reply, options);
     return route.validate(body, codecFlags).then((checked) => {
-      if ('payload' in checked) return this.submit(route, checked.payload, codecFlags, reply, headers);
+      if ('payload' in checked) return this.submit(route, checked.payload, codecFlags, reply, options);
       throw new PipelineError(checked.status, checked.body, checked.type);
     }) as Promise<Buffer>;
   }
@@ -107,11 +111,11 @@ export class MosecHttp implements OnModuleInit {
     return ANSWERS.ready;
   }
 
-  private submit(route: HttpRoute, body: Buffer, codecFlags: number, reply: FastifyReply, headers?: Record<string, string>): Promise<Buffer> | undefined {
+  private submit(route: HttpRoute, body: Buffer, codecFlags: number, reply: FastifyReply, options: SubmitOptions): Promise<Buffer> | undefined {
     const { engine } = this.orchestrator;
     if (route.stream) {
       const stream = new EventStream(reply);
-      const task = engine.submit(route, body, codecFlags, stream.finish, stream.message, headers);
+      const task = engine.submit(route, body, codecFlags, stream.finish, { ...options, onEvent: stream.message });
       if (!task) throw new PipelineError(429, ANSWERS.tooMany);
       stream.open();
       watchClient(engine, task, reply);
@@ -127,8 +131,7 @@ export class MosecHttp implements OnModuleInit {
           reply.type(route.responseType ?? responseContentType(codecFlags));
           resolve(Buffer.isBuffer(data) ? data : Buffer.from(data));
         },
-        undefined,
-        headers,
+        options,
       );
       if (!task) return reject(new PipelineError(429, ANSWERS.tooMany));
       watchClient(engine, task, reply);

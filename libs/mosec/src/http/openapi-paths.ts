@@ -108,6 +108,16 @@ function pipelineOperation(route: DocumentedRoute, refOf: (dto: Function) => str
     // What the application's decorators gave the route (security, headers, tags), then mosec's description.
     ...found,
     tags: found.tags?.length ? found.tags : ['inference'],
+    parameters: [
+      ...(found.parameters ?? []),
+      {
+        name: 'X-Mosec-Priority',
+        in: 'header',
+        required: false,
+        description: 'Served before lower levels in every stage (400 for another value)',
+        schema: { type: 'string', enum: ['high', 'normal', 'low'], default: 'normal' },
+      },
+    ],
     operationId: `post${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     summary: route.stages.join(' → '),
     description: 'Bodies may be gzip, br or deflate compressed (`Content-Encoding`); answers are compressed when `Accept-Encoding` asks and they are large enough.',

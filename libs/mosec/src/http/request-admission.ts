@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ANSWERS } from '../mosec.messages';
 import { BurstMemory } from './burst-memory';
 import { lingerForUpload } from './lingering-close';
+import { PRIORITY_HEADER, priorityLevel } from './request-priority';
 
 const TEXT = 'text/plain; charset=utf-8';
 const HELD = Symbol('mosec.held');
@@ -33,7 +34,7 @@ export interface AdmissionState {
 
 /**
  * Decides, as soon as a pipeline request's headers are in and before its body is read, whether the
- * service takes it: 431 for more than 2,000 headers, 413 for a `Content-Length` over `maxRequestSize`, 503 while not serving, 429 when
+ * service takes it: 431 for more than 2,000 headers, 400 for an `X-Mosec-Priority` that is not one, 413 for a `Content-Length` over `maxRequestSize`, 503 while not serving, 429 when
  * `capacity` requests are already held (being read, or tasks) or when its bytes would pass
  * `maxBytesInFlight`. An admitted request's bytes count until it is answered or its connection
  * closes; a body whose size was not declared (chunked) or that decompresses to more is counted as
@@ -57,6 +58,9 @@ export class RequestAdmission {
   /** A route-level `onRequest` hook. */
   readonly admit = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
     if (request.raw.rawHeaders.length > 2 * MAX_HEADERS) return refuse(request, reply, 431, ANSWERS.tooManyHeaders, this.limits.maxRequestSize);
+    if (priorityLevel(request.headers[PRIORITY_HEADER]) === undefined) {
+      return refuse(request, reply, 400, ANSWERS.badPriority, this.limits.maxRequestSize);
+    }
     const declared = Number(request.headers['content-length'] ?? 0) || 0;
     if (declared > this.limits.maxRequestSize) return refuse(request, reply, 413, ANSWERS.tooLarge, this.limits.maxRequestSize);
     if (!this.service.accepting) {

@@ -3,6 +3,7 @@ import { now } from '../engine/clock';
 import { CLIENT_GONE, EngineListener } from '../engine/engine';
 import type { Batch, StageRuntime } from '../engine/stage-runtime';
 import type { Task } from '../engine/task';
+import { Priority, PRIORITY_NAMES } from '../engine/task-queue';
 
 /** What the metrics read from the service when scraped. */
 export interface MetricsSource {
@@ -27,6 +28,7 @@ export class ServiceMetrics implements EngineListener {
   private readonly dropped: Counter<'endpoint'>;
   private readonly warmUp: Gauge<'stage' | 'connection'>;
   private readonly totalDuration: ReturnType<Histogram<'stage' | 'connection'>['labels']>;
+  private readonly durationByPriority: Array<ReturnType<Histogram<'priority'>['labels']>>;
   private readonly throughputByKey = new Map<string, ReturnType<Counter<'code' | 'endpoint'>['labels']>>();
 
   constructor(namespace: string, timeoutMs: number, source: MetricsSource) {
@@ -66,6 +68,34 @@ export class ServiceMetrics implements EngineListener {
         for (const stage of source.stageRuntimes) this.set({ stage: stage.name }, stage.queued);
       },
     });
+    new Gauge({
+      name: `${namespace}_priority_queue_depth`,
+      help: 'tasks waiting in each stage queue, by priority',
+      labelNames: ['stage', 'priority'],
+      registers,
+      collect() {
+        for (const stage of source.stageRuntimes) {
+          stage.queue.byLevel.forEach((count, level) => this.set({ stage: stage.name, priority: PRIORITY_NAMES[level] }, count));
+        }
+      },
+    });
+    new Gauge({
+      name: `${namespace}_workers`,
+      help: 'workers of each stage taking batches',
+      labelNames: ['stage'],
+      registers,
+      collect() {
+        for (const stage of source.stageRuntimes) this.set({ stage: stage.name }, stage.workerCount);
+      },
+    });
+    const byPriority = new Histogram({
+      name: `${namespace}_priority_duration_second`,
+      help: 'end-to-end time of the requests answered 200, by priority',
+      labelNames: ['priority'],
+      buckets: durationBuckets,
+      registers,
+    });
+    this.durationByPriority = PRIORITY_NAMES.map((name) => byPriority.labels(name));
     this.restarts = new Counter({ name: `${namespace}_worker_restarts_total`, help: 'workers replaced after they exited or were killed', labelNames: ['stage'], registers });
     this.dropped = new Counter({ name: `${namespace}_dropped_tasks_total`, help: 'tasks dropped because their client went away', labelNames: ['endpoint'], registers });
     this.warmUp = new Gauge({ name: `${namespace}_warmup_duration_second`, help: 'warm-up time of each worker', labelNames: ['stage', 'connection'], registers });
@@ -75,7 +105,10 @@ export class ServiceMetrics implements EngineListener {
 
   onTaskDone(task: Task, status: number): void {
     if (status === CLIENT_GONE) return void this.dropped.inc({ endpoint: task.route.path });
-    if (status === 200) this.totalDuration.observe((now() - task.createdAt) / 1000);
+    if (status !== 200) return;
+    const seconds = (now() - task.createdAt) / 1000;
+    this.totalDuration.observe(seconds);
+    this.durationByPriority[task.priority ?? Priority.NORMAL].observe(seconds);
   }
 
   /** Every answer of a pipeline route, the engine's and those given before a task exists (413, 422, 429, 503). */

@@ -28,6 +28,7 @@ export class MosecConfig {
   readonly maxConnections?: number;
   readonly maxBytesInFlight: number;
   readonly heartbeatTimeout: number;
+  readonly scaleDownAfter: number;
 
   constructor(options: MosecOptions, extras: MosecExtras, env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv) {
     this.pipelines = extras.pipelines ?? [];
@@ -64,6 +65,7 @@ export class MosecConfig {
       throw new Error(`maxBytesInFlight (${this.maxBytesInFlight}) must be at least maxRequestSize (${this.maxRequestSize}), or no request of that size could be taken`);
     }
     this.heartbeatTimeout = integer('MOSEC_HEARTBEAT_TIMEOUT', env.MOSEC_HEARTBEAT_TIMEOUT, options.heartbeatTimeout ?? DEFAULTS.heartbeatTimeout, 1000);
+    this.scaleDownAfter = integer('MOSEC_SCALE_DOWN_AFTER', env.MOSEC_SCALE_DOWN_AFTER, options.scaleDownAfter ?? DEFAULTS.scaleDownAfter, 1);
   }
 
   /** The Nest logger levels that the log level lets through. */

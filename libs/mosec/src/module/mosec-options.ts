@@ -46,6 +46,11 @@ export interface MosecOptions {
    * workers send a heartbeat every second, which a stopped, spinning or blocked worker cannot. Default 10 s.
    */
   heartbeatTimeout?: number;
+  /**
+   * Milliseconds an elastic stage's (`@Stage({ num: { min, max } })`) load must fit in one worker fewer,
+   * that one at most half busy, before it goes (`MOSEC_SCALE_DOWN_AFTER`). Default 30 s.
+   */
+  scaleDownAfter?: number;
   /** Refuse (422) request bodies with properties a pipeline's request DTO does not declare, instead of dropping them. Default false. */
   forbidUnknown?: boolean;
   /** The OpenAPI document's title, version and description; `false` serves no document or Swagger UI. */
@@ -76,4 +81,9 @@ export interface MosecExtras {
    * routes at exactly their paths, outside all of that, as probes and scrapers carry no API key.
    */
   guardProbes?: boolean;
+  /**
+   * Serve `MosecAdmin` over HTTP, as Nest routes behind the application's guards: `GET <path>/stages`,
+   * `PUT <path>/stages/:stage` `{ "workers": n }`. `true` puts them under `/mosec`. Default false.
+   */
+  admin?: boolean | { path?: string };
 }

@@ -11,5 +11,5 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN: MOSEC_OPTIONS, OPT
   new ConfigurableModuleBuilder<MosecOptions>({ moduleName: 'Mosec' })
     .setClassMethodName('forRoot')
     .setFactoryMethodName('createMosecOptions')
-    .setExtras<MosecExtras>({ pipelines: [], isGlobal: false, readinessPath: undefined, metricsPath: undefined, guardProbes: false }, withPipelines)
+    .setExtras<MosecExtras>({ pipelines: [], isGlobal: false, readinessPath: undefined, metricsPath: undefined, guardProbes: false, admin: false }, withPipelines)
     .build();

@@ -4,6 +4,7 @@ import { MosecConfig } from './mosec-config';
 import { mosecConfigProvider } from './mosec-config.provider';
 import { MosecOpenApi } from './mosec-openapi';
 import { ConfigurableModuleClass } from './mosec.module-definition';
+import { MosecAdmin } from './mosec.admin';
 import { MosecExplorer } from './mosec.explorer';
 import { MosecOrchestrator } from './mosec.orchestrator';
 
@@ -14,7 +15,7 @@ import { MosecOrchestrator } from './mosec.orchestrator';
  * only in the worker processes, where the models belong; their routes and clients are the application's.
  */
 @Module({
-  providers: [mosecConfigProvider, MosecExplorer, MosecOrchestrator, MosecHttp, MosecOpenApi],
-  exports: [MosecConfig],
+  providers: [mosecConfigProvider, MosecExplorer, MosecOrchestrator, MosecHttp, MosecOpenApi, MosecAdmin],
+  exports: [MosecConfig, MosecAdmin],
 })
 export class MosecModule extends ConfigurableModuleClass {}

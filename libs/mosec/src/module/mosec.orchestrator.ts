@@ -72,9 +72,9 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     return true;
   }
 
-  /** The worker processes the service runs (each stage's `num`). */
+  /** The most worker processes the service runs (each stage's `num`, or `max` for an elastic one). */
   get workerCount(): number {
-    return [...this.stages.keys()].reduce((sum, stage) => sum + stage.num, 0);
+    return [...this.stages.keys()].reduce((sum, stage) => sum + stage.max, 0);
   }
 
   get draining(): boolean {
@@ -106,6 +106,11 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     return this.pools.flatMap((pool) => pool.liveWorkers());
   }
 
+  /** The worker pools, one a stage (for MosecAdmin). */
+  get workerPools(): readonly WorkerPool[] {
+    return this.pools;
+  }
+
   /** The service's metrics and the workers' own, in Prometheus text. */
   async metricsText(): Promise<{ type: string; text: string }> {
     const registry = this.metrics!.registry;
@@ -125,7 +130,7 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     }
     if (this.config.dryRun) return this.finishDryRun(dryRunExamples);
     this.phase = 'serving';
-    this.logger.log(`${this.workerCount} worker(s) ready; serving ${this.explorer.plans.map((p) => `POST ${p.path}`).join(', ')}`);
+    this.logger.log(`${this.liveWorkers().length} worker(s) ready; serving ${this.explorer.plans.map((p) => `POST ${p.path}`).join(', ')}`);
   }
 
   /** Stops taking requests (503) and lets the ones in flight finish, up to the shutdown timeout. */
@@ -161,8 +166,9 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
       logJson: this.config.logFormat === 'json',
       dryRun: this.config.dryRun,
     };
-    const { heartbeatTimeout } = this.config;
-    return new WorkerPool(stage, { num: this.config.dryRun ? 1 : plan.num, env: plan.env, worker, heartbeatTimeout }, this.engine, this.logger, {
+    const { heartbeatTimeout, scaleDownAfter, dryRun } = this.config;
+    const range = dryRun ? { num: 1, min: 1, max: 1 } : { num: plan.num, min: plan.min, max: plan.max };
+    return new WorkerPool(stage, { ...range, env: plan.env, worker, heartbeatTimeout, scaleDownAfter }, this.engine, this.logger, {
       workerReady: (process, ready) => {
         this.metrics?.workerReady(process.stage.name, process.label, ready.warmUpMs);
         if (ready.requests) dryRunExamples.set(stage, ready.requests.map((text) => Buffer.from(text, 'base64')));

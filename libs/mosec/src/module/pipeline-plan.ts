@@ -11,7 +11,10 @@ import { pipelineFile } from './pipeline-file';
 export interface StagePlan {
   readonly type: Type<unknown>;
   readonly name: string;
+  /** Workers at start; an elastic stage (`min` < `max`) has between `min` and `max` as its load goes. */
   readonly num: number;
+  readonly min: number;
+  readonly max: number;
   readonly maxBatchSize: number;
   readonly maxWaitTime: number;
   readonly adaptiveWait: boolean;
@@ -87,21 +90,21 @@ function planStage(type: Type<unknown>, module: Type<unknown>, path: string, sta
   const options: StageOptions | undefined = Reflect.getMetadata(STAGE_METADATA, type);
   if (!options) throw new Error(`${type.name} is listed as a stage but is not decorated with @Stage()`);
   const name = options.name ?? type.name;
-  const num = options.num ?? 1;
+  const { min, max } = workerRange(name, options.num ?? 1);
+  const num = min;
   const maxBatchSize = options.maxBatchSize ?? 1;
   const adaptiveWait = options.maxWaitTime === 'auto';
   const maxWaitTime = options.maxWaitTime === 'auto' ? 0 : options.maxWaitTime ?? 10;
   const timeout = options.timeout ?? 0;
   const env = options.env ?? [];
-  if (!Number.isInteger(num) || num < 1) throw new Error(`@Stage ${name}: num must be an integer >= 1`);
   if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw new Error(`@Stage ${name}: maxBatchSize must be an integer >= 1`);
   if (!(maxWaitTime >= 0)) throw new Error(`@Stage ${name}: maxWaitTime must be >= 0`);
   if (!(timeout >= 0)) throw new Error(`@Stage ${name}: timeout must be >= 0`);
   const batchCost = costFunction(type, name, options.maxBatchCost);
-  if (env.length > 0 && env.length !== num) throw new Error(`@Stage ${name}: env must have one entry per worker (${num})`);
+  if (env.length > 0 && env.length !== max) throw new Error(`@Stage ${name}: env must have one entry per worker (${max})`);
   const headers = checkHeaders(name, options.headers);
   return {
-    type, name, num, maxBatchSize, maxWaitTime, adaptiveWait, timeout, env, headers, stageIndex,
+    type, name, num, min, max, maxBatchSize, maxWaitTime, adaptiveWait, timeout, env, headers, stageIndex,
     pipelineFile: pipelineFile(module), pipelineName: module.name, pipelinePath: path,
     maxBatchCost: options.maxBatchCost, batchCost, responseType: options.responseType,
   };
@@ -127,6 +130,15 @@ function decodeForCost(payload: Buffer, flags: number): unknown {
 function checkPath(path: string, owner: string): string {
   if (typeof path !== 'string' || !path.startsWith('/')) throw new Error(`${owner}: the pipeline path must start with "/"`);
   return path.length > 1 ? path.replace(/\/+$/, '') : path;
+}
+
+function workerRange(stage: string, num: unknown): { min: number; max: number } {
+  const range = typeof num === 'object' && num !== null ? (num as { min: unknown; max: unknown }) : { min: num, max: num };
+  const { min, max } = range;
+  if (!Number.isInteger(min) || !Number.isInteger(max) || (min as number) < 1 || (max as number) < (min as number)) {
+    throw new Error(`@Stage ${stage}: num must be an integer >= 1, or { min, max } with 1 <= min <= max`);
+  }
+  return { min: min as number, max: max as number };
 }
 
 function checkHeaders(stage: string, headers: unknown): string[] | undefined {

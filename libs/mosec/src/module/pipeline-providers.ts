@@ -1,6 +1,7 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
 import { PipelineClient } from '../client/pipeline.client';
 import { getPipelineToken } from '../decorators/inject-pipeline.decorator';
+import { adminController } from '../http/admin.controller';
 import { pipelineController, probesController } from '../http/pipeline.controller';
 import { DEFAULTS, MOSEC_EXTRAS } from '../mosec.constants';
 import type { MosecExtras } from './mosec-options';
@@ -8,7 +9,8 @@ import { MosecOrchestrator } from './mosec.orchestrator';
 
 /**
  * What the served pipelines add to `MosecModule`: a controller each (their routes), a
- * `PipelineClient` each (`@InjectPipeline`), exported; and, with `guardProbes`, the probes controller.
+ * `PipelineClient` each (`@InjectPipeline`), exported; with `guardProbes`, the probes controller;
+ * with `admin`, the admin controller.
  */
 export function withPipelines(definition: DynamicModule, extras: MosecExtras): DynamicModule {
   const pipelines = extras.pipelines ?? [];
@@ -21,6 +23,7 @@ export function withPipelines(definition: DynamicModule, extras: MosecExtras): D
   if (extras.guardProbes) {
     controllers.push(probesController(extras.readinessPath ?? DEFAULTS.readinessPath, extras.metricsPath ?? DEFAULTS.metricsPath));
   }
+  if (extras.admin) controllers.push(adminController((typeof extras.admin === 'object' && extras.admin.path) || DEFAULTS.adminPath));
   return {
     ...definition,
     global: extras.isGlobal,

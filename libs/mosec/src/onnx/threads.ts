@@ -12,9 +12,10 @@ export function defaultIntraOpThreads(workers = 1, cores = availableParallelism(
   return Math.max(1, Math.floor(cores / Math.max(1, Math.floor(workers))));
 }
 
-/** How many worker processes a `@Stage` runs (its `num`); 1 for anything that is not a stage. */
+/** How many worker processes a `@Stage` runs at most (its `num`, or its `max`); 1 for anything that is not a stage. */
 export function stageWorkerCount(stage: object | Function): number {
   const type = typeof stage === 'function' ? stage : stage.constructor;
   const options: StageOptions | undefined = Reflect.getMetadata(STAGE_METADATA, type);
-  return options?.num ?? 1;
+  const num = options?.num ?? 1;
+  return typeof num === 'object' ? num.max : num;
 }

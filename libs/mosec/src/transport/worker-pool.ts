@@ -1,20 +1,31 @@
 import { Logger } from '@nestjs/common';
+import { Autoscaler } from '../engine/autoscaler';
+import { now } from '../engine/clock';
 import type { Engine } from '../engine/engine';
 import type { StageRuntime } from '../engine/stage-runtime';
 import type { ReadyMessage, WorkerSpec } from '../protocol/messages';
-import { now } from '../engine/clock';
 import { WorkerEvents, WorkerProcess } from './worker-process';
 
 export interface PoolSpec {
+  /** Workers at start, and the range an elastic stage moves in (`min` = `max` for a fixed one). */
   num: number;
+  min: number;
+  max: number;
   env: Array<Record<string, string>>;
   worker: Omit<WorkerSpec, 'workerId'>;
   /** Milliseconds a ready worker may stay silent before it is killed and replaced. */
   heartbeatTimeout: number;
+  /** Milliseconds an elastic stage's load must fit in one worker fewer before one goes. */
+  scaleDownAfter: number;
 }
 
 const MAX_RESTART_DELAY_MS = 5000;
+/** Also the scaling tick: how often the pool samples its stage's load. */
 const LIVENESS_CHECK_MS = 500;
+/** Milliseconds an elastic stage must stay behind before it gets one more worker. */
+const SCALE_UP_AFTER_MS = 2000;
+/** Longest a `scaleTo` waits for the workers it asked for. */
+const SCALE_WAIT_MS = 120_000;
 
 /** What a pool tells the rest of the service (metrics) about its workers. */
 export interface PoolObserver {
@@ -23,10 +34,12 @@ export interface PoolObserver {
 }
 
 /**
- * The `num` worker processes of one stage. Startup succeeds when all of them are ready and fails as
+ * The worker processes of one stage. Startup succeeds when the first `num` are ready and fails as
  * soon as one exits first. After that, a worker that exits, or that stays silent past the heartbeat
  * timeout (stopped, spinning, blocked), has its tasks answered and is replaced, with a growing delay
- * while replacements keep failing to start (a fork that fails included).
+ * while replacements keep failing to start (a fork that fails included). An elastic stage's pool
+ * adds and retires workers as its Autoscaler (or an operator, `scaleTo`) says: a new worker takes
+ * batches once warm, a retired one finishes its batch first, and the processes never outnumber `max`.
  */
 export class WorkerPool implements WorkerEvents {
   private readonly workers = new Map<number, WorkerProcess>();
@@ -34,7 +47,10 @@ export class WorkerPool implements WorkerEvents {
   private stopping = false;
   private failedRestarts = 0;
   private startup?: { resolve: () => void; reject: (error: Error) => void };
-  private liveness?: NodeJS.Timeout;
+  private tick?: NodeJS.Timeout;
+  /** Workers the stage should run now. */
+  private desired: number;
+  private readonly autoscaler?: Autoscaler;
 
   constructor(
     readonly stage: StageRuntime,
@@ -42,19 +58,108 @@ export class WorkerPool implements WorkerEvents {
     private readonly engine: Engine,
     private readonly logger: Logger,
     private readonly observer: PoolObserver = {},
-  ) {}
+  ) {
+    this.desired = spec.num;
+    if (spec.min < spec.max) {
+      const perForward = stage.policy.maxBatchSize;
+      this.autoscaler = new Autoscaler({ min: spec.min, max: spec.max, perForward, upAfterMs: SCALE_UP_AFTER_MS, downAfterMs: spec.scaleDownAfter });
+    }
+  }
 
   /** Workers that are ready to serve now. */
   liveWorkers(): WorkerProcess[] {
     return [...this.workers.values()].filter((w) => w.ready);
   }
 
+  /** Every worker process of the stage, starting, ready or retiring. */
+  allWorkers(): WorkerProcess[] {
+    return [...this.workers.values()];
+  }
+
+  get range(): { min: number; max: number; desired: number } {
+    return { min: this.spec.min, max: this.spec.max, desired: this.desired };
+  }
+
   start(): Promise<void> {
-    this.liveness = setInterval(() => this.killSilentWorkers(), LIVENESS_CHECK_MS).unref();
+    this.tick = setInterval(() => this.onTick(), LIVENESS_CHECK_MS).unref();
     return new Promise((resolve, reject) => {
       this.startup = { resolve, reject };
-      for (let id = 1; id <= this.spec.num; id++) this.spawn(id);
+      for (let id = 1; id <= this.desired; id++) this.spawn(id);
     });
+  }
+
+  /**
+   * Sets how many workers the stage runs (within `min`..`max`) and resolves once it runs that many,
+   * all ready; an elastic stage's autoscaler goes on from there.
+   */
+  async scaleTo(count: number, why: string): Promise<void> {
+    const { min, max } = this.spec;
+    if (!Number.isInteger(count) || count < min || count > max) {
+      throw new RangeError(
+        min === max
+          ? `stage ${this.stage.name} runs a fixed ${max} worker(s): declare @Stage({ num: { min, max } }) to scale it`
+          : `stage ${this.stage.name} runs from ${min} to ${max} workers, not ${count}`,
+      );
+    }
+    this.setDesired(count, why);
+    const deadline = now() + SCALE_WAIT_MS;
+    while (!this.settled()) {
+      if (this.stopping || now() > deadline) throw new Error(`stage ${this.stage.name} did not reach ${count} worker(s)`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  private setDesired(count: number, why: string): void {
+    if (count === this.desired) return;
+    this.logger.log(`${this.stage.name}: ${this.desired} → ${count} worker(s) (${why})`);
+    this.desired = count;
+    this.reconcile();
+  }
+
+  /** Spawns or retires workers toward `desired`, never holding more than `max` processes. */
+  private reconcile(): void {
+    if (this.stopping || !this.started) return;
+    const active = () => [...this.workers.values()].filter((w) => !w.retiring);
+    while (active().length < this.desired && this.workers.size < this.spec.max) this.spawn(this.freeId());
+    while (active().length > this.desired) this.retire(this.toRetire(active()));
+  }
+
+  /** Not ready yet first (no warm-up wasted on it later), then idle, then the newest. */
+  private toRetire(active: WorkerProcess[]): WorkerProcess {
+    return (
+      active.find((w) => !w.ready) ??
+      active.find((w) => w.ready && !this.stage.runningBatch(w)) ??
+      active.sort((a, b) => b.workerId - a.workerId)[0]
+    );
+  }
+
+  private retire(worker: WorkerProcess): void {
+    worker.retiring = true;
+    if (!worker.ready || this.stage.retire(worker)) void worker.stopAndWait(this.spec.heartbeatTimeout);
+  }
+
+  private settled(): boolean {
+    const workers = [...this.workers.values()];
+    return workers.length === this.desired && workers.every((w) => w.ready && !w.retiring);
+  }
+
+  private freeId(): number {
+    for (let id = 1; id <= this.spec.max; id++) if (!this.workers.has(id)) return id;
+    throw new Error(`stage ${this.stage.name} has no free worker id`);
+  }
+
+  private onTick(): void {
+    this.killSilentWorkers();
+    if (!this.autoscaler || !this.started || this.stopping) return;
+    const starting = [...this.workers.values()].filter((w) => !w.ready && !w.retiring).length;
+    const sample = this.stage.sampleLoad();
+    const change = this.autoscaler.decide(sample, starting, now());
+    if (change === 0) return;
+    const why =
+      change > 0
+        ? `queue ${sample.queued} deep, workers ${Math.round(sample.busy * 100)}% busy`
+        : `workers ${Math.round(sample.busy * 100)}% busy for ${Math.round(this.spec.scaleDownAfter / 1000)} s`;
+    this.setDesired(this.desired + change, why);
   }
 
   onProgress(worker: WorkerProcess, batchId: number, done: number): void {
@@ -85,6 +190,8 @@ export class WorkerPool implements WorkerEvents {
 
   onResult(worker: WorkerProcess, batchId: number, statuses: number[], bodies: Buffer[]): void {
     this.engine.complete(this.stage, worker, batchId, statuses, bodies);
+    // A retiring worker leaves once its last batch is answered.
+    if (worker.retiring && this.stage.isRetired(worker)) void worker.stopAndWait(this.spec.heartbeatTimeout);
   }
 
   onStreamEvent(worker: WorkerProcess, batchId: number, index: number, data: Buffer): void {
@@ -95,6 +202,7 @@ export class WorkerPool implements WorkerEvents {
     this.engine.workerLost(this.stage, worker);
     if (this.workers.get(worker.workerId) === worker) this.workers.delete(worker.workerId);
     if (this.stopping) return;
+    if (worker.retiring) return this.reconcile();
     const how = worker.fatal ? `failed: ${worker.fatal}` : `exited (${signal ?? `code ${code}`})`;
     if (!this.started) {
       this.stopping = true;
@@ -106,13 +214,13 @@ export class WorkerPool implements WorkerEvents {
     const delay = Math.min(MAX_RESTART_DELAY_MS, this.failedRestarts === 0 ? 0 : 100 * 2 ** this.failedRestarts);
     this.logger.warn(`${worker.label} ${worker.killedFor ? 'was killed' : how}; replacing it${delay ? ` in ${delay} ms` : ''}`);
     this.observer.workerReplaced?.(worker);
-    setTimeout(() => this.stopping || this.spawn(worker.workerId), delay).unref();
+    setTimeout(() => this.stopping || this.workers.has(worker.workerId) || this.reconcile(), delay).unref();
   }
 
   /** Asks every worker to exit and waits for them (killing those that take longer than `graceMs`). */
   async stop(graceMs = 3000): Promise<void> {
     this.stopping = true;
-    clearInterval(this.liveness);
+    clearInterval(this.tick);
     const alive = [...this.workers.values()].filter((w) => !w.exited);
     await Promise.all(alive.map((w) => w.stopAndWait(graceMs)));
   }

@@ -42,6 +42,8 @@ export class WorkerProcess implements WorkerHandle {
   private leaving = false;
   /** It reported ready once: its exit is a crash, not a failed start. */
   wasReady = false;
+  /** Taken out of its stage (scaling down): it finishes its batch, leaves, and is not replaced. */
+  retiring = false;
   /** When the worker last sent anything (monotonic ms). */
   lastHeard = 0;
   private readonly metricsWaiting = new Map<number, (metrics: unknown[]) => void>();
