@@ -1,4 +1,4 @@
-import type { LoadSample } from './stage-runtime';
+import type { LoadSample } from './stage-load';
 
 export interface ScalingPolicy {
   min: number;

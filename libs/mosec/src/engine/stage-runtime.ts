@@ -1,5 +1,6 @@
 import { AdaptiveWait } from './adaptive-wait';
 import { now } from './clock';
+import { LoadSample, StageLoad } from './stage-load';
 import { itemFlags, Task } from './task';
 import { TaskQueue } from './task-queue';
 
@@ -54,24 +55,6 @@ const FRAME_WORK_MS = 5;
 /** and most payload bytes (one larger item still goes alone): each frame is one copy in each process. */
 const MAX_BYTES_PER_FRAME = 8 * 1024 * 1024;
 
-/** How loaded a stage was since the last sample: what an autoscaler decides on. */
-export interface LoadSample {
-  /** Share of its workers' time spent in batches, 0..1. */
-  busy: number;
-  /** Tasks waiting now. */
-  queued: number;
-  /** Workers taking batches now. */
-  workers: number;
-}
-
-/** What the stage has run so far, for an operator. */
-export interface BatchStatistics {
-  batches: number;
-  items: number;
-  /** Milliseconds from dispatch to result, summed. */
-  forwardMs: number;
-}
-
 /**
  * One stage: its queue, its dynamic batcher and its workers. A batch closes when it is full or when
  * its first task has waited `maxWaitTime`; an idle worker takes the next batch (work sharing). The
@@ -87,12 +70,7 @@ export class StageRuntime {
   private waitTimerAt = Infinity;
   private pumpScheduled = false;
   private readonly adaptive?: AdaptiveWait;
-  /** Worker time spent in batches since the last load sample, and when that was. */
-  private busyMs = 0;
-  private sampledAt = now();
-  /** Measured milliseconds of one item's forward (a moving average over frames). */
-  private itemMs = 0;
-  readonly statistics: BatchStatistics = { batches: 0, items: 0, forwardMs: 0 };
+  readonly load = new StageLoad();
 
   /** `agingMs`: how long a task waits before it rises one priority level. */
   constructor(
@@ -136,14 +114,8 @@ export class StageRuntime {
 
   /** The share of worker time spent in batches since the last sample, the queue, and the workers. */
   sampleLoad(): LoadSample {
-    const at = now();
-    let busy = this.busyMs;
-    for (const batch of this.running.values()) busy += at - Math.max(batch.dispatchedAt, this.sampledAt);
-    const workers = this.workerCount;
-    const span = (at - this.sampledAt) * Math.max(1, workers);
-    this.busyMs = 0;
-    this.sampledAt = at;
-    return { busy: span > 0 ? Math.min(1, busy / span) : 0, queued: this.queued, workers };
+    const running = [...this.running.values()].map((batch) => batch.dispatchedAt);
+    return this.load.sample(running, this.queued, this.workerCount);
   }
 
   /**
@@ -202,14 +174,8 @@ export class StageRuntime {
     this.running.delete(worker);
     if (batch.timer) clearTimeout(batch.timer);
     const at = now();
-    const took = at - batch.dispatchedAt;
-    this.adaptive?.forwarded(took);
-    const perItem = took / batch.tasks.length;
-    this.itemMs = this.itemMs === 0 ? perItem : 0.8 * this.itemMs + 0.2 * perItem;
-    this.busyMs += at - Math.max(batch.dispatchedAt, this.sampledAt);
-    this.statistics.batches++;
-    this.statistics.items += batch.tasks.length;
-    this.statistics.forwardMs += took;
+    this.adaptive?.forwarded(at - batch.dispatchedAt);
+    this.load.batchDone(batch.dispatchedAt, batch.tasks.length, at);
     if (this.retiring.delete(worker)) return batch;
     this.idle.push(worker);
     this.schedulePump();
@@ -269,7 +235,8 @@ export class StageRuntime {
    */
   private itemsPerDispatch(): number {
     if (this.policy.maxBatchSize > 1) return this.policy.maxBatchSize;
-    const byWork = this.itemMs > 0 ? Math.max(1, Math.floor(FRAME_WORK_MS / this.itemMs)) : MAX_ITEMS_PER_FRAME;
+    const { itemMs } = this.load;
+    const byWork = itemMs > 0 ? Math.max(1, Math.floor(FRAME_WORK_MS / itemMs)) : MAX_ITEMS_PER_FRAME;
     return Math.min(MAX_ITEMS_PER_FRAME, byWork, Math.ceil(this.queued / this.workerCount));
   }
 

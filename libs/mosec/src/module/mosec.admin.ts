@@ -57,7 +57,7 @@ export class MosecAdmin {
 
 function statusOf(pool: WorkerPool): StageStatus {
   const { stage } = pool;
-  const { batches, items, forwardMs } = stage.statistics;
+  const { batches, items, forwardMs } = stage.load.statistics;
   const byLevel = stage.queue.byLevel;
   return {
     name: stage.name,
