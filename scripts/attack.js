@@ -65,8 +65,7 @@ function samplePeaks(pid) {
 async function stopAndCount(server) {
   const group = server.pid;
   process.kill(server.pid, 'SIGTERM');
-  const deadline = Date.now() + 20_000;
-  while (isAlive(server.pid) && Date.now() < deadline) await sleep(50);
+  await waitExit(server.pid);
   await sleep(500);
   const left = processesInGroup(group);
   await server.stop();

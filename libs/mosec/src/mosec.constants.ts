@@ -24,8 +24,6 @@ export const DEFAULTS = {
   readinessPath: '/',
   metricsPath: '/metrics',
   adminPath: 'mosec',
-  /** Milliseconds a worker gets to leave when told to, before it is killed. */
-  workerStopGrace: 3000,
   /** Added to the service timeout for reading a whole request: an upload of `maxRequestSize` at ~1 MiB/s. */
   uploadAllowance: 10_000,
   /** Milliseconds to receive a request's headers, from the connection's start. */

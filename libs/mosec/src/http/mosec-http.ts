@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional, Type } from '@nestjs/common';
 import { AbstractHttpAdapter, HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import type { IncomingHttpHeaders } from 'node:http';
 import { CLIENT_GONE, SubmitOptions } from '../engine/engine';
 import type { Task } from '../engine/task';
 import { PipelineError } from '../pipeline-error';
@@ -9,6 +8,7 @@ import { MosecConfig } from '../module/mosec-config';
 import { MosecOrchestrator } from '../module/mosec.orchestrator';
 import { PIPELINE_ROUTE_CONFIG } from '../mosec.constants';
 import { ANSWERS, MESSAGES } from '../mosec.messages';
+import { pickHeaders } from '../protocol/request-headers';
 import { compressAnswer } from './answer-compression';
 import { codecFlagsFor, responseContentType } from './content-types';
 import type { HttpRoute } from './http-route';
@@ -181,15 +181,6 @@ function watchClient(engine: MosecOrchestrator['engine'], task: Task, reply: Fas
   reply.raw.once('close', () => {
     if (!task.finished && !reply.raw.writableFinished) engine.finish(task, CLIENT_GONE, ANSWERS.clientGone);
   });
-}
-
-function pickHeaders(headers: IncomingHttpHeaders, wanted: string[]): Record<string, string> {
-  const picked: Record<string, string> = {};
-  for (const name of wanted) {
-    const value = headers[name];
-    if (value !== undefined) picked[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return picked;
 }
 
 function refuseTakenRoute(fastify: FastifyInstance, path: string, purpose: string, option: string): void {

@@ -4,6 +4,7 @@ import { MosecOrchestrator } from '../module/mosec.orchestrator';
 import { pipelineMetadata } from '../module/pipeline-plan';
 import { PIPELINE_ROUTE_CONFIG } from '../mosec.constants';
 import { isStreamWorkerClass } from '../worker/stream-worker';
+import type { HttpRoute } from './http-route';
 import { MosecHttp } from './mosec-http';
 import { PipelineExceptionFilter } from './pipeline-exception.filter';
 
@@ -26,16 +27,20 @@ export function pipelineController(pipeline: Type<unknown>): Type<unknown> {
 
   @Controller({ version })
   class PipelineController {
+    private readonly route: HttpRoute;
+
     constructor(
       @Inject(MosecHttp) private readonly http: MosecHttp,
-      @Inject(MosecOrchestrator) private readonly orchestrator: MosecOrchestrator,
-    ) {}
+      @Inject(MosecOrchestrator) orchestrator: MosecOrchestrator,
+    ) {
+      this.route = orchestrator.route(pipeline);
+    }
 
     @Post(path)
     @HttpCode(200)
     @RouteConfig({ [PIPELINE_ROUTE_CONFIG]: pipeline })
     answer(@Req() request: FastifyRequest, @Res({ passthrough: !stream }) reply: FastifyReply): Promise<Buffer> | undefined {
-      return this.http.answer(this.orchestrator.route(pipeline), request, reply);
+      return this.http.answer(this.route, request, reply);
     }
   }
   Object.defineProperty(PipelineController, 'name', { value: `${pipeline.name}Controller` });

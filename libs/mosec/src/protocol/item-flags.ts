@@ -20,7 +20,4 @@ export const ItemFlags = {
   VALUE: 128,
 } as const;
 
-/** Flags that depend on the caller, not on the stage (set once per task). */
-export const CALLER_FLAGS = ItemFlags.REQUEST_CODEC_MASK | ItemFlags.RESPONSE_MSGPACK | ItemFlags.PREDECODED | ItemFlags.VALUE;
-
 export const RequestCodec = { JSON: 0, MSGPACK: 1, BYTES: 2, TEXT: 3 } as const;

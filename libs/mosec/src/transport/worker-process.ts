@@ -3,9 +3,10 @@ import { ChildProcess, fork } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import type { Batch, StageRuntime, WorkerHandle } from '../engine/stage-runtime';
-import { itemFlags, Task } from '../engine/task';
+import { itemFlags } from '../engine/task';
 import { encodeIpc } from '../protocol/codecs';
 import { ItemFlags } from '../protocol/item-flags';
+import { pickHeaders } from '../protocol/request-headers';
 import type { FatalMessage, MetricsReport, ReadyMessage, WorkerSpec } from '../protocol/messages';
 import { WORKER_SPEC_ENV } from '../protocol/messages';
 import { forkOptionsForParentDeath } from './parent-death';
@@ -129,7 +130,7 @@ export class WorkerProcess implements WorkerHandle {
       payloads[i] = tasks[i].payload;
       if (metas) {
         flags[i] |= ItemFlags.META;
-        metas[i] = encodeIpc({ headers: headersFor(tasks[i], wanted!) });
+        metas[i] = encodeIpc({ headers: pickHeaders(tasks[i].headers, wanted!) });
       }
     }
     this.socket!.write(encodeItems(FrameKind.BATCH, batch.id, flags, payloads, metas));
@@ -219,14 +220,4 @@ export class WorkerProcess implements WorkerHandle {
       }
     }
   }
-}
-
-/** The headers of `wanted` that the task's request carried. */
-function headersFor(task: Task, wanted: string[]): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const name of wanted) {
-    const value = task.headers?.[name];
-    if (value !== undefined) headers[name] = value;
-  }
-  return headers;
 }
