@@ -23,8 +23,13 @@ describe('echo example (real processes, real HTTP)', () => {
     expect(answer.type).toMatch(/^application\/json/);
   });
 
+  it('takes time as a numeric string, as httpie sends `time=1.5`', async () => {
+    const answer = await post(`${server.url}/inference`, { time: '0.01' });
+    expect(answer).toMatchObject({ status: 200, body: '{"msg":"sleep 0.01 seconds"}' });
+  });
+
   it('answers 422 with the reason when time is missing or not a number', async () => {
-    for (const body of [{}, { time: 'soon' }, { time: -1 }]) {
+    for (const body of [{}, { time: 'soon' }, { time: '' }, { time: '-1' }, { time: -1 }]) {
       const answer = await post(`${server.url}/inference`, body);
       expect(answer.status).toBe(422);
       expect(answer.body).toBe('request validation error: time must be a non-negative number');

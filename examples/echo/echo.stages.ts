@@ -2,13 +2,15 @@ import { BatchWorker, Stage, ValidationError, Worker } from '@mosec/nest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EchoRequest, EchoResponse } from './echo.dto';
 
-/** Reads `time` from the request. */
+/** Reads `time` from the request: a number, or a string holding one, as mosec's echo takes `float(time)`. */
 @Stage({ num: 2 })
 export class Preprocess implements Worker<EchoRequest, number> {
   example: EchoRequest = { time: 0 };
 
   forward(request: EchoRequest): number {
-    const time = request?.time;
+    const raw = request?.time;
+    // Number('') and Number(' ') are 0: a blank string is no number.
+    const time = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
     if (typeof time !== 'number' || !Number.isFinite(time) || time < 0) {
       throw new ValidationError('time must be a non-negative number');
     }
