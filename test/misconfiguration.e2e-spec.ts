@@ -42,4 +42,15 @@ describe('a misconfigured application', () => {
       await server.stop();
     }
   });
+
+  it('a stage timeout written in seconds: one startup warning naming the stage and the value in ms', async () => {
+    const server = await startServer('test/fixtures/misconfigured/main.js', { MISTAKE: 'timeout-in-seconds' });
+    try {
+      expect((await post(`${server.url}/hasty`, { ok: 1 })).status).toBe(200);
+      const warning = /@Stage Hasty: timeout 10 is in milliseconds, .*; for 10 seconds write timeout: 10000/g;
+      expect(server.logs().match(warning)).toHaveLength(1);
+    } finally {
+      await server.stop();
+    }
+  });
 });

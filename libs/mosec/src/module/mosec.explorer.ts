@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { MESSAGES } from '../mosec.messages';
 import { MosecConfig } from './mosec-config';
@@ -14,7 +14,8 @@ export class MosecExplorer {
   readonly plans: PipelinePlan[];
 
   constructor(config: MosecConfig, @Inject(ModulesContainer) modules: ModulesContainer) {
-    this.plans = planPipelines(config.pipelines);
+    const logger = new Logger('Mosec');
+    this.plans = planPipelines(config.pipelines, (message) => logger.warn(message));
     refuseImportedPipelines(config, modules);
   }
 }

@@ -117,3 +117,37 @@ describe('planPipelines for the HTTP surface', () => {
     expect(plain).toMatchObject({ request: undefined, stream: false });
   });
 });
+
+describe('planPipelines with a stage timeout that looks like seconds', () => {
+  @Stage({ timeout: 10 })
+  class TenSeconds {}
+
+  @Stage({ timeout: 100 })
+  class TenthOfASecond {}
+
+  @Pipeline('/ten', { stages: [TenSeconds, TenthOfASecond] })
+  @Module({ providers: [TenSeconds, TenthOfASecond] })
+  class TimeoutPipeline {}
+
+  @Pipeline('/ten-again', { stages: [TenSeconds] })
+  @Module({ providers: [TenSeconds] })
+  class SecondTimeoutPipeline {}
+
+  (module as any).exports.TimeoutPipeline = TimeoutPipeline;
+  (module as any).exports.SecondTimeoutPipeline = SecondTimeoutPipeline;
+
+  it('warns once for that stage, naming it and the value in ms, and keeps the timeout as given', () => {
+    const warnings: string[] = [];
+    const [plan] = planPipelines([TimeoutPipeline, SecondTimeoutPipeline], (message) => warnings.push(message));
+    expect(warnings).toEqual([
+      '@Stage TenSeconds: timeout 10 is in milliseconds, so a forward longer than 10 ms kills its worker; for 10 seconds write timeout: 10000',
+    ]);
+    expect(plan.stages[0].timeout).toBe(10);
+  });
+
+  it('says nothing of a stage without a timeout', () => {
+    const warnings: string[] = [];
+    planPipelines([APipeline], (message) => warnings.push(message));
+    expect(warnings).toEqual([]);
+  });
+});

@@ -55,9 +55,10 @@ export function pipelineMetadata(pipeline: Type<unknown>): PipelineMetadata {
 
 /**
  * Reads the `@Pipeline` and `@Stage` metadata (no instances: stages are only built in workers) and
- * checks it. A stage class used by several pipelines is one plan, so one set of workers.
+ * checks it. A stage class used by several pipelines is one plan, so one set of workers. What is
+ * allowed but likely a mistake goes to `warn`, once a stage.
  */
-export function planPipelines(modules: Type<unknown>[]): PipelinePlan[] {
+export function planPipelines(modules: Type<unknown>[], warn: (message: string) => void = () => undefined): PipelinePlan[] {
   if (modules.length === 0) throw new Error(MESSAGES.noPipelines);
   const stages = new Map<Type<unknown>, StagePlan>();
   const paths = new Set<string>();
@@ -77,6 +78,7 @@ export function planPipelines(modules: Type<unknown>[]): PipelinePlan[] {
         throw new Error(`${module.name} must list ${type?.name ?? type} in its @Module providers`);
       }
       const plan = planStage(type, module, path, stageIndex);
+      warnOfSeconds(plan, warn);
       stages.set(type, plan);
       return plan;
     });
@@ -108,6 +110,22 @@ function planStage(type: Type<unknown>, module: Type<unknown>, path: string, sta
     pipelineFile: pipelineFile(module), pipelineName: module.name, pipelinePath: path,
     maxBatchCost: options.maxBatchCost, batchCost, responseType: options.responseType,
   };
+}
+
+/**
+ * mosec's `append_worker(timeout=...)` is in seconds, ours in ms: `timeout: 10` is most likely meant as
+ * 10 s. Below 100 ms a stage timeout is hardly ever meant: it would kill the worker (and reload its
+ * model) at a garbage-collection pause, while the seconds mosec users write (1 to 60) all fall below it.
+ */
+const SECONDS_LIKE_TIMEOUT = 100;
+
+function warnOfSeconds(plan: StagePlan, warn: (message: string) => void): void {
+  if (plan.timeout > 0 && plan.timeout < SECONDS_LIKE_TIMEOUT) {
+    warn(
+      `@Stage ${plan.name}: timeout ${plan.timeout} is in milliseconds, so a forward longer than ${plan.timeout} ms ` +
+        `kills its worker; for ${plan.timeout} seconds write timeout: ${plan.timeout * 1000}`,
+    );
+  }
 }
 
 /**
