@@ -90,15 +90,15 @@ describe('custom metrics from stage code (examples/metrics)', () => {
       expect((await post(`${server.url}/inference`, { num: 'x' })).status).toBe(422);
 
       const samples = await scrape(server.url);
-      const results = samples.filter((s) => s.name === 'inference_result');
-      expect(total(samples, 'inference_result')).toBe(80);
+      const results = samples.filter((s) => s.name === 'inference_result_total');
+      expect(total(samples, 'inference_result_total')).toBe(80);
       expect(new Set(results.map((s) => s.labels.worker_id))).toEqual(new Set(['1', '2']));
       for (const sample of results) {
         expect(sample.labels.stage).toBe('Inference');
         expect(sample.labels.worker).toBe(sample.labels.worker_id);
       }
       const trues = answers.filter((a) => a.body === 'true').length;
-      expect(total(samples, 'inference_result', { status: 'true' })).toBe(trues);
+      expect(total(samples, 'inference_result_total', { status: 'true' })).toBe(trues);
     } finally {
       await server.stop();
     }

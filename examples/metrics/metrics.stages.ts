@@ -13,8 +13,10 @@ export interface NumberRequest {
 @Stage({ num: 2, maxBatchSize: 8 })
 export class Inference implements BatchWorker<NumberRequest, boolean> {
   workerId!: number;
+  // prometheus_client (mosec's examples) adds `_total` to a counter's name and prom-client does not:
+  // spelled out, mosec's own Grafana dashboard finds it as `inference_result_total`.
   private readonly results = new Counter({
-    name: 'inference_result',
+    name: 'inference_result_total',
     help: 'answers given, by result and worker',
     labelNames: ['status', 'worker_id'],
   });
