@@ -10,7 +10,8 @@ export interface StageOptions {
   /** Largest batch handed to `forward`. Default 1 (no batching). */
   maxBatchSize?: number;
   /**
-   * Milliseconds a batch waits for more items after its first one. Default 10. `'auto'` tunes the wait
+   * Milliseconds a batch waits for more items after its first one. Default 10 (the `wait` option,
+   * `MOSEC_WAIT`, `--wait` change it for every stage that sets none). `'auto'` tunes the wait
    * from the measured arrival rate and forward time: no wait at low load, full batches at high load.
    */
   maxWaitTime?: number | 'auto';

@@ -1,8 +1,12 @@
 import type { LogLevel, Type } from '@nestjs/common';
 import { DEFAULTS } from '../mosec.constants';
+import { overriding, readCommandLine, Setting } from './command-line';
 import type { MosecExtras, MosecOptions } from './mosec-options';
 
-/** The options in force: module options, each overridden by its `MOSEC_*` environment variable. */
+/**
+ * The options in force: module options, each overridden by its `MOSEC_*` environment variable, and
+ * mosec's settings by their command-line flag above both.
+ */
 export class MosecConfig {
   readonly pipelines: Type<unknown>[];
   readonly readinessPath: string;
@@ -11,6 +15,8 @@ export class MosecConfig {
   readonly port: number;
   readonly address: string;
   readonly timeout: number;
+  /** Milliseconds a batch waits to fill, in stages whose `@Stage` sets no `maxWaitTime`. */
+  readonly wait: number;
   readonly capacity: number;
   readonly maxRequestSize: number;
   readonly namespace: string;
@@ -21,6 +27,8 @@ export class MosecConfig {
   readonly openapi: Exclude<MosecOptions['openapi'], undefined>;
   readonly logFormat: 'text' | 'json';
   readonly dryRun: boolean;
+  /** Compress answers as `Accept-Encoding` asks. */
+  readonly compression: boolean;
   readonly headersTimeout: number;
   readonly readTimeout: number;
   readonly idleTimeout: number;
@@ -30,27 +38,33 @@ export class MosecConfig {
   readonly heartbeatTimeout: number;
   readonly scaleDownAfter: number;
 
-  constructor(options: MosecOptions, extras: MosecExtras, env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv) {
+  /** `argv`: the command-line arguments after the script's path. */
+  constructor(options: MosecOptions, extras: MosecExtras, env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)) {
+    const line = readCommandLine(argv);
+    const given = (setting: Setting) => overriding(line, env, setting);
     this.pipelines = extras.pipelines ?? [];
     this.readinessPath = routePath('readinessPath', extras.readinessPath ?? DEFAULTS.readinessPath);
     this.metricsPath = routePath('metricsPath', extras.metricsPath ?? DEFAULTS.metricsPath);
     this.guardProbes = extras.guardProbes ?? false;
-    this.port = integer('MOSEC_PORT', env.MOSEC_PORT, options.port ?? DEFAULTS.port, 0, 65535);
-    this.address = env.MOSEC_ADDRESS || options.address || DEFAULTS.address;
-    this.timeout = integer('MOSEC_TIMEOUT', env.MOSEC_TIMEOUT, options.timeout ?? DEFAULTS.timeout, 1);
-    this.capacity = integer('MOSEC_CAPACITY', env.MOSEC_CAPACITY, options.capacity ?? DEFAULTS.capacity, 1);
-    this.maxRequestSize = integer('MOSEC_MAX_REQUEST_SIZE', env.MOSEC_MAX_REQUEST_SIZE, options.maxRequestSize ?? DEFAULTS.maxRequestSize, 1);
-    this.namespace = env.MOSEC_NAMESPACE || options.namespace || DEFAULTS.namespace;
-    const level = (env.MOSEC_LOG_LEVEL || options.logLevel || 'info').toLowerCase();
+    this.port = integer(...given('port'), options.port ?? DEFAULTS.port, 0, 65535);
+    this.address = given('address')[1] || options.address || DEFAULTS.address;
+    this.timeout = integer(...given('timeout'), options.timeout ?? DEFAULTS.timeout, 1);
+    this.wait = integer(...given('wait'), options.wait ?? DEFAULTS.wait, 0);
+    this.capacity = integer(...given('capacity'), options.capacity ?? DEFAULTS.capacity, 1);
+    this.maxRequestSize = integer(...given('maxRequestSize'), options.maxRequestSize ?? DEFAULTS.maxRequestSize, 1);
+    this.namespace = given('namespace')[1] || options.namespace || DEFAULTS.namespace;
+    const [levelFrom, levelGiven] = logLevelGiven(given('debug'), given('logLevel'));
+    const level = (levelGiven || options.logLevel || 'info').toLowerCase();
     if (!['debug', 'info', 'warning', 'error'].includes(level)) {
-      throw new Error(`MOSEC_LOG_LEVEL must be debug, info, warning or error, not "${level}"`);
+      throw new Error(`${levelFrom} must be debug, info, warning or error, not "${level}"`);
     }
     this.logLevel = level as MosecConfig['logLevel'];
     this.shutdownTimeout = options.shutdownTimeout ?? this.timeout;
     const format = (env.MOSEC_LOG_FORMAT || options.logFormat || 'text').toLowerCase();
     if (format !== 'text' && format !== 'json') throw new Error(`MOSEC_LOG_FORMAT must be text or json, not "${format}"`);
     this.logFormat = format;
-    this.dryRun = flag(env.MOSEC_DRY_RUN) ?? (argv.includes('--dry-run') || options.dryRun === true);
+    this.dryRun = flag(given('dryRun')[1]) ?? options.dryRun ?? false;
+    this.compression = flag(given('compression')[1]) ?? options.compression ?? false;
     this.metrics = flag(env.MOSEC_METRICS) ?? options.metrics ?? true;
     this.forbidUnknown = options.forbidUnknown ?? false;
     this.openapi = options.openapi ?? {};
@@ -74,6 +88,19 @@ export class MosecConfig {
     const upTo = { error: 'error', warning: 'warn', info: 'log', debug: 'verbose' }[this.logLevel] as LogLevel;
     return order.slice(0, order.indexOf(upTo) + 1);
   }
+}
+
+/**
+ * `--debug` is `--log-level debug`, and `MOSEC_DEBUG=1` is `MOSEC_LOG_LEVEL=debug`; a flag beats a
+ * variable, so `--log-level warning` beats `MOSEC_DEBUG=1`.
+ */
+function logLevelGiven(debug: [string, string | undefined], logLevel: [string, string | undefined]): [string, string | undefined] {
+  const [debugFrom, debugRaw] = debug;
+  const isFlag = (name: string) => name.startsWith('--');
+  if (isFlag(debugFrom) && flag(debugRaw)) return [debugFrom, 'debug'];
+  // `--no-debug` also sets `MOSEC_DEBUG` aside.
+  if (isFlag(logLevel[0]) || isFlag(debugFrom)) return logLevel;
+  return flag(debugRaw) ? [debugFrom, 'debug'] : logLevel;
 }
 
 function routePath(name: string, path: string): string {

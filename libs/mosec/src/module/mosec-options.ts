@@ -1,20 +1,25 @@
 import type { Type } from '@nestjs/common';
 
-/** The service's settings; each can be overridden by its `MOSEC_*` environment variable. */
+/**
+ * The service's settings; each can be overridden by its `MOSEC_*` environment variable, and those with
+ * a command-line flag (`--port`, `--timeout`...: `node dist/main.js --help` lists them) by the flag above both.
+ */
 export interface MosecOptions {
-  /** HTTP port (`MOSEC_PORT`). Default 8000. */
+  /** HTTP port (`MOSEC_PORT`, `--port`). Default 8000. */
   port?: number;
-  /** Address to bind (`MOSEC_ADDRESS`). Default 0.0.0.0. */
+  /** Address to bind (`MOSEC_ADDRESS`, `--address`). Default 0.0.0.0. */
   address?: string;
-  /** Milliseconds a request may take end to end before 408 (`MOSEC_TIMEOUT`). Default 3000. */
+  /** Milliseconds a request may take end to end before 408 (`MOSEC_TIMEOUT`, `--timeout`). Default 3000. */
   timeout?: number;
-  /** Requests held at once before 429 (`MOSEC_CAPACITY`). Default 1024. */
+  /** Milliseconds a batch waits to fill, in stages whose `@Stage` sets no `maxWaitTime` (`MOSEC_WAIT`, `--wait`). Default 10. */
+  wait?: number;
+  /** Requests held at once before 429 (`MOSEC_CAPACITY`, `--capacity`). Default 1024. */
   capacity?: number;
-  /** Largest request body in bytes before 413 (`MOSEC_MAX_REQUEST_SIZE`). Default 10 MiB. */
+  /** Largest request body in bytes before 413 (`MOSEC_MAX_REQUEST_SIZE`, `--max-request-size`). Default 10 MiB. */
   maxRequestSize?: number;
-  /** Prefix of the metric names (`MOSEC_NAMESPACE`). Default `mosec_service`. */
+  /** Prefix of the metric names (`MOSEC_NAMESPACE`, `--namespace`). Default `mosec_service`. */
   namespace?: string;
-  /** debug, info, warning or error (`MOSEC_LOG_LEVEL`). Default info. */
+  /** debug, info, warning or error (`MOSEC_LOG_LEVEL`, `--log-level`; `MOSEC_DEBUG=1` and `--debug` mean debug). Default info. */
   logLevel?: 'debug' | 'info' | 'warning' | 'error';
   /** Milliseconds in-flight requests get to finish when the application shuts down. Default: `timeout`. */
   shutdownTimeout?: number;
@@ -63,6 +68,12 @@ export interface MosecOptions {
    * (`MOSEC_DRY_RUN=1` or `--dry-run`).
    */
   dryRun?: boolean;
+  /**
+   * Compress answers of 1 KiB or more as the client's `Accept-Encoding` asks: zstd (where this Node's
+   * zlib has it), br, gzip or deflate (`MOSEC_COMPRESSION=1`, `--compression`). Default false, as mosec.
+   * Compressed request bodies are taken either way.
+   */
+  compression?: boolean;
 }
 
 /** What `MosecModule.forRoot()` and `forRootAsync()` take beside the options: known when the module is declared. */

@@ -15,7 +15,7 @@ export class MosecExplorer {
 
   constructor(config: MosecConfig, @Inject(ModulesContainer) modules: ModulesContainer) {
     const logger = new Logger('Mosec');
-    this.plans = planPipelines(config.pipelines, (message) => logger.warn(message));
+    this.plans = planPipelines(config.pipelines, (message) => logger.warn(message), config.wait);
     refuseImportedPipelines(config, modules);
   }
 }

@@ -46,6 +46,16 @@ describe('planPipelines', () => {
     expect(a.stages[1].pipelineFile).toBe(__filename);
   });
 
+  it('gives the stages that set no maxWaitTime the service-wide wait (--wait), and the others their own', () => {
+    @Stage({ maxBatchSize: 4, maxWaitTime: 3 })
+    class OwnWait {}
+    @Pipeline('/w', { stages: [Shared, OwnWait] })
+    @Module({ providers: [Shared, OwnWait] })
+    class WaitPipeline {}
+    const [plan] = planPipelines([WaitPipeline], undefined, 25);
+    expect(plan.stages.map((stage) => stage.maxWaitTime)).toEqual([25, 3]);
+  });
+
   it('keeps the headers a stage asks for, in lower case, and what each route must keep of a request', () => {
     const [a, b] = planPipelines([APipeline, BPipeline]);
     expect(a.stages[0].headers).toEqual(['x-trace-id']);

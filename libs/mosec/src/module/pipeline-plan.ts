@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { PipelineMetadata, StageOptions } from '../decorators/metadata';
-import { PIPELINE_METADATA, STAGE_METADATA } from '../mosec.constants';
+import { DEFAULTS, PIPELINE_METADATA, STAGE_METADATA } from '../mosec.constants';
 import { MESSAGES } from '../mosec.messages';
 import { decodeIpc, decodeRequest, requestCodecOf } from '../protocol/codecs';
 import { ItemFlags } from '../protocol/item-flags';
@@ -56,9 +56,10 @@ export function pipelineMetadata(pipeline: Type<unknown>): PipelineMetadata {
 /**
  * Reads the `@Pipeline` and `@Stage` metadata (no instances: stages are only built in workers) and
  * checks it. A stage class used by several pipelines is one plan, so one set of workers. What is
- * allowed but likely a mistake goes to `warn`, once a stage.
+ * allowed but likely a mistake goes to `warn`, once a stage. `defaultWait` is the `maxWaitTime` of the
+ * stages that set none (`--wait`).
  */
-export function planPipelines(modules: Type<unknown>[], warn: (message: string) => void = () => undefined): PipelinePlan[] {
+export function planPipelines(modules: Type<unknown>[], warn: (message: string) => void = () => undefined, defaultWait: number = DEFAULTS.wait): PipelinePlan[] {
   if (modules.length === 0) throw new Error(MESSAGES.noPipelines);
   const stages = new Map<Type<unknown>, StagePlan>();
   const paths = new Set<string>();
@@ -77,7 +78,7 @@ export function planPipelines(modules: Type<unknown>[], warn: (message: string) 
       if (!providers.includes(type)) {
         throw new Error(`${module.name} must list ${type?.name ?? type} in its @Module providers`);
       }
-      const plan = planStage(type, module, path, stageIndex);
+      const plan = planStage(type, module, path, stageIndex, defaultWait);
       warnOfSeconds(plan, warn);
       stages.set(type, plan);
       return plan;
@@ -88,7 +89,7 @@ export function planPipelines(modules: Type<unknown>[], warn: (message: string) 
   });
 }
 
-function planStage(type: Type<unknown>, module: Type<unknown>, path: string, stageIndex: number): StagePlan {
+function planStage(type: Type<unknown>, module: Type<unknown>, path: string, stageIndex: number, defaultWait: number): StagePlan {
   const options: StageOptions | undefined = Reflect.getMetadata(STAGE_METADATA, type);
   if (!options) throw new Error(`${type.name} is listed as a stage but is not decorated with @Stage()`);
   const name = options.name ?? type.name;
@@ -96,7 +97,7 @@ function planStage(type: Type<unknown>, module: Type<unknown>, path: string, sta
   const num = min;
   const maxBatchSize = options.maxBatchSize ?? 1;
   const adaptiveWait = options.maxWaitTime === 'auto';
-  const maxWaitTime = options.maxWaitTime === 'auto' ? 0 : options.maxWaitTime ?? 10;
+  const maxWaitTime = options.maxWaitTime === 'auto' ? 0 : options.maxWaitTime ?? defaultWait;
   const timeout = options.timeout ?? 0;
   const env = options.env ?? [];
   if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw new Error(`@Stage ${name}: maxBatchSize must be an integer >= 1`);
