@@ -11,7 +11,8 @@ describe('validation example: request DTOs checked in the HTTP process', () => {
   let server: RunningServer;
   const url = () => `${server.url}/inference`;
   beforeAll(async () => {
-    server = await startServer('examples/validation/main.js');
+    // Compression on, for the test of compressed answers below.
+    server = await startServer('examples/validation/main.js', { MOSEC_COMPRESSION: '1' });
   });
   afterAll(async () => {
     await server?.stop();

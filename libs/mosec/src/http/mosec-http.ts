@@ -9,7 +9,7 @@ import { MosecOrchestrator } from '../module/mosec.orchestrator';
 import { PIPELINE_ROUTE_CONFIG } from '../mosec.constants';
 import { ANSWERS, MESSAGES } from '../mosec.messages';
 import { pickHeaders } from '../protocol/request-headers';
-import { compressAnswer } from './answer-compression';
+import { compressAnswer, compressionSummary } from './answer-compression';
 import { codecFlagsFor, responseContentType } from './content-types';
 import type { HttpRoute } from './http-route';
 import { readPipelineBody, restoreBodyHeaders } from './pipeline-body';
@@ -27,8 +27,8 @@ const CLOSE_GRACE_MS = 1000;
  * The HTTP side of the service, on the application's Fastify instance. Pipeline routes are Nest routes
  * (controllers made per pipeline, so guards, interceptors, filters, the global prefix and versioning
  * reach them); this gives them what a content-type parser cannot: their body as bytes with mosec's
- * limits, compressed answers, and an answer count for the metrics. It also serves the readiness check
- * and the metrics, and answers the pipeline routes' requests.
+ * limits, compressed answers (when compression is on), and an answer count for the metrics. It also
+ * serves the readiness check and the metrics, and answers the pipeline routes' requests.
  */
 @Injectable()
 export class MosecHttp implements OnModuleInit {
@@ -72,6 +72,7 @@ export class MosecHttp implements OnModuleInit {
     if (this.wrongAdapter) throw new Error(MESSAGES.needsFastify);
     const fastify = this.fastify;
     if (!fastify) return;
+    if (this.config.compression) this.logger.log(compressionSummary());
     if (!this.config.guardProbes) this.registerProbes(fastify);
     const { headersTimeout, readTimeout, idleTimeout, maxConnections } = this.config;
     const workers = this.orchestrator.workerCount;
@@ -146,7 +147,7 @@ export class MosecHttp implements OnModuleInit {
     route.onRequest = [...asList(route.onRequest), this.admission.admit];
     route.preParsing = [...asList(route.preParsing), readPipelineBody(this.config.maxRequestSize, this.admission)];
     route.preValidation = [restoreBodyHeaders, ...asList(route.preValidation)];
-    if (!pipeline.stream) route.onSend = [...asList(route.onSend), compressAnswer];
+    if (!pipeline.stream && this.config.compression) route.onSend = [...asList(route.onSend), compressAnswer];
     route.onResponse = [
       ...asList(route.onResponse),
       (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {

@@ -120,7 +120,9 @@ function pipelineOperation(route: DocumentedRoute, refOf: (dto: Function) => str
     ],
     operationId: `post${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     summary: route.stages.join(' → '),
-    description: 'Bodies may be gzip, br or deflate compressed (`Content-Encoding`); answers are compressed when `Accept-Encoding` asks and they are large enough.',
+    description:
+      'Bodies may be gzip, br or deflate compressed (`Content-Encoding`; zstd too where the server\'s Node has it). ' +
+      'Answers of 1 KiB or more are compressed as `Accept-Encoding` asks when the service runs with compression on (`--compression`, `MOSEC_COMPRESSION=1`); it is off by default.',
     requestBody: { required: true, content: request },
     responses: {
       '200': ok,
