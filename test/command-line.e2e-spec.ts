@@ -16,10 +16,10 @@ async function failedStart(args: string[]): Promise<string> {
 }
 
 describe("mosec's command-line flags on a service's entry", () => {
-  it('--port, --timeout, --namespace and --debug beat their MOSEC_* variables', async () => {
+  it('--port, --timeout, --max-request-size, --namespace and --debug beat their MOSEC_* variables', async () => {
     const port = await freePort();
-    const env = { MOSEC_TIMEOUT: '10000', MOSEC_NAMESPACE: 'from_env', MOSEC_LOG_LEVEL: 'error' };
-    const args = ['--port', String(port), '--timeout', '1000', '--namespace', 'from_flag', '--debug'];
+    const env = { MOSEC_TIMEOUT: '10000', MOSEC_MAX_REQUEST_SIZE: '100000', MOSEC_NAMESPACE: 'from_env', MOSEC_LOG_LEVEL: 'error' };
+    const args = ['--port', String(port), '--timeout', '1000', '--max-request-size', '1000', '--namespace', 'from_flag', '--debug'];
     const started = await startWithFlags('examples/echo/main.js', args, env, false);
     // startCommand put the service on MOSEC_PORT; the flag moves it.
     const server = { ...started, url: `http://127.0.0.1:${port}` };
@@ -30,6 +30,7 @@ describe("mosec's command-line flags on a service's entry", () => {
       const begun = Date.now();
       expect(await post(`${server.url}/inference`, { time: 2 })).toMatchObject({ status: 408 });
       expect(Date.now() - begun).toBeLessThan(1900);
+      expect(await post(`${server.url}/inference`, { time: 0, pad: 'x'.repeat(2000) })).toMatchObject({ status: 413 });
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
       expect(metrics).toMatch(/^# TYPE from_flag_batch_size histogram$/m);
       expect(metrics).not.toMatch(/from_env_/);
@@ -76,6 +77,12 @@ describe("mosec's command-line flags on a service's entry", () => {
     expect(await failedStart(['--port', 'abc'])).toContain('--port must be an integer from 0 to 65535, not "abc"');
     expect(await failedStart(['--log-level', 'loud'])).toContain('--log-level must be debug, info, warning or error, not "loud"');
     expect(await failedStart(['--timeout'])).toContain('--timeout needs a value: --timeout <ms>');
+  });
+
+  it('--dry-run runs the dry run even with MOSEC_DRY_RUN=0, and exits 0', async () => {
+    const server = await startWithFlags('examples/echo/main.js', ['--dry-run'], { MOSEC_DRY_RUN: '0' }, false);
+    expect(await exitWithin(server, 30_000)).toBe(0);
+    expect(server.logs()).toMatch(/dry run: POST \/inference: 1 example\(s\) passed/);
   });
 
   it("leaves flags it does not know alone, as a test runner's", async () => {
