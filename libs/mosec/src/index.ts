@@ -23,5 +23,6 @@ export { MosecConfig } from './module/mosec-config';
 export { MosecAdmin } from './module/mosec.admin';
 export type { StageStatus, WorkerStatus } from './module/mosec.admin';
 export type { MosecOptions, MosecExtras } from './module/mosec-options';
+export type { DaemonOptions } from './module/daemon-options';
 export { MOSEC_WORKER } from './mosec.constants';
 export * from './onnx';

@@ -1,5 +1,6 @@
 import type { LogLevel, Type } from '@nestjs/common';
 import { DEFAULTS } from '../mosec.constants';
+import { checkDaemons, DaemonOptions } from './daemon-options';
 import { overriding, readCommandLine, Setting } from './command-line';
 import type { MosecExtras, MosecOptions } from './mosec-options';
 
@@ -37,6 +38,7 @@ export class MosecConfig {
   readonly maxBytesInFlight: number;
   readonly heartbeatTimeout: number;
   readonly scaleDownAfter: number;
+  readonly daemons: DaemonOptions[];
 
   /** `argv`: the command-line arguments after the script's path. */
   constructor(options: MosecOptions, extras: MosecExtras, env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)) {
@@ -80,6 +82,7 @@ export class MosecConfig {
     }
     this.heartbeatTimeout = integer('MOSEC_HEARTBEAT_TIMEOUT', env.MOSEC_HEARTBEAT_TIMEOUT, options.heartbeatTimeout ?? DEFAULTS.heartbeatTimeout, 1000);
     this.scaleDownAfter = integer('MOSEC_SCALE_DOWN_AFTER', env.MOSEC_SCALE_DOWN_AFTER, options.scaleDownAfter ?? DEFAULTS.scaleDownAfter, 1);
+    this.daemons = checkDaemons(options.daemons);
   }
 
   /** The Nest logger levels that the log level lets through. */

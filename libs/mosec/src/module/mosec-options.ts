@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import type { DaemonOptions } from './daemon-options';
 
 /**
  * The service's settings; each can be overridden by its `MOSEC_*` environment variable, and those with
@@ -60,6 +61,12 @@ export interface MosecOptions {
   forbidUnknown?: boolean;
   /** The OpenAPI document's title, version and description; `false` serves no document or Swagger UI. */
   openapi?: { title?: string; version?: string; description?: string } | false;
+  /**
+   * Processes to run beside the workers, as mosec's `register_daemon`: started before the workers, their
+   * output in the log under their name, stopped after the workers; one that exits while the service
+   * serves stops the service (exit code 1).
+   */
+  daemons?: DaemonOptions[];
   /** Worker log lines as text or JSON objects (`MOSEC_LOG_FORMAT`). Default text. */
   logFormat?: 'text' | 'json';
   /**

@@ -16,6 +16,7 @@ import { ServiceMetrics } from '../metrics/service-metrics';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { WorkerPool } from '../transport/worker-pool';
 import type { WorkerProcess } from '../transport/worker-process';
+import { Daemons } from './daemons';
 import { dryRun } from './dry-run';
 import { MosecConfig } from './mosec-config';
 import { MosecExplorer } from './mosec.explorer';
@@ -39,6 +40,7 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
   private readonly stages = new Map<StagePlan, StageRuntime>();
   private readonly routes = new Map<Type<unknown>, HttpRoute>();
   private readonly pools: WorkerPool[] = [];
+  private readonly daemons: Daemons;
   private phase: Phase = 'created';
   private stopped?: Promise<void>;
 
@@ -55,6 +57,7 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
       onWrongBatchSize: (stage, batch, got) =>
         this.logger.error(`${stage.name}: worker returned ${got} results for a batch of ${batch.tasks.length}; the batch failed`),
     });
+    this.daemons = new Daemons(config.daemons, this.logger, (why) => void this.daemonExited(why));
     for (const plan of explorer.plans) {
       this.routes.set(plan.module, httpRoute(plan, plan.stages.map((stage) => this.stageOf(stage)), config.forbidUnknown));
     }
@@ -123,7 +126,9 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     const dryRunExamples = new Map<StageRuntime, Buffer[]>();
     for (const [plan, stage] of this.stages) this.pools.push(this.createPool(plan, stage, dryRunExamples));
     try {
-      await Promise.all(this.pools.map((pool) => pool.start()));
+      // The daemons first, as mosec: a stage may use one as it warms up; one that exits meanwhile fails the start.
+      await this.daemons.start();
+      await this.daemons.whileRunning(Promise.all(this.pools.map((pool) => pool.start())));
     } catch (error) {
       await this.stopWorkers();
       throw startupError(error);
@@ -197,14 +202,35 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
+  /** Stops the workers, then the daemons, which the workers may use until they are gone. */
   private stopWorkers(): Promise<void> {
     this.stopped ??= (async () => {
       this.phase = 'stopped';
       await Promise.all(this.pools.map((pool) => pool.stop()));
       for (const stage of this.stages.values()) stage.close();
       this.engine.close();
+      await this.daemons.stop();
     })();
     return this.stopped;
+  }
+
+  /**
+   * A daemon exited while the service serves: the service stops, as mosec's does. It ends as a dry run
+   * does, without `process.exit`: it drains, stops its workers and the other daemons, closes the HTTP
+   * server and leaves exit code 1, so the process ends once nothing else holds it.
+   */
+  private async daemonExited(why: string): Promise<void> {
+    if (this.phase === 'draining') this.logger.warn(`${why} during the shutdown`);
+    if (this.phase !== 'serving') return; // while starting, the start fails with it
+    this.logger.error(`${why} while serving: stopping the service (exit code 1)`);
+    process.exitCode = 1;
+    try {
+      await this.beforeApplicationShutdown(why);
+      await this.stopWorkers();
+      await this.adapterHost?.httpAdapter?.close();
+    } catch (error) {
+      this.logger.error(`stopping after ${why}: ${(error as Error)?.message ?? error}`);
+    }
   }
 
   private stageOf(plan: StagePlan): StageRuntime {

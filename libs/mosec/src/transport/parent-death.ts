@@ -12,3 +12,13 @@ export function forkOptionsForParentDeath(execArgv: string[] = process.execArgv)
   if (process.platform !== 'linux' || !existsSync(SETPRIV)) return { execPath: process.execPath, execArgv };
   return { execPath: SETPRIV, execArgv: ['--pdeathsig', 'KILL', process.execPath, ...execArgv] };
 }
+
+/**
+ * How to spawn a program (a daemon) so that the kernel sends it `signal` when the HTTP process dies,
+ * even by SIGKILL: `setpriv` sets the parent-death signal and execs the program, which keeps it.
+ * Where `setpriv` is missing, the program as it is.
+ */
+export function spawnArgsForParentDeath(command: string, args: string[], signal: 'TERM' | 'KILL'): { command: string; args: string[] } {
+  if (process.platform !== 'linux' || !existsSync(SETPRIV)) return { command, args };
+  return { command: SETPRIV, args: ['--pdeathsig', signal, '--', command, ...args] };
+}
