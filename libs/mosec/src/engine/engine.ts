@@ -1,4 +1,5 @@
 import { ANSWERS } from '../mosec.messages';
+import { SHARED_RESULT } from '../protocol/item-flags';
 import { now } from './clock';
 import { BatchPolicy, StageRuntime } from './stage-runtime';
 import type { Batch, WorkerHandle } from './stage-runtime';
@@ -15,6 +16,24 @@ export interface EngineOptions {
   timeout: number;
   /** Tasks the service holds at most; more are refused with 429. */
   capacity: number;
+  /** Where stages' large results wait for the next stage, when not in the HTTP process. */
+  shared?: SharedPayloadOwner;
+}
+
+/** The HTTP process's side of shared payloads (see ipc/): it knows which are live and deletes the rest. */
+export interface SharedPayloadOwner {
+  /** A stage's result arrived as this name. */
+  adopt(name: Buffer): void;
+  /** A worker took it: workers delete what they read. */
+  taken(name: Buffer): void;
+  /** No stage will read it (its task ended): delete it. */
+  free(name: Buffer): void;
+  /** Smallest payload worth storing. */
+  readonly threshold: number;
+  /** Stores a request body for the first stage and returns its name; undefined when it cannot (it then goes in the frame). */
+  put(payload: Buffer): Buffer | undefined;
+  /** Reads and deletes an answer the last stage stored (routes with `sharedAnswers`). */
+  take(name: Buffer): Buffer;
 }
 
 export interface SubmitOptions {
@@ -81,6 +100,14 @@ export class Engine {
       headers: options.headers,
       priority: options.priority,
     };
+    const { shared } = this.options;
+    if (shared && payload.length >= shared.threshold && route.stages[0].policy.readsShared) {
+      const name = shared.put(payload);
+      if (name) {
+        task.payload = name;
+        task.shared = true;
+      }
+    }
     this.table.add(task);
     route.stages[0].enqueue(task);
     return task;
@@ -91,6 +118,8 @@ export class Engine {
     if (task.finished) return;
     task.finished = true;
     if (task.queued) task.route.stages[task.step].discard(task);
+    if (task.shared) this.options.shared?.free(task.payload);
+    task.shared = false;
     // The payload may be a view into a large socket read; an answered task must not keep it alive.
     task.payload = NO_PAYLOAD;
     this.table.remove();
@@ -104,24 +133,54 @@ export class Engine {
     if (!batch) return;
     this.listener.onBatchDone?.(stage, batch);
     const { tasks } = batch;
+    const { shared } = this.options;
+    for (const task of tasks) {
+      if (!task.shared) continue;
+      shared?.taken(task.payload);
+      task.shared = false;
+    }
     if (statuses.length !== tasks.length) {
+      for (let i = 0; i < statuses.length; i++) if (statuses[i] & SHARED_RESULT) shared?.free(bodies[i]);
       this.listener.onWrongBatchSize?.(stage, batch, statuses.length);
       for (const task of tasks) this.finish(task, 500, ANSWERS.internal);
       return;
     }
     for (let i = 0; i < tasks.length; i++) {
       const task = tasks[i];
-      if (task.finished) continue;
-      if (statuses[i] !== STATUS_OK) {
+      const named = (statuses[i] & SHARED_RESULT) !== 0;
+      if (task.finished) {
+        if (named) shared?.free(bodies[i]);
+        continue;
+      }
+      if (statuses[i] !== STATUS_OK && !named) {
         this.finish(task, statuses[i], bodies[i]);
       } else if (task.step + 1 < task.route.stages.length) {
         task.step++;
-        task.payload = bodies[i];
+        // A name is a few bytes of a frame that may be large: copied, so that it does not keep the frame.
+        task.payload = named ? Buffer.from(bodies[i]) : bodies[i];
+        if (named) {
+          task.shared = true;
+          shared?.adopt(task.payload);
+        }
         task.route.stages[task.step].enqueue(task);
+      } else if (named) {
+        this.finishWithStored(task, bodies[i]);
       } else {
         this.finish(task, STATUS_OK, bodies[i]);
       }
     }
+  }
+
+  /** The last stage stored its answer (a large one, on a route with `sharedAnswers`): read it back. */
+  private finishWithStored(task: Task, name: Buffer): void {
+    let answer: Buffer;
+    try {
+      answer = this.options.shared!.take(name);
+    } catch {
+      this.options.shared?.free(name);
+      return this.finish(task, 500, ANSWERS.internal);
+    }
+    this.finish(task, STATUS_OK, answer);
   }
 
   /** A worker sent a stream event for item `index` of the batch it is running: it goes to that task, if still unanswered. */

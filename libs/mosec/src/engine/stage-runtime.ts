@@ -19,6 +19,8 @@ export interface BatchPolicy {
   timeout: number;
   /** Request headers the stage receives with each item (lower-case names). */
   headers?: string[];
+  /** The stage's workers read shared payloads: the stage before may send names instead of large results. */
+  readsShared?: boolean;
 }
 
 /** A worker as the engine sees it: something that takes a batch and later reports its results. */

@@ -6,6 +6,8 @@ import { ItemFlags } from '../protocol/item-flags';
 export interface Route {
   readonly path: string;
   readonly stages: readonly StageRuntime[];
+  /** The last stage may store a large answer as a shared payload, which the engine reads back. */
+  readonly sharedAnswers?: boolean;
 }
 
 /** Called once per task with its final status and body. */
@@ -16,8 +18,10 @@ export interface Task {
   readonly route: Route;
   /** Index of the stage the task is in now. */
   step: number;
-  /** Request bytes before the first stage; the previous stage's output bytes after it. */
+  /** Request bytes before the first stage; the previous stage's output bytes after it (or their name, when `shared`). */
   payload: Buffer;
+  /** The payload is the name of a shared payload (see ipc/), which the next worker reads and deletes. */
+  shared?: boolean;
   /** Codec flags that do not depend on the stage (request codec, response codec). */
   readonly codecFlags: number;
   /** When the task entered its current stage's queue (ms, monotonic clock). */
@@ -44,5 +48,8 @@ export function itemFlags(task: Task): number {
   let flags = task.codecFlags;
   if (task.step === 0) flags |= ItemFlags.INGRESS;
   if (task.step === task.route.stages.length - 1) flags |= ItemFlags.EGRESS;
+  if (task.shared) flags |= ItemFlags.SHARED;
+  const next = task.route.stages[task.step + 1];
+  if (next ? next.policy.readsShared : task.route.sharedAnswers) flags |= ItemFlags.MAY_SHARE;
   return flags;
 }

@@ -2,6 +2,7 @@ import type { LogLevel, Type } from '@nestjs/common';
 import { DEFAULTS } from '../mosec.constants';
 import { checkDaemons, DaemonOptions } from './daemon-options';
 import { overriding, readCommandLine, Setting } from './command-line';
+import type { IpcChoice } from '../ipc/shared-payloads';
 import type { MosecExtras, MosecOptions } from './mosec-options';
 
 /**
@@ -38,6 +39,8 @@ export class MosecConfig {
   readonly maxBytesInFlight: number;
   readonly heartbeatTimeout: number;
   readonly scaleDownAfter: number;
+  readonly ipc: IpcChoice;
+  readonly ipcThreshold: number;
   readonly daemons: DaemonOptions[];
 
   /** `argv`: the command-line arguments after the script's path. */
@@ -82,6 +85,8 @@ export class MosecConfig {
     }
     this.heartbeatTimeout = integer('MOSEC_HEARTBEAT_TIMEOUT', env.MOSEC_HEARTBEAT_TIMEOUT, options.heartbeatTimeout ?? DEFAULTS.heartbeatTimeout, 1000);
     this.scaleDownAfter = integer('MOSEC_SCALE_DOWN_AFTER', env.MOSEC_SCALE_DOWN_AFTER, options.scaleDownAfter ?? DEFAULTS.scaleDownAfter, 1);
+    this.ipc = ipcChoice(env.MOSEC_IPC, options.ipc);
+    this.ipcThreshold = integer('MOSEC_IPC_THRESHOLD', env.MOSEC_IPC_THRESHOLD, options.ipcThreshold ?? DEFAULTS.ipcThreshold, 1);
     this.daemons = checkDaemons(options.daemons);
   }
 
@@ -104,6 +109,15 @@ function logLevelGiven(debug: [string, string | undefined], logLevel: [string, s
   // `--no-debug` also sets `MOSEC_DEBUG` aside.
   if (isFlag(logLevel[0]) || isFlag(debugFrom)) return logLevel;
   return flag(debugRaw) ? [debugFrom, 'debug'] : logLevel;
+}
+
+/** `MOSEC_IPC` (shm, socket, or a redis:// URL) over the option; shm by default. */
+function ipcChoice(raw: string | undefined, option: MosecOptions['ipc']): IpcChoice {
+  const choice = raw ? (/^rediss?:\/\//.test(raw) ? { redis: raw } : raw) : (option ?? 'shm');
+  if (choice === 'shm' || choice === 'socket') return choice;
+  if (typeof choice === 'object' && choice !== null && typeof choice.redis === 'string' && /^rediss?:\/\//.test(choice.redis)) return choice;
+  const shown = typeof choice === 'string' ? choice : JSON.stringify(choice);
+  throw new Error(`${raw ? 'MOSEC_IPC' : 'ipc'} must be shm, socket or a redis:// URL (${raw ? 'redis://host:port' : "{ redis: 'redis://host:port' }"}), not ${shown}`);
 }
 
 function routePath(name: string, path: string): string {

@@ -57,6 +57,15 @@ export interface MosecOptions {
    * that one at most half busy, before it goes (`MOSEC_SCALE_DOWN_AFTER`). Default 30 s.
    */
   scaleDownAfter?: number;
+  /**
+   * Where results of `ipcThreshold` bytes or more go between stages (`MOSEC_IPC`): `'shm'` (files in
+   * an owner-only directory of `/dev/shm`; only their names pass through the HTTP process), `'socket'`
+   * (through the HTTP process, in the frames), or `{ redis: 'redis://127.0.0.1:6379' }` (keys in a
+   * Redis server; needs `ioredis`). Default `'shm'` where `/dev/shm` is writable, else `'socket'`.
+   */
+  ipc?: 'shm' | 'socket' | { redis: string };
+  /** Smallest result, in bytes, that goes through `ipc` instead of the frames (`MOSEC_IPC_THRESHOLD`). Default 256 KiB. */
+  ipcThreshold?: number;
   /** Refuse (422) request bodies with properties a pipeline's request DTO does not declare, instead of dropping them. Default false. */
   forbidUnknown?: boolean;
   /** The OpenAPI document's title, version and description; `false` serves no document or Swagger UI. */

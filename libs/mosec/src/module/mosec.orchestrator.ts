@@ -12,6 +12,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { Engine } from '../engine/engine';
 import type { StageRuntime } from '../engine/stage-runtime';
 import { HttpRoute, httpRoute } from '../http/http-route';
+import { SharedPayloads } from '../ipc/shared-payloads';
 import { ServiceMetrics } from '../metrics/service-metrics';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { WorkerPool } from '../transport/worker-pool';
@@ -41,6 +42,8 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
   private readonly routes = new Map<Type<unknown>, HttpRoute>();
   private readonly pools: WorkerPool[] = [];
   private readonly daemons: Daemons;
+  /** Where large results wait between stages, unless they go through this process. */
+  private readonly shared?: SharedPayloads;
   private phase: Phase = 'created';
   private stopped?: Promise<void>;
 
@@ -51,7 +54,8 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
   ) {
     Logger.overrideLogger(config.nestLogLevels);
     this.metrics = config.metrics ? new ServiceMetrics(config.namespace, config.timeout, this) : undefined;
-    this.engine = new Engine({ timeout: config.timeout, capacity: config.capacity }, {
+    this.shared = SharedPayloads.open(config.ipc, config.ipcThreshold, config.timeout, this.logger);
+    this.engine = new Engine({ timeout: config.timeout, capacity: config.capacity, shared: this.shared }, {
       onTaskDone: this.metrics && ((task, status) => this.metrics!.onTaskDone(task, status)),
       onBatchDone: this.metrics && ((stage, batch) => this.metrics!.onBatchDone(stage, batch)),
       onWrongBatchSize: (stage, batch, got) =>
@@ -59,7 +63,8 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     });
     this.daemons = new Daemons(config.daemons, this.logger, (why) => void this.daemonExited(why));
     for (const plan of explorer.plans) {
-      this.routes.set(plan.module, httpRoute(plan, plan.stages.map((stage) => this.stageOf(stage)), config.forbidUnknown));
+      const route = httpRoute(plan, plan.stages.map((stage) => this.stageOf(stage)), config.forbidUnknown);
+      this.routes.set(plan.module, { ...route, sharedAnswers: this.shared?.storesAnswers });
     }
   }
 
@@ -128,6 +133,8 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     try {
       // The daemons first, as mosec: a stage may use one as it warms up; one that exits meanwhile fails the start.
       await this.daemons.start();
+      // After the daemons: the Redis that holds shared payloads may be one of them.
+      await this.shared?.check();
       await this.daemons.whileRunning(Promise.all(this.pools.map((pool) => pool.start())));
     } catch (error) {
       await this.stopWorkers();
@@ -136,6 +143,7 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     if (this.config.dryRun) return this.finishDryRun(dryRunExamples);
     this.phase = 'serving';
     this.logger.log(`${this.liveWorkers().length} worker(s) ready; serving ${this.explorer.plans.map((p) => `POST ${p.path}`).join(', ')}`);
+    if (this.shared && [...this.stages.values()].some((stage) => stage.policy.readsShared)) this.logger.log(this.shared.describe());
   }
 
   /** Stops taking requests (503) and lets the ones in flight finish, up to the shutdown timeout. */
@@ -170,6 +178,7 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
       logLevels: this.config.nestLogLevels,
       logJson: this.config.logFormat === 'json',
       dryRun: this.config.dryRun,
+      shared: this.shared?.spec,
     };
     const { heartbeatTimeout, scaleDownAfter, dryRun } = this.config;
     const range = dryRun ? { num: 1, min: 1, max: 1 } : { num: plan.num, min: plan.min, max: plan.max };
@@ -179,6 +188,7 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
         if (ready.requests) dryRunExamples.set(stage, ready.requests.map((text) => Buffer.from(text, 'base64')));
       },
       workerReplaced: (process) => this.metrics?.workerReplaced(process.stage.name),
+      workerGone: (process) => this.shared?.sweep(process.sharedPrefix),
     });
   }
 
@@ -209,6 +219,7 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
       await Promise.all(this.pools.map((pool) => pool.stop()));
       for (const stage of this.stages.values()) stage.close();
       this.engine.close();
+      await this.shared?.close();
       await this.daemons.stop();
     })();
     return this.stopped;
@@ -236,7 +247,8 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
   private stageOf(plan: StagePlan): StageRuntime {
     let stage = this.stages.get(plan);
     if (!stage) {
-      stage = this.engine.createStage(plan.name, plan);
+      // Its workers read shared payloads unless the HTTP process must weigh its items (`batchCost`).
+      stage = this.engine.createStage(plan.name, { ...plan, readsShared: this.shared !== undefined && !plan.batchCost });
       this.stages.set(plan, stage);
     }
     return stage;

@@ -5,11 +5,13 @@
  *
  * A batch carries many items in one frame and one write, which is what keeps per-message cost low:
  *
- *   BATCH  body: u32 batchId | u32 count | count × (u8 flags  | u32 length | bytes [| u32 length | meta])
+ *   BATCH  body: u32 batchId | u32 count | count × (u16 flags  | u32 length | bytes [| u32 length | meta])
  *   RESULT body: u32 batchId | u32 count | count × (u16 status | u32 length | bytes)
  *
  * A BATCH item whose flags have `ItemFlags.META` is followed by its request metadata (msgpack of
- * `{ headers }`, only for stages that asked for headers).
+ * `{ headers }`, only for stages that asked for headers). An item flagged `ItemFlags.SHARED` (BATCH), or
+ * whose status has `SHARED_RESULT` (RESULT), carries the name of a shared payload instead of its bytes
+ * (see ipc/).
  *
  * Control frames (ready, fatal, metrics) carry a JSON body.
  */
@@ -33,8 +35,7 @@ import { ItemFlags } from './item-flags';
 const EMPTY = Buffer.alloc(0);
 const HEADER = 5;
 const BATCH_HEAD = 8;
-const ITEM_HEAD = 5;
-const RESULT_ITEM_HEAD = 6;
+const ITEM_HEAD = 6;
 /** Refuse frames past this size: a corrupt length must not make us buffer gigabytes. */
 export const MAX_FRAME = 1 << 30;
 
@@ -60,7 +61,7 @@ export function decodeControl<T>(body: Buffer): T {
   return JSON.parse(body.toString('utf8')) as T;
 }
 
-/** Encodes a BATCH (tags are flags, u8; `metas` for the items flagged META) or a RESULT (tags are statuses, u16) frame. */
+/** Encodes a BATCH (tags are flags; `metas` for the items flagged META) or a RESULT (tags are statuses) frame; tags are u16. */
 export function encodeItems(
   kind: number,
   batchId: number,
@@ -69,10 +70,9 @@ export function encodeItems(
   metas?: ArrayLike<Buffer | undefined>,
 ): Buffer {
   const result = kind === FrameKind.RESULT;
-  const itemHead = result ? RESULT_ITEM_HEAD : ITEM_HEAD;
   let size = HEADER + BATCH_HEAD;
   for (let i = 0; i < bodies.length; i++) {
-    size += itemHead + bodies[i].length;
+    size += ITEM_HEAD + bodies[i].length;
     if (!result && tags[i] & ItemFlags.META) size += 4 + (metas?.[i]?.length ?? 0);
   }
   const frame = Buffer.allocUnsafe(size);
@@ -82,12 +82,8 @@ export function encodeItems(
   frame.writeUInt32LE(bodies.length, 9);
   let at = HEADER + BATCH_HEAD;
   for (let i = 0; i < bodies.length; i++) {
-    if (result) {
-      frame.writeUInt16LE(tags[i], at);
-      at += 2;
-    } else {
-      frame[at++] = tags[i];
-    }
+    frame.writeUInt16LE(tags[i], at);
+    at += 2;
     frame.writeUInt32LE(bodies[i].length, at);
     at += 4;
     at += bodies[i].copy(frame, at);
@@ -118,12 +114,8 @@ export function decodeItems(kind: number, body: Buffer): DecodedBatch {
     return body.subarray(at - length, at);
   };
   for (let i = 0; i < count; i++) {
-    if (result) {
-      tags[i] = body.readUInt16LE(at);
-      at += 2;
-    } else {
-      tags[i] = body[at++];
-    }
+    tags[i] = body.readUInt16LE(at);
+    at += 2;
     bodies[i] = slice();
     if (!result && tags[i] & ItemFlags.META) (metas ??= new Array(count))[i] = slice();
   }

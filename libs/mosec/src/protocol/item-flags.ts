@@ -18,6 +18,13 @@ export const ItemFlags = {
   META: 64,
   /** The caller wants the last stage's value itself (msgpack), not the HTTP body its `serialize` would write. */
   VALUE: 128,
+  /** The payload is the name of a shared payload (see ipc/): the worker reads it from there, and deletes it. */
+  SHARED: 256,
+  /** The next stage reads shared payloads: a large result may be put there, its name sent instead. */
+  MAY_SHARE: 512,
 } as const;
+
+/** Set on a RESULT item's status when its body is the name of a shared payload, not the payload. */
+export const SHARED_RESULT = 0x8000;
 
 export const RequestCodec = { JSON: 0, MSGPACK: 1, BYTES: 2, TEXT: 3 } as const;

@@ -1,3 +1,5 @@
+import type { SharedPayloadSpec } from '../ipc/shared-payload-spec';
+
 /** What the HTTP process tells a worker process about itself (passed in MOSEC_WORKER_SPEC). */
 export interface WorkerSpec {
   /** The file the `@Pipeline` class is written in, the class's name and its path (to find it among the file's exports). */
@@ -14,6 +16,10 @@ export interface WorkerSpec {
   logJson: boolean;
   /** Dry run: the worker also sends its warm-up examples, to be pushed through the whole pipeline. */
   dryRun: boolean;
+  /** Where large payloads between stages go, when they do not go through the HTTP process. */
+  shared?: SharedPayloadSpec;
+  /** Start of the names of the shared payloads this worker writes (unique to the worker process). */
+  sharedPrefix?: string;
 }
 
 export const WORKER_SPEC_ENV = 'MOSEC_WORKER_SPEC';

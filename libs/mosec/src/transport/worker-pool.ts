@@ -31,6 +31,8 @@ const SCALE_WAIT_MS = 120_000;
 export interface PoolObserver {
   workerReady?(worker: WorkerProcess, message: ReadyMessage): void;
   workerReplaced?(worker: WorkerProcess): void;
+  /** A worker process has exited (whatever follows). */
+  workerGone?(worker: WorkerProcess): void;
 }
 
 /**
@@ -200,6 +202,7 @@ export class WorkerPool implements WorkerEvents {
 
   onExit(worker: WorkerProcess, code: number | null, signal: NodeJS.Signals | null): void {
     this.engine.workerLost(this.stage, worker);
+    this.observer.workerGone?.(worker);
     if (this.workers.get(worker.workerId) === worker) this.workers.delete(worker.workerId);
     if (this.stopping) return;
     if (worker.retiring) return this.reconcile();

@@ -29,9 +29,13 @@ export interface WorkerEvents {
   onExit(worker: WorkerProcess, code: number | null, signal: NodeJS.Signals | null): void;
 }
 
+let workersForked = 0;
+
 /** One forked worker process, seen from the HTTP process: its socket, its frames, its life. */
 export class WorkerProcess implements WorkerHandle {
   readonly label: string;
+  /** Start of the names of the shared payloads it writes: unique in the service, replacements included. */
+  readonly sharedPrefix = `w${++workersForked}`;
   private child?: ChildProcess;
   private socket?: Socket;
   ready = false;
@@ -72,7 +76,7 @@ export class WorkerProcess implements WorkerHandle {
    * an exit, soon after, like a worker that died at once: the pool retries it, the service goes on.
    */
   start(): void {
-    const spec: WorkerSpec = { ...this.spec, workerId: this.workerId };
+    const spec: WorkerSpec = { ...this.spec, workerId: this.workerId, sharedPrefix: this.sharedPrefix };
     const typescript = /\.(c|m)?tsx?$/.test(spec.pipelineFile);
     try {
       // fd 3 is fork's IPC channel (its 'disconnect' tells the worker we are gone); fd 4 carries the frames.

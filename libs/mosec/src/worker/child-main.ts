@@ -19,6 +19,7 @@ import { FatalMessage, MetricsReport, MetricsRequest, ReadyMessage, WORKER_SPEC_
 import { encodeHeartbeat, HEARTBEAT_INTERVAL_MS } from '../protocol/heartbeat-frame';
 import { encodeStreamEvent } from '../protocol/stream-frame';
 import { WORKER_SOCKET_FD } from '../transport/worker-fd';
+import { SharedItems } from './shared-items';
 import { StageHost } from './stage-host';
 import { stageModule } from './stage-module';
 import { registerTypeScript } from './typescript-loader';
@@ -102,14 +103,17 @@ function explain(error: unknown, pipeline: Type<unknown>): unknown {
 function serve(socket: Socket, host: Promise<StageHost>): void {
   // Batches are run one after another, in arrival order.
   let chain: Promise<unknown> = host;
+  const shared = spec.shared && new SharedItems(spec.shared, spec.sharedPrefix!, logger);
   const reader = new FrameReader((kind, body) => {
     if (kind === FrameKind.METRICS_REQUEST) return void reportMetrics(socket, decodeControl<MetricsRequest>(body));
     if (kind !== FrameKind.BATCH) return;
     const { batchId, tags, bodies, metas } = decodeItems(kind, body);
     chain = chain.then(async () => {
       runningBatch = batchId;
+      await shared?.resolve(tags, bodies);
       // Stream events go out as they come, before the batch's RESULT frame on the same socket.
       const results = await (await host).run(tags, bodies, metas, (index, text) => socket.write(encodeStreamEvent(batchId, index, text)));
+      await shared?.share(tags, results.statuses, results.bodies);
       socket.write(encodeItems(FrameKind.RESULT, batchId, results.statuses, results.bodies));
       runningBatch = 0;
     });

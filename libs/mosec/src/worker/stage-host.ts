@@ -179,6 +179,8 @@ export class StageHost {
   }
 
   private decode(flags: number, data: Buffer): unknown {
+    // Still a name: the payload was gone (its request had ended) when the worker went to read it.
+    if (flags & ItemFlags.SHARED) throw new Error(`shared payload ${data.toString('latin1')} is gone`);
     if (flags & ItemFlags.INGRESS) {
       // A pre-decoded request (a dry run's example) is the library's msgpack, whatever the stage's own codecs.
       if (flags & ItemFlags.PREDECODED) return decodeIpc(data);
