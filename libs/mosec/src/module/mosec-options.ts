@@ -64,7 +64,7 @@ export interface MosecOptions {
    * Redis server; needs `ioredis`). Default `'shm'` where `/dev/shm` is writable, else `'socket'`.
    */
   ipc?: 'shm' | 'socket' | { redis: string };
-  /** Smallest result, in bytes, that goes through `ipc` instead of the frames (`MOSEC_IPC_THRESHOLD`). Default 256 KiB. */
+  /** Smallest result, in bytes, that goes through `ipc` instead of the frames (`MOSEC_IPC_THRESHOLD`). Default 128 KiB. */
   ipcThreshold?: number;
   /** Refuse (422) request bodies with properties a pipeline's request DTO does not declare, instead of dropping them. Default false. */
   forbidUnknown?: boolean;
