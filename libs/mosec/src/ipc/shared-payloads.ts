@@ -78,7 +78,8 @@ export class SharedPayloads implements SharedPayloadOwner {
     try {
       this.store.putNow(name, payload);
     } catch {
-      return undefined; // /dev/shm full: the body goes in the frame
+      void this.store.delete(name); // what a full /dev/shm took of it
+      return undefined; // the body goes in the frame
     }
     const reference = Buffer.from(name, 'latin1');
     this.adopt(reference);
