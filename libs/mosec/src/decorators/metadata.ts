@@ -54,6 +54,12 @@ export interface PipelineOptions {
   forbidUnknown?: boolean;
   /** The route's version under the application's versioning (as `@Controller({ version })`). */
   version?: ControllerOptions['version'];
+  /**
+   * The format of a body sent without `Content-Type` and of an answer to a request without `Accept`
+   * (or one that accepts any type): `'msgpack'` serves mosec's msgpack clients, which send no headers, as
+   * mosec's `MsgpackMixin` does. Explicit headers still choose. Default `'json'`.
+   */
+  codec?: 'json' | 'msgpack';
 }
 
 export interface PipelineMetadata extends PipelineOptions {

@@ -19,4 +19,25 @@ describe('content negotiation', () => {
     expect(codecFlagsFor('application/json', 'application/msgpack') & ItemFlags.RESPONSE_MSGPACK).toBeTruthy();
     expect(responseContentType(codecFlagsFor('application/msgpack', undefined))).toBe('application/json');
   });
+
+  describe("on a msgpack route (@Pipeline({ codec: 'msgpack' }))", () => {
+    const requestCodec = (flags: number) => (flags & ItemFlags.REQUEST_CODEC_MASK) >> ItemFlags.REQUEST_CODEC_SHIFT;
+
+    it('decodes a body without Content-Type as msgpack, and follows one that is given', () => {
+      expect(requestCodec(codecFlagsFor(undefined, undefined, 'msgpack'))).toBe(RequestCodec.MSGPACK);
+      expect(requestCodec(codecFlagsFor('application/json', undefined, 'msgpack'))).toBe(RequestCodec.JSON);
+      expect(requestCodec(codecFlagsFor(undefined, undefined, 'json'))).toBe(RequestCodec.JSON);
+    });
+
+    it.each([
+      [undefined, 'application/msgpack'],
+      ['*/*', 'application/msgpack'],
+      ['*/*;q=0.8', 'application/msgpack'],
+      ['application/json', 'application/json'],
+      ['application/json, */*', 'application/json'],
+      ['application/msgpack', 'application/msgpack'],
+    ])('answers Accept %p with %p', (accept, type) => {
+      expect(responseContentType(codecFlagsFor(undefined, accept, 'msgpack'))).toBe(type);
+    });
+  });
 });

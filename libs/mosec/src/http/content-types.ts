@@ -17,12 +17,21 @@ export function requestCodecFor(contentType: string | undefined): number {
   return RequestCodec.JSON;
 }
 
-/** Codec flags of a request: how to decode its body and whether the client wants msgpack back. */
-export function codecFlagsFor(contentType: string | undefined, accept: string | undefined): number {
-  let flags = requestCodecFor(contentType) << ItemFlags.REQUEST_CODEC_SHIFT;
-  if (accept && /application\/(x-)?msgpack/i.test(accept)) flags |= ItemFlags.RESPONSE_MSGPACK;
+/**
+ * Codec flags of a request: how to decode its body and whether the client wants msgpack back. On a
+ * msgpack route (`@Pipeline({ codec: 'msgpack' })`) a body without `Content-Type` is msgpack, and so
+ * is the answer unless `Accept` names a type (rather than accepting any).
+ */
+export function codecFlagsFor(contentType: string | undefined, accept: string | undefined, codec: 'json' | 'msgpack' = 'json'): number {
+  const msgpackRoute = codec === 'msgpack';
+  let flags = (!contentType && msgpackRoute ? RequestCodec.MSGPACK : requestCodecFor(contentType)) << ItemFlags.REQUEST_CODEC_SHIFT;
+  if (accept ? MSGPACK_ACCEPTED.test(accept) || (msgpackRoute && ANYTHING.test(accept)) : msgpackRoute) flags |= ItemFlags.RESPONSE_MSGPACK;
   return flags;
 }
+
+const MSGPACK_ACCEPTED = /application\/(x-)?msgpack/i;
+/** An `Accept` of any type (what curl and many clients send by default): no preference. */
+const ANYTHING = /^\s*\*\/\*\s*(;[^,]*)?$/;
 
 export function responseContentType(codecFlags: number): string {
   return codecFlags & ItemFlags.RESPONSE_MSGPACK ? 'application/msgpack' : 'application/json';

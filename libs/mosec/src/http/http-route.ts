@@ -13,12 +13,14 @@ export interface HttpRoute extends Route {
   readonly responseType?: string;
   /** The request headers its stages asked for (lower case); empty when none did. */
   readonly headers: string[];
+  /** The format of bodies and answers whose request says none. */
+  readonly codec: 'json' | 'msgpack';
 }
 
 /** The route of a planned pipeline; `forbidUnknown` is the module's default for pipelines that do not set it. */
 export function httpRoute(plan: PipelinePlan, stages: StageRuntime[], forbidUnknown = false): HttpRoute {
   const responseType = plan.stages[plan.stages.length - 1].responseType;
-  const route = { path: plan.path, stages, stream: plan.stream, responseType, headers: plan.headers };
+  const route = { path: plan.path, stages, stream: plan.stream, responseType, headers: plan.headers, codec: plan.codec };
   if (!plan.request) return route;
   // Loaded only for a pipeline with a DTO: class-validator costs every process that loads it ~70 ms.
   const { createRequestValidator } = require('./validation') as typeof import('./validation');

@@ -93,7 +93,7 @@ export class MosecHttp implements OnModuleInit {
   /** Answers a pipeline route's request: the last stage's bytes (200), or a thrown `PipelineError`. */
   answer(route: HttpRoute, request: FastifyRequest, reply: FastifyReply): Promise<Buffer> | undefined {
     if (!this.orchestrator.accepting) throw this.notReady();
-    const codecFlags = codecFlagsFor(request.headers['content-type'], request.headers.accept);
+    const codecFlags = codecFlagsFor(request.headers['content-type'], request.headers.accept, route.codec);
     const body = Buffer.isBuffer(request.body) ? request.body : EMPTY;
     const headers = route.headers.length > 0 ? pickHeaders(request.headers, route.headers) : undefined;
     // Checked already, when the request was admitted.

@@ -9,6 +9,7 @@ export interface DocumentedRoute {
   request?: Function;
   response?: Function;
   stream: boolean;
+  codec: 'json' | 'msgpack';
 }
 
 /** Component name of the 422 body the HTTP process writes when a request DTO check fails. */
@@ -87,17 +88,22 @@ function operationsOf(document: OpenAPIObject, name: string): Array<[PathItemObj
 
 function pipelineOperation(route: DocumentedRoute, refOf: (dto: Function) => string, found: OperationObject): OperationObject {
   const schema = (dto?: Function): SchemaObject | ReferenceObject => (dto ? { $ref: refOf(dto) } : ANY);
+  // The route's default format first: what a client that sends no header gets.
+  const formats = (json: ContentObject[string], msgpack: ContentObject[string]): ContentObject =>
+    route.codec === 'msgpack' ? { 'application/msgpack': msgpack, 'application/json': json } : { 'application/json': json, 'application/msgpack': msgpack };
   const request: ContentObject = route.request
-    ? { 'application/json': { schema: schema(route.request) }, 'application/msgpack': { schema: schema(route.request) } }
+    ? formats({ schema: schema(route.request) }, { schema: schema(route.request) })
     : {
-        'application/json': { schema: ANY },
-        'application/msgpack': { schema: ANY },
+        ...formats({ schema: ANY }, { schema: ANY }),
         'application/octet-stream': { schema: BINARY },
         'text/plain': { schema: STRING },
       };
+  const answerFormat = route.codec === 'msgpack'
+    ? 'msgpack, or JSON when `Accept: application/json` (a body without `Content-Type` is msgpack too)'
+    : 'JSON, or msgpack when `Accept: application/msgpack`';
   const ok: ResponseObject = route.stream
     ? { description: 'Server-Sent Events: one `message` event per event of the stage; an `error` event, then the end, if the request fails', content: { 'text/event-stream': { schema: STRING } } }
-    : { description: 'The last stage\'s result: JSON, or msgpack when `Accept: application/msgpack`', content: { 'application/json': { schema: schema(route.response) }, 'application/msgpack': { schema: schema(route.response) } } };
+    : { description: `The last stage's result: ${answerFormat}`, content: formats({ schema: schema(route.response) }, { schema: schema(route.response) }) };
   const invalid: ResponseObject = route.request
     ? {
         description: 'The body does not match the request DTO (JSON: each failing property and its messages), or a stage raised `ValidationError` (text)',

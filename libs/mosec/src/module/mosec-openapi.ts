@@ -29,6 +29,7 @@ export class MosecOpenApi implements OnModuleInit {
       request: plan.request,
       response: plan.response,
       stream: plan.stream,
+      codec: plan.codec,
     }));
     // Loaded here rather than imported: worker processes load the library too, and never serve the document.
     const { serveOpenApi } = require('../http/openapi') as typeof import('../http/openapi');

@@ -44,6 +44,8 @@ export interface PipelinePlan {
   readonly stream: boolean;
   /** The headers any of its stages asked for (lower case): what a request keeps of its headers. */
   readonly headers: string[];
+  /** The format of bodies and answers whose request says none (`@Pipeline({ codec })`). */
+  readonly codec: 'json' | 'msgpack';
 }
 
 /** A `@Pipeline` class's metadata, or a clear error for a class that is not one. */
@@ -85,7 +87,9 @@ export function planPipelines(modules: Type<unknown>[], warn: (message: string) 
     });
     const { request, response, forbidUnknown } = meta;
     const headers = [...new Set(plans.flatMap((stage) => stage.headers ?? []))];
-    return { path, module, stages: plans, request, response, forbidUnknown, stream: isStreamWorkerClass(plans[plans.length - 1].type), headers };
+    const codec = meta.codec ?? 'json';
+    if (codec !== 'json' && codec !== 'msgpack') throw new Error(`@Pipeline('${path}') on ${module.name}: codec must be 'json' or 'msgpack', not ${JSON.stringify(codec)}`);
+    return { path, module, stages: plans, request, response, forbidUnknown, stream: isStreamWorkerClass(plans[plans.length - 1].type), headers, codec };
   });
 }
 
