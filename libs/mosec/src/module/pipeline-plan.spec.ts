@@ -126,6 +126,22 @@ describe('planPipelines for the HTTP surface', () => {
     expect(streaming).toMatchObject({ request: OrderDto, response: TotalDto, forbidUnknown: true, stream: true });
     expect(plain).toMatchObject({ request: undefined, stream: false });
   });
+
+  it("keeps the route's codec, JSON unless the pipeline says msgpack", () => {
+    @Pipeline('/packed', { stages: [Alone], codec: 'msgpack' })
+    @Module({ providers: [Alone] })
+    class PackedPipeline {}
+    const [packed, plain] = planPipelines([PackedPipeline, BPipeline]);
+    expect(packed.codec).toBe('msgpack');
+    expect(plain.codec).toBe('json');
+  });
+
+  it('refuses a codec other than json or msgpack, naming the pipeline', () => {
+    @Pipeline('/cbor', { stages: [Alone], codec: 'cbor' as 'json' })
+    @Module({ providers: [Alone] })
+    class CborPipeline {}
+    expect(() => planPipelines([CborPipeline])).toThrow(`@Pipeline('/cbor') on CborPipeline: codec must be 'json' or 'msgpack', not "cbor"`);
+  });
 });
 
 describe('planPipelines with a stage timeout that looks like seconds', () => {
