@@ -9,6 +9,7 @@ export const ANSWERS = {
   tooMany: 'too many request: task queue is full',
   overBudget: 'too many request: request bytes in flight are at their limit',
   timeout: 'inference timeout',
+  readTimeout: 'request timeout: the request was not received in time',
   internal: 'inference internal error',
   clientGone: 'client closed the request',
 } as const;

@@ -15,7 +15,7 @@ import type { HttpRoute } from './http-route';
 import { readPipelineBody, restoreBodyHeaders } from './pipeline-body';
 import { RequestAdmission } from './request-admission';
 import { PRIORITY_HEADER, priorityLevel } from './request-priority';
-import { limitServer } from './server-limits';
+import { closeConnections, limitServer } from './server-limits';
 import { EventStream } from './sse';
 
 const EMPTY = Buffer.alloc(0);
@@ -63,7 +63,7 @@ export class MosecHttp implements OnModuleInit {
       if (pipeline) this.hookPipelineRoute(route, this.orchestrator.route(pipeline));
     });
     fastify.addHook('preClose', (done) => {
-      setTimeout(() => fastify.server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+      closeConnections(fastify.server, CLOSE_GRACE_MS);
       done();
     });
   }
@@ -84,7 +84,7 @@ export class MosecHttp implements OnModuleInit {
       const fds = limits.fdLimit === undefined ? '' : ` (open-files limit ${limits.fdLimit})`;
       this.logger.log(
         `at most ${limits.maxConnections} connections${fds}, ${mib(this.config.maxBytesInFlight)} of request bodies in flight; ` +
-          `a request is read within ${readTimeout} ms (headers ${headersTimeout} ms), an idle connection kept ${idleTimeout} ms`,
+          limits.timeouts,
       );
       done();
     });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { AnyHttp2Server, closeHttp2Sessions, isHttp2Server, limitHttp2Server } from './http2-limits';
 
 export interface ServerLimits {
   headersTimeout: number;
@@ -24,9 +25,11 @@ const CHECK_INTERVAL_MS = 1000;
  * time between requests, the number of connections (under the open-files limit, so that accepting
  * one can never take the descriptor a worker or a file needs), and the number of headers (a request
  * with more than Node's 2,000 would lose the rest, `Content-Length` among them: they count against
- * the header size instead, 431). Returns the connection cap and the open-files limit it came from.
+ * the header size instead, 431). On HTTP/2 the limits are kept per session and stream instead
+ * (`limitHttp2Server`). Returns the connection cap, the open-files limit it came from, and what the
+ * timeouts are, for the startup log.
  */
-export function limitServer(server: Server, limits: ServerLimits): { maxConnections: number; fdLimit?: number } {
+export function limitServer(server: Server | AnyHttp2Server, limits: ServerLimits): { maxConnections: number; fdLimit?: number; timeouts: string } {
   const fdLimit = openFilesLimit();
   const available = fdLimit === undefined ? undefined : fdLimit - RESERVED_FDS - FDS_PER_WORKER * limits.workers;
   if (available !== undefined && available < 1) throw new Error(`the open-files limit (ulimit -n ${fdLimit}) leaves no descriptor for client connections: raise it`);
@@ -38,14 +41,28 @@ export function limitServer(server: Server, limits: ServerLimits): { maxConnecti
   }
   const maxConnections = limits.maxConnections ?? available ?? 10_000;
   server.maxConnections = maxConnections;
+  closeSilentConnections(server, limits.headersTimeout);
+  if (isHttp2Server(server)) {
+    limitHttp2Server(server, limits);
+    const timeouts =
+      `HTTP/2: a request is read within ${limits.readTimeout} ms, a connection sends its first within ${limits.headersTimeout} ms, ` +
+      `an idle session is kept ${limits.idleTimeout} ms (no headers timeout per request: a stream arrives with its headers whole)`;
+    return { maxConnections, fdLimit, timeouts };
+  }
   server.headersTimeout = limits.headersTimeout;
   server.requestTimeout = limits.readTimeout;
   server.keepAliveTimeout = limits.idleTimeout;
   server.maxHeadersCount = 0;
   // Read by Node when the server starts listening.
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = CHECK_INTERVAL_MS;
-  closeSilentConnections(server, limits.headersTimeout);
-  return { maxConnections, fdLimit };
+  const timeouts = `a request is read within ${limits.readTimeout} ms (headers ${limits.headersTimeout} ms), an idle connection kept ${limits.idleTimeout} ms`;
+  return { maxConnections, fdLimit, timeouts };
+}
+
+/** At shutdown, once the requests are drained: the connections still open are cut after `graceMs`. */
+export function closeConnections(server: Server | AnyHttp2Server, graceMs: number): void {
+  if (isHttp2Server(server)) return closeHttp2Sessions(server, graceMs);
+  setTimeout(() => server.closeAllConnections(), graceMs).unref();
 }
 
 const SPOKE = Symbol('mosec.spoke');
@@ -55,8 +72,9 @@ type TrackedSocket = Socket & { [SPOKE]?: boolean };
  * A connection whose first request's headers have not all arrived within `ms` is closed: Node's own
  * headers timeout leaves a connection that never sends a byte open forever.
  */
-function closeSilentConnections(server: Server, ms: number): void {
-  server.on('request', (request) => {
+function closeSilentConnections(server: Server | AnyHttp2Server, ms: number): void {
+  server.on('request', (request: { socket: Socket }) => {
+    // On HTTP/2 the request's socket is a view of its session's, and this is set on that one.
     (request.socket as TrackedSocket)[SPOKE] = true;
   });
   server.on('connection', (socket: TrackedSocket) => {

@@ -49,7 +49,8 @@ export class EventStream {
     this.reply.raw.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
-      connection: 'keep-alive',
+      // HTTP/2 forbids connection headers (Node drops it with a warning): its streams never close the connection.
+      ...(this.reply.request.raw.httpVersionMajor < 2 ? { connection: 'keep-alive' } : {}),
       'x-accel-buffering': 'no',
     });
     this.keepAlive = setInterval(() => this.writable && this.reply.raw.write(':\n\n'), KEEP_ALIVE_MS);
