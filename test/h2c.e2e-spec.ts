@@ -147,6 +147,21 @@ describe('HTTP/2 cleartext (h2c) with new FastifyAdapter({ http2: true }) (real 
     expect((await h2(session, '/inference', json({ time: 0 }))).status).toBe(200);
   });
 
+  it('drops a queued task whose stream the client resets, before it costs a forward', async () => {
+    const before = total(await metrics(), 'mosec_service_dropped_tasks_total', { endpoint: '/inference' });
+    const busy = h2(session, '/inference', json({ time: 0.6 }));
+    await sleep(150); // its batch is in the Inference worker: the next requests queue behind it
+    const queued = Array.from({ length: 3 }, () => session.request({ ':method': 'POST', ':path': '/inference', 'content-type': 'application/json' }));
+    for (const stream of queued) {
+      stream.on('error', () => undefined);
+      stream.end(JSON.stringify({ time: 0 }));
+    }
+    await sleep(150);
+    for (const stream of queued) stream.close(constants.NGHTTP2_CANCEL);
+    expect((await busy).status).toBe(200);
+    expect(total(await metrics(), 'mosec_service_dropped_tasks_total', { endpoint: '/inference' }) - before).toBe(3);
+  });
+
   it('answers 408 when the service timeout (1.5 s) passes', async () => {
     const answer = await h2(session, '/inference', json({ time: 2 }));
     expect(answer).toMatchObject({ status: 408, body: 'inference timeout' });

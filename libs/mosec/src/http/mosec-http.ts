@@ -180,7 +180,8 @@ export class MosecHttp implements OnModuleInit {
 /** A client that goes away before its answer: its task is dropped from whatever queue holds it. */
 function watchClient(engine: MosecOrchestrator['engine'], task: Task, reply: FastifyReply): void {
   reply.raw.once('close', () => {
-    if (!task.finished && !reply.raw.writableFinished) engine.finish(task, CLIENT_GONE, ANSWERS.clientGone);
+    // writableEnded: an HTTP/2 answer says writableFinished once its stream is reset, answered or not.
+    if (!task.finished && !reply.raw.writableEnded) engine.finish(task, CLIENT_GONE, ANSWERS.clientGone);
   });
 }
 
