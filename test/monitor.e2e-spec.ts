@@ -193,7 +193,7 @@ describe('examples/monitor: prometheus.yml', () => {
     expect(targets).toEqual(['localhost:8000']);
     expect(read('README.md')).toContain('`localhost:8000`');
     // The service's documented default port (MOSEC_PORT).
-    expect(readFileSync(join(__dirname, '..', 'README.md'), 'utf8')).toMatch(/`MOSEC_PORT` \| 8000 \|/);
+    expect(readFileSync(join(__dirname, '..', 'README.md'), 'utf8')).toMatch(/`MOSEC_PORT` \| `--port` \| 8000 \|/);
   });
 });
 

@@ -78,8 +78,11 @@ describe('large payloads between stages through /dev/shm (real processes)', () =
   });
 
   it('deletes the payloads of requests that time out', async () => {
-    // The first holds the middle stage past the 3 s timeout; the others time out in its queue.
-    const answers = await Promise.all([largeBody(1, 4000), largeBody(1), largeBody(1)].map((body) => post(`${server.url}/relay`, body)));
+    // The first holds the middle stage past the 3 s timeout; the others, sent once it does, time out in its queue.
+    const holding = post(`${server.url}/relay`, largeBody(1, 4000));
+    await sleep(300);
+    const queued = [largeBody(1), largeBody(1)].map((body) => post(`${server.url}/relay`, body));
+    const answers = await Promise.all([holding, ...queued]);
     expect(answers.map((answer) => answer.status)).toEqual([408, 408, 408]);
     expect(await until(empty(dir), 6000)).toBe(true);
   });
@@ -144,7 +147,9 @@ const redisServer = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].fin
   });
 
   it('deletes the keys of requests that time out', async () => {
-    const answers = await Promise.all([largeBody(1, 4000), largeBody(1)].map((body) => post(`${server.url}/relay`, body)));
+    const holding = post(`${server.url}/relay`, largeBody(1, 4000));
+    await sleep(300);
+    const answers = await Promise.all([holding, post(`${server.url}/relay`, largeBody(1))]);
     expect(answers.map((answer) => answer.status)).toEqual([408, 408]);
     expect(await until(() => keys() === 0, 6000)).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +22,6 @@ export type IpcChoice = 'shm' | 'socket' | { redis: string };
 export class SharedPayloads implements SharedPayloadOwner {
   private readonly live = new Set<string>();
   private written = 0;
-  private janitor?: ChildProcess;
 
   private constructor(
     readonly spec: SharedPayloadSpec,
@@ -116,21 +115,21 @@ export class SharedPayloads implements SharedPayloadOwner {
   async close(): Promise<void> {
     this.live.clear();
     if (this.spec.store === 'shm') rmSync(this.spec.dir, { recursive: true, force: true });
-    this.janitor?.stdin?.end();
     await this.store.close();
   }
 
   /**
-   * A `sh` in a session of its own holds a pipe from us and removes the directory when it closes: when
-   * we exit, however (`kill -9`, a crash, a signal to the whole group), the kernel closes it.
+   * A `sh` waits for this process to end, however it ends (`kill -9`, a crash, a signal to the whole
+   * group), and removes the directory. It runs in the background of a shell that exits at once, so it
+   * is in a session of its own and no child of ours (the service's children are its workers).
    */
   private watchForDeath(dir: string): void {
+    // GNU tail waits for a pid without forking; elsewhere, a check a second.
+    const script = '(tail --pid="$1" -f /dev/null 2>/dev/null || while kill -0 "$1" 2>/dev/null; do sleep 1; done; rm -rf -- "$0") >/dev/null 2>&1 & exit 0';
     try {
-      this.janitor = spawn('/bin/sh', ['-c', 'read _; rm -rf -- "$0"', dir], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
-      this.janitor.on('error', () => undefined);
-      this.janitor.unref();
-      (this.janitor.stdin as unknown as { unref?(): void })?.unref?.();
-      this.janitor.stdin?.on('error', () => undefined);
+      const shell = spawn('/bin/sh', ['-c', script, dir, String(process.pid)], { stdio: 'ignore', detached: true });
+      shell.on('error', () => undefined);
+      shell.unref();
     } catch {
       // No shell: the directory is still removed on every orderly stop.
     }
