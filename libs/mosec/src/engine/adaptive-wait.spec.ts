@@ -1,4 +1,5 @@
 import { AdaptiveWait } from './adaptive-wait';
+import { ForwardTime } from './forward-time';
 
 describe('AdaptiveWait', () => {
   beforeEach(() => jest.useFakeTimers());
@@ -12,31 +13,45 @@ describe('AdaptiveWait', () => {
     }
   }
 
-  it('does not wait before it has measured anything', () => {
-    expect(new AdaptiveWait().waitFor(1, 32)).toBe(0);
-  });
+  /** A model whose forward costs `fixed` ms plus `perItem` ms an item, measured on a few batch sizes. */
+  function model(fixed: number, perItem: number, sizes = [1, 8, 32]): ForwardTime {
+    const forward = new ForwardTime();
+    for (const items of sizes) forward.observe(items, fixed + perItem * items);
+    return forward;
+  }
 
-  it('does not wait when items arrive slower than a forward takes (low load: latency first)', () => {
-    const wait = new AdaptiveWait();
-    arrive(wait, 10, 200); // one item every 20 ms
-    wait.forwarded(5);
+  it('does not wait before it has measured anything', () => {
+    const wait = new AdaptiveWait(new ForwardTime());
+    arrive(wait, 100, 50);
     expect(wait.waitFor(1, 32)).toBe(0);
   });
 
-  it('waits to fill the batch, but at most one forward, when items arrive faster (high load: full batches)', () => {
-    const wait = new AdaptiveWait();
-    arrive(wait, 200, 200); // one item per ms
-    wait.forwarded(8);
-    expect(wait.waitFor(30, 32)).toBeCloseTo(2, 0); // two more items to come, about 1 ms apart
-    expect(wait.waitFor(1, 32)).toBeCloseTo(8, 5); // capped by the forward time
+  it('does not wait when items arrive slower than the fixed part of a forward (low load: latency first)', () => {
+    const wait = new AdaptiveWait(model(5, 0.5));
+    arrive(wait, 10, 200); // one item every 20 ms
+    expect(wait.waitFor(1, 32)).toBe(0);
   });
 
-  it('follows the load as it changes', () => {
-    const wait = new AdaptiveWait();
-    wait.forwarded(8);
+  it('does not wait at one request at a time, even when a full batch takes long', () => {
+    // A request every 9 ms, a batch of one 5 ms, a full batch 27 ms: nothing arrives while one waits.
+    const wait = new AdaptiveWait(model(4.6, 0.35, [64, 64, 64, 1, 1, 1]));
+    arrive(wait, 20, 180);
+    expect(wait.waitFor(1, 64)).toBe(0);
+  });
+
+  it('waits to fill the batch, but at most the fixed part of a forward, when items arrive faster (high load)', () => {
+    const wait = new AdaptiveWait(model(8, 0.1));
+    arrive(wait, 200, 200); // one item per ms
+    expect(wait.waitFor(30, 32)).toBeCloseTo(2, 0); // two more items to come, about 1 ms apart
+    expect(wait.waitFor(1, 32)).toBeCloseTo(8.1, 1); // capped by a forward of one item
+  });
+
+  it('stops waiting within 50 ms of the load dropping', () => {
+    const wait = new AdaptiveWait(model(8, 0.1));
     arrive(wait, 400, 200);
     expect(wait.waitFor(1, 32)).toBeGreaterThan(0);
-    arrive(wait, 8, 400); // the load drops to one item per 50 ms
+    jest.advanceTimersByTime(60); // the load drops: nothing for 60 ms, then one request
+    wait.arrived();
     expect(wait.waitFor(1, 32)).toBe(0);
   });
 });

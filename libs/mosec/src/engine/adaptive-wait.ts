@@ -1,43 +1,61 @@
 import { now } from './clock';
+import type { ForwardTime } from './forward-time';
 
 /** Longest an adaptive batch waits, whatever the measurements say. */
 const MAX_ADAPTIVE_WAIT_MS = 50;
-/** Arrival rate is measured over windows of this length. */
-const RATE_WINDOW_MS = 50;
+/** The arrival rate is the count of arrivals over the last `WINDOW_MS`, kept in buckets. */
+const BUCKET_MS = 5;
+const BUCKETS = 10;
+const WINDOW_MS = BUCKET_MS * BUCKETS;
 
 /**
  * `maxWaitTime: 'auto'`: how long a partial batch should wait for more items, from what the stage
- * measures. Waiting pays only when items arrive faster than a forward takes: then the batch waits
- * long enough to fill, but never longer than one forward (the worker would be busy that long anyway,
- * and items would queue for the next batch). When items arrive slower than that, it does not wait.
+ * measures. A batch that waits saves the fixed part of one forward for every item it gains, and
+ * delays the items it holds: waiting pays only while items arrive faster than that fixed part
+ * (high load), and never for longer than it. At low load, and at one request at a time (where
+ * nothing can arrive while a batch waits), it does not wait at all.
+ *
+ * The rate is counted over the last 50 ms only, so that when the load drops the wait stops within
+ * that time, instead of making the next requests wait for a batch that will not come.
  */
 export class AdaptiveWait {
-  /** Items per ms, smoothed over windows. */
-  private rate = 0;
-  private windowStart = now();
-  private windowArrivals = 0;
-  /** A forward's duration in ms, smoothed. */
-  private forwardMs = 0;
+  private readonly counts = new Array<number>(BUCKETS).fill(0);
+  /** Index of the bucket of the current 5 ms, counted from the clock's origin. */
+  private bucket = Math.floor(now() / BUCKET_MS);
+  private inWindow = 0;
+
+  constructor(private readonly forward: ForwardTime) {}
 
   arrived(): void {
-    this.windowArrivals++;
-    const elapsed = now() - this.windowStart;
-    if (elapsed < RATE_WINDOW_MS) return;
-    const measured = this.windowArrivals / elapsed;
-    this.rate = this.rate === 0 ? measured : 0.5 * this.rate + 0.5 * measured;
-    this.windowStart = now();
-    this.windowArrivals = 0;
+    this.advance();
+    this.counts[this.bucket % BUCKETS]++;
+    this.inWindow++;
   }
 
-  forwarded(durationMs: number): void {
-    this.forwardMs = this.forwardMs === 0 ? durationMs : 0.8 * this.forwardMs + 0.2 * durationMs;
+  /** Milliseconds between arrivals over the last 50 ms; Infinity when none arrived. */
+  gapMs(): number {
+    this.advance();
+    return this.inWindow === 0 ? Infinity : WINDOW_MS / this.inWindow;
   }
 
   /** Milliseconds a batch of `queued` items (of at most `maxBatchSize`) should wait after its first item. */
   waitFor(queued: number, maxBatchSize: number): number {
-    if (this.rate === 0 || this.forwardMs === 0) return 0;
-    const gapMs = 1 / this.rate;
-    if (gapMs >= this.forwardMs) return 0;
-    return Math.min(this.forwardMs, MAX_ADAPTIVE_WAIT_MS, gapMs * (maxBatchSize - queued));
+    if (!this.forward.known) return 0;
+    const fixedMs = this.forward.estimate(1);
+    const gapMs = this.gapMs();
+    if (gapMs >= fixedMs) return 0;
+    return Math.min(fixedMs, MAX_ADAPTIVE_WAIT_MS, gapMs * (maxBatchSize - queued));
+  }
+
+  /** Empties the buckets the clock has moved past. */
+  private advance(): void {
+    const bucket = Math.floor(now() / BUCKET_MS);
+    const passed = Math.min(BUCKETS, bucket - this.bucket);
+    for (let step = 1; step <= passed; step++) {
+      const index = (this.bucket + step) % BUCKETS;
+      this.inWindow -= this.counts[index];
+      this.counts[index] = 0;
+    }
+    this.bucket = bucket;
   }
 }

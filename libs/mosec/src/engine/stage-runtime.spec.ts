@@ -410,3 +410,90 @@ describe('StageRuntime with a batch cost', () => {
     expect(worker.batches.map((b) => b.tasks.length)).toEqual([2]);
   });
 });
+
+describe('StageRuntime sending the next batch ahead (long forwards)', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  /**
+   * A stage of batches of 4 (a partial one waits 1 s) whose worker has run one batch in 20 ms, so
+   * it knows its forward time.
+   */
+  function warmStage(timeout = 0) {
+    const harness = setup({ maxBatchSize: 4, maxWaitTime: 1000, timeout });
+    const worker = new FakeWorker('w');
+    harness.stage.addWorker(worker);
+    flush();
+    for (let i = 0; i < 4; i++) harness.submit();
+    jest.advanceTimersByTime(20);
+    harness.engine.complete(harness.stage, worker, worker.batches[0].id, ok(worker.batches[0]), echo(worker.batches[0]));
+    flush();
+    return { ...harness, worker };
+  }
+
+  it('sends a busy worker its next batch 2 ms before its forward should end, and runs it after', () => {
+    const { stage, submit, worker, engine, answers } = warmStage();
+    for (let i = 0; i < 8; i++) submit(); // the first 4 run from now, for about 20 ms
+    expect(worker.batches).toHaveLength(2);
+    jest.advanceTimersByTime(17);
+    expect(worker.batches).toHaveLength(2);
+    jest.advanceTimersByTime(1); // 18 ms: 2 ms before the end
+    expect(worker.batches.map((b) => b.tasks.length)).toEqual([4, 4, 4]);
+    expect(stage.runningBatch(worker)).toBe(worker.batches[1]);
+    jest.advanceTimersByTime(2);
+    engine.complete(stage, worker, worker.batches[1].id, ok(worker.batches[1]), echo(worker.batches[1]));
+    expect(stage.runningBatch(worker)).toBe(worker.batches[2]);
+    engine.complete(stage, worker, worker.batches[2].id, ok(worker.batches[2]), echo(worker.batches[2]));
+    expect(answers).toHaveLength(12);
+    expect(engine.activeTasks).toBe(0);
+  });
+
+  it('counts the stage timeout of a batch sent ahead from when it begins', () => {
+    const { stage, submit, worker, engine, answers } = warmStage(30);
+    for (let i = 0; i < 8; i++) submit();
+    jest.advanceTimersByTime(18);
+    expect(worker.batches).toHaveLength(3); // one running, one sent ahead
+    jest.advanceTimersByTime(10); // 28 ms: the first is done in time
+    engine.complete(stage, worker, worker.batches[1].id, ok(worker.batches[1]), echo(worker.batches[1]));
+    jest.advanceTimersByTime(25); // the one sent ahead has run 25 ms of its 30, though sent 35 ms ago
+    expect(worker.killed).toBeUndefined();
+    jest.advanceTimersByTime(6);
+    expect(worker.killed).toMatch(/longer than 30 ms/);
+    expect(answers.filter((a) => a.status === 408)).toHaveLength(4);
+  });
+
+  it('gives a batch sent ahead to a worker that dies to another worker, unanswered', () => {
+    const { stage, submit, worker, engine, answers } = warmStage();
+    for (let i = 0; i < 8; i++) submit();
+    jest.advanceTimersByTime(18);
+    const ahead = worker.batches[2];
+    engine.workerLost(stage, worker);
+    expect(answers.filter((a) => a.status === 500)).toHaveLength(4); // the batch it was running
+    const other = new FakeWorker('other');
+    stage.addWorker(other);
+    flush();
+    expect(other.batches.map((b) => b.tasks.map((t) => t.id))).toEqual([ahead.tasks.map((t) => t.id)]);
+    engine.complete(stage, other, other.batches[0].id, ok(other.batches[0]), echo(other.batches[0]));
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(8); // the 4 of the first batch, and these
+  });
+
+  it('sends nothing ahead for short forwards, nor to a worker that is leaving', () => {
+    const short = setup({ maxBatchSize: 4, maxWaitTime: 1000 });
+    const worker = new FakeWorker('w');
+    short.stage.addWorker(worker);
+    flush();
+    for (let i = 0; i < 4; i++) short.submit();
+    jest.advanceTimersByTime(2);
+    short.engine.complete(short.stage, worker, worker.batches[0].id, ok(worker.batches[0]), echo(worker.batches[0]));
+    flush();
+    for (let i = 0; i < 8; i++) short.submit();
+    jest.advanceTimersByTime(5);
+    expect(worker.batches).toHaveLength(2);
+
+    const { stage, submit, worker: leaving } = warmStage();
+    for (let i = 0; i < 8; i++) submit();
+    stage.retire(leaving);
+    jest.advanceTimersByTime(19);
+    expect(leaving.batches).toHaveLength(2);
+  });
+});

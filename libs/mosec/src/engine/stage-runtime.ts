@@ -1,5 +1,6 @@
 import { AdaptiveWait } from './adaptive-wait';
 import { now } from './clock';
+import { ForwardTime } from './forward-time';
 import { LoadSample, StageLoad } from './stage-load';
 import { itemFlags, Task } from './task';
 import { TaskQueue } from './task-queue';
@@ -37,6 +38,8 @@ export interface Batch {
   readonly tasks: Task[];
   readonly worker: WorkerHandle;
   readonly dispatchedAt: number;
+  /** When the worker began it: its dispatch, or the end of the batch before it when it was sent ahead. */
+  startedAt: number;
   timer?: NodeJS.Timeout;
   /** Items the worker reported done (its heartbeats), and when the count last grew. */
   done: number;
@@ -56,22 +59,34 @@ const MAX_ITEMS_PER_FRAME = 64;
 const FRAME_WORK_MS = 5;
 /** and most payload bytes (one larger item still goes alone): each frame is one copy in each process. */
 const MAX_BYTES_PER_FRAME = 8 * 1024 * 1024;
+/**
+ * A batching stage sends a busy worker its next batch this long before its forward should end, so
+ * that the result's way back and the next batch's way in overlap the forward instead of following it,
+ */
+const SEND_AHEAD_MS = 2;
+/** for forwards at least this long (shorter ones gain little, and commit items to a worker early). */
+const SEND_AHEAD_MIN_FORWARD_MS = 5;
 
 /**
  * One stage: its queue, its dynamic batcher and its workers. A batch closes when it is full or when
  * its first task has waited `maxWaitTime`; an idle worker takes the next batch (work sharing). The
- * queue serves higher priorities first (see TaskQueue).
+ * queue serves higher priorities first (see TaskQueue). A worker of a batching stage whose forward
+ * is long gets its next batch shortly before the current one should end (see `SEND_AHEAD_MS`): it
+ * holds at most that one batch beyond the one it runs.
  */
 export class StageRuntime {
   readonly queue: TaskQueue;
   private readonly idle: WorkerHandle[] = [];
   private readonly running = new Map<WorkerHandle, Batch>();
+  /** Batches sent ahead to busy workers: each starts when the worker's running batch is done. */
+  private readonly sentAhead = new Map<WorkerHandle, Batch>();
   /** Workers leaving: they finish the batch they run and take no other. */
   private readonly retiring = new Set<WorkerHandle>();
   private waitTimer: NodeJS.Timeout | undefined;
   private waitTimerAt = Infinity;
   private pumpScheduled = false;
   private readonly adaptive?: AdaptiveWait;
+  private readonly forwardTime = new ForwardTime();
   readonly load = new StageLoad();
 
   /** `agingMs`: how long a task waits before it rises one priority level. */
@@ -81,7 +96,7 @@ export class StageRuntime {
     private readonly events: StageEvents,
     agingMs = 1000,
   ) {
-    if (policy.adaptiveWait && policy.maxBatchSize > 1) this.adaptive = new AdaptiveWait();
+    if (policy.adaptiveWait && policy.maxBatchSize > 1) this.adaptive = new AdaptiveWait(this.forwardTime);
     this.queue = new TaskQueue(agingMs);
   }
 
@@ -116,7 +131,7 @@ export class StageRuntime {
 
   /** The share of worker time spent in batches since the last sample, the queue, and the workers. */
   sampleLoad(): LoadSample {
-    const running = [...this.running.values()].map((batch) => batch.dispatchedAt);
+    const running = [...this.running.values()].map((batch) => batch.startedAt);
     return this.load.sample(running, this.queued, this.workerCount);
   }
 
@@ -134,9 +149,9 @@ export class StageRuntime {
     return !this.running.has(worker);
   }
 
-  /** A retiring worker has finished its last batch. */
+  /** A retiring worker has finished its last batch (and the one sent ahead to it, if any). */
   isRetired(worker: WorkerHandle): boolean {
-    return !this.running.has(worker) && !this.idle.includes(worker);
+    return !this.running.has(worker) && !this.sentAhead.has(worker) && !this.idle.includes(worker);
   }
 
   /** A worker's heartbeat: `done` items of its batch `batchId` are finished. */
@@ -157,11 +172,20 @@ export class StageRuntime {
     return this.running.get(worker);
   }
 
-  /** Forgets a worker (it exited or was killed) and returns the batch it held, if any. */
+  /**
+   * Forgets a worker (it exited or was killed) and returns the batch it was running, if any. A batch
+   * sent ahead to it had not begun: its tasks go back to the queue, for another worker.
+   */
   removeWorker(worker: WorkerHandle): Batch | undefined {
     const at = this.idle.indexOf(worker);
     if (at >= 0) this.idle.splice(at, 1);
     this.retiring.delete(worker);
+    const ahead = this.sentAhead.get(worker);
+    if (ahead) {
+      this.sentAhead.delete(worker);
+      for (const task of ahead.tasks) if (!task.finished) this.queue.push(task);
+      this.schedulePump();
+    }
     const batch = this.running.get(worker);
     if (!batch) return undefined;
     this.running.delete(worker);
@@ -169,17 +193,27 @@ export class StageRuntime {
     return batch;
   }
 
-  /** The worker finished its batch: it becomes idle again (unless retiring) and the batch is returned to the caller. */
+  /**
+   * The worker finished its batch: it begins the one sent ahead to it, or becomes idle again (unless
+   * retiring), and the finished batch is returned to the caller.
+   */
   complete(worker: WorkerHandle, batchId: number): Batch | undefined {
     const batch = this.running.get(worker);
     if (!batch || batch.id !== batchId) return undefined;
     this.running.delete(worker);
     if (batch.timer) clearTimeout(batch.timer);
     const at = now();
-    this.adaptive?.forwarded(at - batch.dispatchedAt);
-    this.load.batchDone(batch.dispatchedAt, batch.tasks.length, at);
-    if (this.retiring.delete(worker)) return batch;
-    this.idle.push(worker);
+    this.forwardTime.observe(batch.tasks.length, at - batch.startedAt);
+    this.load.batchDone(batch.startedAt, batch.tasks.length, at);
+    const ahead = this.sentAhead.get(worker);
+    if (ahead) {
+      this.sentAhead.delete(worker);
+      this.begin(worker, ahead, at);
+    } else if (this.retiring.delete(worker)) {
+      return batch;
+    } else {
+      this.idle.push(worker);
+    }
     this.schedulePump();
     return batch;
   }
@@ -198,33 +232,71 @@ export class StageRuntime {
     });
   }
 
-  /** Dispatches every batch that is ready to an idle worker; arms the wait timer for the next one. */
+  /**
+   * Dispatches every batch that is ready to an idle worker, then to a busy worker about to finish
+   * (see `SEND_AHEAD_MS`); arms the timer for the next one.
+   */
   pump(): void {
-    const { maxBatchSize } = this.policy;
     while (this.idle.length > 0) {
-      const first = this.queue.peek();
-      if (!first) return;
-      const maxWaitTime = this.adaptive ? this.adaptive.waitFor(this.queued, maxBatchSize) : this.policy.maxWaitTime;
-      if (this.queued < maxBatchSize && this.queue.cost < (this.policy.maxBatchCost ?? Infinity) && maxWaitTime > 0) {
-        const closesAt = first.enqueuedAt + maxWaitTime;
-        if (now() < closesAt) return this.armWaitTimer(closesAt);
-      }
-      const limit = this.itemsPerDispatch();
-      const maxCost = this.policy.maxBatchCost ?? Infinity;
-      const maxBytes = this.policy.maxBatchSize > 1 ? Infinity : MAX_BYTES_PER_FRAME;
-      const tasks: Task[] = [];
-      let cost = 0;
-      let bytes = 0;
-      while (tasks.length < limit) {
-        const task = this.queue.peek();
-        if (!task || (tasks.length > 0 && (cost + task.cost! > maxCost || bytes + task.payload.length > maxBytes))) break;
-        this.queue.take(task);
-        tasks.push(task);
-        cost += task.cost!;
-        bytes += task.payload.length;
-      }
-      if (tasks.length > 0) this.dispatch(this.idle.pop()!, tasks);
+      const closesAt = this.batchClosesAt();
+      if (closesAt === undefined) return;
+      if (now() < closesAt) return this.armWaitTimer(closesAt);
+      const tasks = this.takeBatch(); // first: it shares a backlog among the workers, this one still counted
+      this.dispatch(this.idle.pop()!, tasks);
     }
+    this.sendAhead();
+  }
+
+  /** When the batch at the head of the queue is ready to leave (now or later); undefined if none waits. */
+  private batchClosesAt(): number | undefined {
+    const first = this.queue.peek();
+    if (!first) return undefined;
+    const { maxBatchSize } = this.policy;
+    const maxWaitTime = this.adaptive ? this.adaptive.waitFor(this.queued, maxBatchSize) : this.policy.maxWaitTime;
+    const full = this.queued >= maxBatchSize || this.queue.cost >= (this.policy.maxBatchCost ?? Infinity);
+    return full || maxWaitTime <= 0 ? 0 : first.enqueuedAt + maxWaitTime;
+  }
+
+  /**
+   * Sends a ready batch to each busy worker that has none waiting and whose forward should end within
+   * `SEND_AHEAD_MS`; arms the timer for the soonest of the others.
+   */
+  private sendAhead(): void {
+    if (this.policy.maxBatchSize <= 1 || this.running.size === 0) return;
+    for (const [worker, running] of this.running) {
+      if (this.sentAhead.has(worker) || this.retiring.has(worker)) continue;
+      const closesAt = this.batchClosesAt();
+      if (closesAt === undefined) return;
+      const forwardMs = this.forwardTime.estimate(running.tasks.length);
+      if (forwardMs < SEND_AHEAD_MIN_FORWARD_MS) continue;
+      const sendAt = Math.max(closesAt, running.startedAt + forwardMs - SEND_AHEAD_MS);
+      if (now() < sendAt) {
+        this.armWaitTimer(sendAt);
+        continue;
+      }
+      const batch = this.newBatch(worker, this.takeBatch());
+      this.sentAhead.set(worker, batch);
+      worker.dispatch(batch);
+    }
+  }
+
+  /** Takes the next batch (or frame of items) from the queue. */
+  private takeBatch(): Task[] {
+    const limit = this.itemsPerDispatch();
+    const maxCost = this.policy.maxBatchCost ?? Infinity;
+    const maxBytes = this.policy.maxBatchSize > 1 ? Infinity : MAX_BYTES_PER_FRAME;
+    const tasks: Task[] = [];
+    let cost = 0;
+    let bytes = 0;
+    while (tasks.length < limit) {
+      const task = this.queue.peek();
+      if (!task || (tasks.length > 0 && (cost + task.cost! > maxCost || bytes + task.payload.length > maxBytes))) break;
+      this.queue.take(task);
+      tasks.push(task);
+      cost += task.cost!;
+      bytes += task.payload.length;
+    }
+    return tasks;
   }
 
   /**
@@ -243,12 +315,24 @@ export class StageRuntime {
   }
 
   private dispatch(worker: WorkerHandle, tasks: Task[]): void {
+    const batch = this.newBatch(worker, tasks);
+    this.begin(worker, batch, batch.dispatchedAt);
+    worker.dispatch(batch);
+  }
+
+  private newBatch(worker: WorkerHandle, tasks: Task[]): Batch {
     const dispatchedAt = now();
-    const batch: Batch = { id: nextBatchId++, tasks, worker, dispatchedAt, done: 0, progressAt: dispatchedAt };
+    const batch: Batch = { id: nextBatchId++, tasks, worker, dispatchedAt, startedAt: dispatchedAt, done: 0, progressAt: dispatchedAt };
     if (nextBatchId > 0xffffffff) nextBatchId = 1;
+    return batch;
+  }
+
+  /** The worker runs `batch` from `at` on: the stage timeout counts from there. */
+  private begin(worker: WorkerHandle, batch: Batch, at: number): void {
+    batch.startedAt = at;
+    batch.progressAt = at;
     this.running.set(worker, batch);
     if (this.policy.timeout > 0) batch.timer = setTimeout(() => this.expire(batch), this.policy.timeout);
-    worker.dispatch(batch);
   }
 
   /**
