@@ -1,9 +1,9 @@
 import { post, startServer } from './support/server';
 import { scrape, total } from './support/metrics';
 
-describe("maxWaitTime: 'auto' (echo example with ECHO_MAX_WAIT=auto)", () => {
+describe("maxWaitTime: 'auto', the default (echo example, whose batching stage sets none)", () => {
   it('does not make a lone request wait for a batch, and still batches under concurrency', async () => {
-    const server = await startServer('examples/echo/main.js', { ECHO_MAX_WAIT: 'auto' });
+    const server = await startServer('examples/echo/main.js');
     try {
       const url = `${server.url}/inference`;
       const times: number[] = [];

@@ -60,7 +60,7 @@ describe("mosec's command-line flags on a service's entry", () => {
     const logs = server.logs();
     expect(logs).toMatch(/^Usage: node \S+examples\/echo\/main\.js \[flags\]$/m);
     for (const [flag, variable] of [
-      ['--port <n>', 'MOSEC_PORT'], ['--address <ip>', 'MOSEC_ADDRESS'], ['--wait <ms>', 'MOSEC_WAIT'],
+      ['--port <n>', 'MOSEC_PORT'], ['--address <ip>', 'MOSEC_ADDRESS'], ['--wait <ms\\|auto>', 'MOSEC_WAIT'],
       ['--capacity <n>', 'MOSEC_CAPACITY'], ['--namespace <name>', 'MOSEC_NAMESPACE'], ['--log-level <level>', 'MOSEC_LOG_LEVEL'],
       ['--debug', 'MOSEC_DEBUG'], ['--max-request-size <bytes>', 'MOSEC_MAX_REQUEST_SIZE'], ['--compression', 'MOSEC_COMPRESSION'],
       ['--dry-run', 'MOSEC_DRY_RUN'],

@@ -18,8 +18,12 @@ export class Preprocess implements Worker<EchoRequest, number> {
   }
 }
 
-/** `ECHO_MAX_WAIT` (ms, or `auto`) lets a benchmark compare batch waits without editing the example. */
-const maxWaitTime = process.env.ECHO_MAX_WAIT === 'auto' ? 'auto' : Number(process.env.ECHO_MAX_WAIT ?? 10);
+/**
+ * `ECHO_MAX_WAIT` (ms, or `auto`) lets a benchmark compare batch waits without editing the example;
+ * unset, the stage waits as the service's `wait` says (`'auto'` unless changed).
+ */
+const wait = process.env.ECHO_MAX_WAIT;
+const maxWaitTime = wait === undefined || wait === 'auto' ? wait : Number(wait);
 
 /** Sleeps as long as the longest request of its batch asks. */
 @Stage({ maxBatchSize: 32, maxWaitTime })

@@ -21,8 +21,12 @@ export class Preprocess implements Worker<MlpRequest, Float32Array> {
   }
 }
 
-/** `MLP_MAX_WAIT` (ms, or `auto`) lets a benchmark compare batch waits without editing the example. */
-const maxWaitTime = process.env.MLP_MAX_WAIT === 'auto' ? 'auto' : Number(process.env.MLP_MAX_WAIT ?? 10);
+/**
+ * `MLP_MAX_WAIT` (ms, or `auto`) lets a benchmark compare batch waits without editing the example;
+ * unset, the stage waits as the service's `wait` says (`'auto'` unless changed).
+ */
+const wait = process.env.MLP_MAX_WAIT;
+const maxWaitTime = wait === undefined || wait === 'auto' ? wait : Number(wait);
 
 /** Runs the MLP once per batch of up to 64 requests. */
 @Stage({ maxBatchSize: 64, maxWaitTime })

@@ -18,8 +18,8 @@ export const DEFAULTS = {
   port: 8000,
   address: '0.0.0.0',
   timeout: 3000,
-  /** Milliseconds a batch waits to fill, in a stage whose `@Stage` sets no `maxWaitTime`. */
-  wait: 10,
+  /** How long a batch waits to fill, in a stage whose `@Stage` sets no `maxWaitTime`: it follows the load. */
+  wait: 'auto' as number | 'auto',
   capacity: 1024,
   maxRequestSize: 10 * 1024 * 1024,
   namespace: 'mosec_service',

@@ -10,9 +10,10 @@ export interface StageOptions {
   /** Largest batch handed to `forward`. Default 1 (no batching). */
   maxBatchSize?: number;
   /**
-   * Milliseconds a batch waits for more items after its first one. Default 10 (the `wait` option,
-   * `MOSEC_WAIT`, `--wait` change it for every stage that sets none). `'auto'` tunes the wait
-   * from the measured arrival rate and forward time: no wait at low load, full batches at high load.
+   * Milliseconds a batch waits for more items after its first one, or `'auto'` (the default; the
+   * `wait` option, `MOSEC_WAIT`, `--wait` change it for every stage that sets none): the wait follows
+   * the measured arrival rate and forward time, none at low load, full batches at high load. 10 is
+   * mosec's fixed default.
    */
   maxWaitTime?: number | 'auto';
   /**

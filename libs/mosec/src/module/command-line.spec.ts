@@ -55,8 +55,14 @@ describe('MosecConfig from the command line', () => {
     expect(config({ MOSEC_PORT: 'abc' }, ['--port', '9000']).port).toBe(9000);
   });
 
-  it('has mosec defaults for the new settings: a wait of 10 ms, compression off', () => {
-    expect(config({}, [])).toMatchObject({ wait: 10, compression: false, dryRun: false });
+  it('waits adaptively by default, takes auto or ms from the flag, the variable and the option; compression off', () => {
+    expect(config({}, [])).toMatchObject({ wait: 'auto', compression: false, dryRun: false });
+    expect(config({}, ['--wait', '10']).wait).toBe(10);
+    expect(config({ MOSEC_WAIT: '10' }, ['--wait', 'auto']).wait).toBe('auto');
+    expect(config({ MOSEC_WAIT: 'AUTO' }, [], { wait: 10 }).wait).toBe('auto');
+    expect(config({}, [], { wait: 10 }).wait).toBe(10);
+    expect(() => config({ MOSEC_WAIT: 'soon' }, [])).toThrow('MOSEC_WAIT must be an integer from 0');
+    expect(() => config({}, [], { wait: -1 })).toThrow("wait must be 'auto' or an integer of at least 0, not -1");
   });
 
   it('turns compression on from the variable or the option, and a flag turns it off again', () => {
@@ -88,7 +94,7 @@ describe('helpText', () => {
       [/--port <n>/, 'MOSEC_PORT', '8000'],
       [/--address <ip>/, 'MOSEC_ADDRESS', '0.0.0.0'],
       [/--timeout <ms>/, 'MOSEC_TIMEOUT', '4500'],
-      [/--wait <ms>/, 'MOSEC_WAIT', '10'],
+      [/--wait <ms\|auto>/, 'MOSEC_WAIT', 'auto'],
       [/--capacity <n>/, 'MOSEC_CAPACITY', '64'],
       [/--namespace <name>/, 'MOSEC_NAMESPACE', 'mosec_service'],
       [/--log-level <level>/, 'MOSEC_LOG_LEVEL', 'info'],

@@ -14,7 +14,7 @@ export const FLAGS = {
   port: { flag: '--port', variable: 'MOSEC_PORT', value: '<n>', meaning: 'HTTP port' },
   address: { flag: '--address', variable: 'MOSEC_ADDRESS', value: '<ip>', meaning: 'address to bind' },
   timeout: { flag: '--timeout', variable: 'MOSEC_TIMEOUT', value: '<ms>', meaning: 'ms from arrival to answer before 408' },
-  wait: { flag: '--wait', variable: 'MOSEC_WAIT', value: '<ms>', meaning: 'ms a batch waits to fill, in stages whose @Stage sets no maxWaitTime' },
+  wait: { flag: '--wait', variable: 'MOSEC_WAIT', value: '<ms|auto>', meaning: 'ms a batch waits to fill (auto: follows the load), in stages whose @Stage sets no maxWaitTime' },
   capacity: { flag: '--capacity', variable: 'MOSEC_CAPACITY', value: '<n>', meaning: 'requests held at once before 429' },
   namespace: { flag: '--namespace', variable: 'MOSEC_NAMESPACE', value: '<name>', meaning: 'prefix of the metric names' },
   logLevel: { flag: '--log-level', variable: 'MOSEC_LOG_LEVEL', value: '<level>', meaning: 'debug, info, warning or error' },

@@ -17,8 +17,8 @@ export class MosecConfig {
   readonly port: number;
   readonly address: string;
   readonly timeout: number;
-  /** Milliseconds a batch waits to fill, in stages whose `@Stage` sets no `maxWaitTime`. */
-  readonly wait: number;
+  /** Milliseconds a batch waits to fill (or `'auto'`), in stages whose `@Stage` sets no `maxWaitTime`. */
+  readonly wait: number | 'auto';
   readonly capacity: number;
   readonly maxRequestSize: number;
   readonly namespace: string;
@@ -54,7 +54,7 @@ export class MosecConfig {
     this.port = integer(...given('port'), options.port ?? DEFAULTS.port, 0, 65535);
     this.address = given('address')[1] || options.address || DEFAULTS.address;
     this.timeout = integer(...given('timeout'), options.timeout ?? DEFAULTS.timeout, 1);
-    this.wait = integer(...given('wait'), options.wait ?? DEFAULTS.wait, 0);
+    this.wait = waitGiven(given('wait'), options.wait ?? DEFAULTS.wait);
     this.capacity = integer(...given('capacity'), options.capacity ?? DEFAULTS.capacity, 1);
     this.maxRequestSize = integer(...given('maxRequestSize'), options.maxRequestSize ?? DEFAULTS.maxRequestSize, 1);
     this.namespace = given('namespace')[1] || options.namespace || DEFAULTS.namespace;
@@ -109,6 +109,16 @@ function logLevelGiven(debug: [string, string | undefined], logLevel: [string, s
   // `--no-debug` also sets `MOSEC_DEBUG` aside.
   if (isFlag(logLevel[0]) || isFlag(debugFrom)) return logLevel;
   return flag(debugRaw) ? [debugFrom, 'debug'] : logLevel;
+}
+
+/** `auto` or milliseconds, from a flag or variable, over the option. */
+function waitGiven([from, raw]: [string, string | undefined], option: number | 'auto'): number | 'auto' {
+  if (raw?.trim().toLowerCase() === 'auto') return 'auto';
+  if (raw === undefined || raw === '') {
+    if (option === 'auto' || (Number.isInteger(option) && option >= 0)) return option;
+    throw new Error(`wait must be 'auto' or an integer of at least 0, not ${JSON.stringify(option)}`);
+  }
+  return integer(from, raw, 0, 0);
 }
 
 /** `MOSEC_IPC` (shm, socket, or a redis:// URL) over the option; shm by default. */

@@ -12,8 +12,11 @@ export interface MosecOptions {
   address?: string;
   /** Milliseconds a request may take end to end before 408 (`MOSEC_TIMEOUT`, `--timeout`). Default 3000. */
   timeout?: number;
-  /** Milliseconds a batch waits to fill, in stages whose `@Stage` sets no `maxWaitTime` (`MOSEC_WAIT`, `--wait`). Default 10. */
-  wait?: number;
+  /**
+   * Milliseconds a batch waits to fill, in stages whose `@Stage` sets no `maxWaitTime` (`MOSEC_WAIT`,
+   * `--wait`). Default `'auto'`: the wait follows the load; 10 is mosec's fixed default.
+   */
+  wait?: number | 'auto';
   /** Requests held at once before 429 (`MOSEC_CAPACITY`, `--capacity`). Default 1024. */
   capacity?: number;
   /** Largest request body in bytes before 413 (`MOSEC_MAX_REQUEST_SIZE`, `--max-request-size`). Default 10 MiB. */

@@ -42,7 +42,7 @@ describe('planPipelines', () => {
     expect(b.path).toBe('/b');
     expect(a.stages.map((s) => s.name)).toEqual(['Alone', 'Shared']);
     expect(b.stages[0]).toBe(a.stages[1]);
-    expect(a.stages[1]).toMatchObject({ num: 2, maxBatchSize: 8, maxWaitTime: 10, pipelineName: 'APipeline', pipelinePath: '/a', stageIndex: 1 });
+    expect(a.stages[1]).toMatchObject({ num: 2, maxBatchSize: 8, maxWaitTime: 0, adaptiveWait: true, pipelineName: 'APipeline', pipelinePath: '/a', stageIndex: 1 });
     expect(a.stages[1].pipelineFile).toBe(__filename);
   });
 
@@ -54,6 +54,8 @@ describe('planPipelines', () => {
     class WaitPipeline {}
     const [plan] = planPipelines([WaitPipeline], undefined, 25);
     expect(plan.stages.map((stage) => stage.maxWaitTime)).toEqual([25, 3]);
+    const [adaptive] = planPipelines([WaitPipeline]);
+    expect(adaptive.stages.map((stage) => stage.adaptiveWait)).toEqual([true, false]);
   });
 
   it('keeps the headers a stage asks for, in lower case, and what each route must keep of a request', () => {

@@ -61,7 +61,7 @@ export function pipelineMetadata(pipeline: Type<unknown>): PipelineMetadata {
  * allowed but likely a mistake goes to `warn`, once a stage. `defaultWait` is the `maxWaitTime` of the
  * stages that set none (`--wait`).
  */
-export function planPipelines(modules: Type<unknown>[], warn: (message: string) => void = () => undefined, defaultWait: number = DEFAULTS.wait): PipelinePlan[] {
+export function planPipelines(modules: Type<unknown>[], warn: (message: string) => void = () => undefined, defaultWait: number | 'auto' = DEFAULTS.wait): PipelinePlan[] {
   if (modules.length === 0) throw new Error(MESSAGES.noPipelines);
   const stages = new Map<Type<unknown>, StagePlan>();
   const paths = new Set<string>();
@@ -93,15 +93,16 @@ export function planPipelines(modules: Type<unknown>[], warn: (message: string) 
   });
 }
 
-function planStage(type: Type<unknown>, module: Type<unknown>, path: string, stageIndex: number, defaultWait: number): StagePlan {
+function planStage(type: Type<unknown>, module: Type<unknown>, path: string, stageIndex: number, defaultWait: number | 'auto'): StagePlan {
   const options: StageOptions | undefined = Reflect.getMetadata(STAGE_METADATA, type);
   if (!options) throw new Error(`${type.name} is listed as a stage but is not decorated with @Stage()`);
   const name = options.name ?? type.name;
   const { min, max } = workerRange(name, options.num ?? 1);
   const num = min;
   const maxBatchSize = options.maxBatchSize ?? 1;
-  const adaptiveWait = options.maxWaitTime === 'auto';
-  const maxWaitTime = options.maxWaitTime === 'auto' ? 0 : options.maxWaitTime ?? defaultWait;
+  const wait = options.maxWaitTime ?? defaultWait;
+  const adaptiveWait = wait === 'auto';
+  const maxWaitTime = wait === 'auto' ? 0 : wait;
   const timeout = options.timeout ?? 0;
   const env = options.env ?? [];
   if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw new Error(`@Stage ${name}: maxBatchSize must be an integer >= 1`);
