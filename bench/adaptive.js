@@ -1,17 +1,28 @@
 #!/usr/bin/env node
-// `npm run bench:adaptive`: the MLP service with fixed batch waits (0, 10, 50 ms) and with
-// maxWaitTime 'auto', at low load (1 connection) and high load (64). At each load, 'auto' is compared
-// with the best fixed wait measured in the same run: p50 latency at low load, throughput at high load.
+// `npm run bench:adaptive`: the MLP service with fixed batch waits (0, 10 and 50 ms) and with
+// maxWaitTime 'auto' (the default), at each load of BENCH_ADAPTIVE_LOADS (1, 16, 64 and 256
+// connections), loads in that order after a warm-up at 64. At each load 'auto' is compared with the
+// fixed 10 ms (mosec's default) and with the best fixed wait of the same run: p50 and p99 latency,
+// and requests per second.
 const { join } = require('node:path');
 const config = require('./lib/config');
 const { startServer, killAll } = require('./lib/server-process');
 const { runWrk } = require('./lib/wrk');
 const { median } = require('./lib/stats');
 const { prepareModel } = require('./lib/model');
+const { writeFileSync } = require('node:fs');
 
 const WAITS = ['0', '10', '50', 'auto'];
+const LOADS = (process.env.BENCH_ADAPTIVE_LOADS ?? '1,16,64,256').split(',').map(Number);
 const MLP_BODY = JSON.stringify({ features: Array.from({ length: 16 }, (_, i) => (i + 1) / 10) });
 const log = (message) => process.stderr.write(`${message}\n`);
+
+/** A Markdown table of rows of cells, the first row the header. */
+function grid(rows) {
+  const widths = rows[0].map((_, column) => Math.max(3, ...rows.map((row) => String(row[column]).length)));
+  const line = (row) => `| ${row.map((cell, column) => String(cell).padEnd(widths[column])).join(' | ')} |`;
+  return [line(rows[0]), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+}
 
 async function measure(wait, modelPath) {
   const server = await startServer({
@@ -25,10 +36,10 @@ async function measure(wait, modelPath) {
     const drive = (connections, seconds) =>
       runWrk({ url: `${server.url}/inference`, script: 'mlp', connections, seconds, threads: config.wrkThreads });
     await drive(64, config.warmup);
-    const low = await drive(1, config.duration);
-    const high = await drive(64, config.duration);
-    log(`  wait ${wait.padEnd(4)} c=1 p50 ${low.p50.toFixed(2)} ms  c=64 ${Math.round(high.rps)} req/s`);
-    return { low, high };
+    const byLoad = {};
+    for (const connections of LOADS) byLoad[connections] = await drive(connections, config.duration);
+    log(`  wait ${wait.padEnd(4)} ` + LOADS.map((c) => `c=${c} p50 ${byLoad[c].p50.toFixed(1)} p99 ${byLoad[c].p99.toFixed(1)} ${Math.round(byLoad[c].rps)}/s`).join(', '));
+    return byLoad;
   } finally {
     await server.stop();
   }
@@ -41,17 +52,29 @@ async function main() {
     log(`round ${round + 1}/${config.rounds}`);
     for (const wait of WAITS) results[wait].push(await measure(wait, model.path));
   }
-  const lowP50 = (wait) => median(results[wait].map((r) => r.low.p50));
-  const highRps = (wait) => median(results[wait].map((r) => r.high.rps));
+  const at = (wait, load, field) => median(results[wait].map((round) => round[load][field]));
+  const ratio = (field, load, baseline) => median(results.auto.map((round, i) => round[load][field] / results[baseline][i][load][field]));
   const fixed = WAITS.filter((wait) => wait !== 'auto');
-  const bestLow = fixed.reduce((a, b) => (lowP50(b) < lowP50(a) ? b : a));
-  const bestHigh = fixed.reduce((a, b) => (highRps(b) > highRps(a) ? b : a));
-  console.log(`MLP ${model.sizes.join('->')}, medians of ${config.rounds} round(s) x ${config.duration} s`);
-  console.log('| maxWaitTime | p50 ms at c=1 | req/s at c=64 |');
-  console.log('|---|---|---|');
-  for (const wait of WAITS) console.log(`| ${wait} | ${lowP50(wait).toFixed(2)} | ${Math.round(highRps(wait))} |`);
-  console.log(`low load: auto p50 / best fixed (${bestLow} ms) p50 = ${(lowP50('auto') / lowP50(bestLow)).toFixed(2)} (1 or less is as good)`);
-  console.log(`high load: auto req/s / best fixed (${bestHigh} ms) req/s = ${(highRps('auto') / highRps(bestHigh)).toFixed(2)} (1 or more is as good)`);
+  const rows = WAITS.map((wait) => [
+    wait === 'auto' ? 'auto (default)' : `${wait} ms`,
+    ...LOADS.map((load) => `${at(wait, load, 'p50').toFixed(1)} / ${at(wait, load, 'p99').toFixed(1)}; ${Math.round(at(wait, load, 'rps'))}`),
+  ]);
+  const versus = (baseline, name) => [
+    `auto / ${name}`,
+    ...LOADS.map((load) => `${ratio('p50', load, baseline).toFixed(2)} / ${ratio('p99', load, baseline).toFixed(2)}; ${ratio('rps', load, baseline).toFixed(2)}`),
+  ];
+  const bestByLoad = LOADS.map((load) => fixed.reduce((a, b) => (at(b, load, 'rps') > at(a, load, 'rps') ? b : a)));
+  const best = ['auto / best fixed (req/s)', ...LOADS.map((load, i) => `${(at('auto', load, 'rps') / at(bestByLoad[i], load, 'rps')).toFixed(2)} (${bestByLoad[i]} ms)`)];
+  const lines = [
+    `maxWaitTime on the MLP ${model.sizes.join('->')}, medians of ${config.rounds} round(s) x ${config.duration} s per load, loads in this order after a ${config.warmup} s warm-up at 64.`,
+    'Each cell: p50 / p99 ms; req/s. The ratio rows are medians of per-round ratios (latency: lower is better; req/s: higher is better).',
+    '',
+    grid([['maxWaitTime', ...LOADS.map((load) => `c=${load}`)], ...rows, versus('10', '10 ms (mosec)'), best]),
+    '',
+    `auto at c=1: p99 / p50 = ${median(results.auto.map((round) => round[1]?.p99 / round[1]?.p50)).toFixed(2)} (target <= 1.6)`,
+  ];
+  writeFileSync(join(config.resultsDir, 'adaptive.md'), lines.join('\n') + '\n');
+  console.log(lines.join('\n'));
 }
 
 main().catch((error) => {
