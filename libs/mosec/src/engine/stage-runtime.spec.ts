@@ -497,3 +497,28 @@ describe('StageRuntime sending the next batch ahead (long forwards)', () => {
     expect(leaving.batches).toHaveLength(2);
   });
 });
+
+describe('StageRuntime with a worker later than its forward time', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('keeps items that arrive after the expected end for the batch the worker takes when it is free', () => {
+    const { stage, submit, engine } = setup({ maxBatchSize: 4, maxWaitTime: 0 });
+    const worker = new FakeWorker('w');
+    stage.addWorker(worker);
+    flush();
+    submit();
+    jest.advanceTimersByTime(20);
+    engine.complete(stage, worker, worker.batches[0].id, ok(worker.batches[0]), echo(worker.batches[0])); // 20 ms a batch
+    flush();
+    submit(); // runs, late: still running 30 ms on
+    jest.advanceTimersByTime(30);
+    submit();
+    jest.advanceTimersByTime(1);
+    submit();
+    expect(worker.batches).toHaveLength(2);
+    engine.complete(stage, worker, worker.batches[1].id, ok(worker.batches[1]), echo(worker.batches[1]));
+    flush();
+    expect(worker.batches[2].tasks).toHaveLength(2);
+  });
+});

@@ -268,7 +268,8 @@ export class StageRuntime {
       const closesAt = this.batchClosesAt();
       if (closesAt === undefined) return;
       const forwardMs = this.forwardTime.estimate(running.tasks.length);
-      if (forwardMs < SEND_AHEAD_MIN_FORWARD_MS) continue;
+      // Past its expected end the worker is late: what gathers until it is free goes with its next batch.
+      if (forwardMs < SEND_AHEAD_MIN_FORWARD_MS || now() > running.startedAt + forwardMs) continue;
       const sendAt = Math.max(closesAt, running.startedAt + forwardMs - SEND_AHEAD_MS);
       if (now() < sendAt) {
         this.armWaitTimer(sendAt);
