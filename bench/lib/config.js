@@ -1,6 +1,7 @@
 // The benchmark's knobs, all from the environment so a quick run needs no edit.
 const { availableParallelism } = require('node:os');
 const { join } = require('node:path');
+const { venvPython } = require('./peers');
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -59,6 +60,7 @@ module.exports = {
   offlineBatch: number('BENCH_OFFLINE_BATCH', 64),
   /** maxWaitTime of our echo's batching stage: 'auto' (adaptive) unless told a number of ms. */
   echoWait: process.env.BENCH_ECHO_WAIT ?? 'auto',
-  python: process.env.BENCH_PYTHON ?? 'python3',
+  /** The Python that has mosec: BENCH_PYTHON, else the venv bench/setup.sh made, else python3. */
+  python: process.env.BENCH_PYTHON ?? venvPython('mosec') ?? 'python3',
   resultsDir: join(ROOT, 'bench', 'results'),
 };

@@ -1,4 +1,6 @@
-// Resident memory of a server's process tree, read from /proc/<pid>/status (VmRSS) and `pgrep -P`.
+// Memory of a server's process tree: RSS and PSS of each process from /proc/<pid>/smaps_rollup,
+// descendants from `pgrep -P`. PSS splits each shared page among the processes that map it, so the
+// tree's PSS adds up without counting twice what workers share (libraries, forked pages, /dev/shm).
 const { execFileSync } = require('node:child_process');
 const { readFileSync } = require('node:fs');
 
@@ -10,14 +12,20 @@ function childPids(pid) {
   }
 }
 
-/** VmRSS in MiB, or undefined for a process that is gone. */
-function rssMiB(pid) {
+/** { rss, pss } in MiB, or undefined for a process that is gone. */
+function memoryMiB(pid) {
   try {
-    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : undefined;
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0) / 1024;
+    return { rss: field('Rss'), pss: field('Pss') };
   } catch {
     return undefined;
   }
+}
+
+/** RSS in MiB, or undefined for a process that is gone. */
+function rssMiB(pid) {
+  return memoryMiB(pid)?.rss;
 }
 
 function commandLine(pid) {
@@ -38,19 +46,23 @@ function kindOf(command) {
   return 'worker';
 }
 
-/** { main, children: [{ pid, kind, rss }], total } for the server `pid` and every descendant. */
-function processTreeRss(pid) {
+/**
+ * { main, mainPss, children: [{ pid, kind, rss, pss }], total, totalPss } in MiB for the server `pid`
+ * and every descendant: `main` and `total` are RSS, `mainPss` and `totalPss` PSS.
+ */
+function processTreeMemory(pid) {
   const children = [];
   const visit = (parent) => {
     for (const child of childPids(parent)) {
-      const rss = rssMiB(child);
-      if (rss !== undefined) children.push({ pid: child, kind: kindOf(commandLine(child)), rss });
+      const memory = memoryMiB(child);
+      if (memory !== undefined) children.push({ pid: child, kind: kindOf(commandLine(child)), ...memory });
       visit(child);
     }
   };
   visit(pid);
-  const main = rssMiB(pid) ?? 0;
-  return { main, children, total: children.reduce((sum, child) => sum + child.rss, main) };
+  const main = memoryMiB(pid) ?? { rss: 0, pss: 0 };
+  const sum = (key) => children.reduce((total, child) => total + child[key], main[key]);
+  return { main: main.rss, mainPss: main.pss, children, total: sum('rss'), totalPss: sum('pss') };
 }
 
-module.exports = { processTreeRss, childPids, rssMiB };
+module.exports = { processTreeMemory, processTreeRss: processTreeMemory, childPids, rssMiB };

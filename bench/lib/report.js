@@ -82,6 +82,15 @@ function buildRows(rounds, { saturation, concurrencies, offlineBatch, mosecMissi
   memoryRow('RSS MiB, main process', (tree) => tree?.main);
   memoryRow('RSS MiB, one worker (mean)', (tree) => mean(workers(tree).map((child) => child.rss)));
   memoryRow('RSS MiB, whole tree', (tree) => tree?.total);
+  // The whole tree's PSS against mosec's, for each job, when idle and after load.
+  for (const [job, ours, base, target] of [['echo', 'echo', 'mosec', 1.5], ['MLP', 'mlp', 'mosecMlp', 1.2]]) {
+    for (const [when, label] of [['idle', 'idle'], ['loaded', 'after load']]) {
+      const tree = (round, key) => round[key]?.memory?.[when]?.totalPss;
+      rows.push(row('P6', `${job} PSS MiB, whole tree ${label} / mosec`, figure(rounds, (round) => ({ ours: tree(round, ours), base: tree(round, base) })), {
+        format: mib, target: `<= ${target}`, meets: (ratio) => ratio <= target, missing: noMosec,
+      }));
+    }
+  }
 
   rows.push(row('M', `MLP offline items/s, batch ${offlineBatch} / batch 1`, figure(rounds, (round) => ({
     ours: round.offline?.itemsPerSecond,
@@ -114,14 +123,20 @@ function pair(id, measure, first, second, format, missing = 'not measured') {
   };
 }
 
-/** Per-process RSS after load in the last round, for the note under the table. */
+/** Per-process RSS / PSS after load in the last round, for the note under the table. */
 function memoryDetail(round) {
   const describe = (memory) => {
     const tree = memory?.loaded;
     if (!tree) return 'not measured';
-    return `main ${mib(tree.main)}, ` + tree.children.map((child) => `${child.kind} ${mib(child.rss)}`).join(', ');
+    return `main ${mib(tree.main)}/${mib(tree.mainPss)}, ` +
+      tree.children.map((child) => `${child.kind} ${mib(child.rss)}/${mib(child.pss)}`).join(', ');
   };
-  return { ours: describe(round.echo?.memory), mosec: describe(round.mosec?.memory) };
+  return {
+    ours: describe(round.echo?.memory),
+    mosec: describe(round.mosec?.memory),
+    oursMlp: describe(round.mlp?.memory),
+    mosecMlp: describe(round.mosecMlp?.memory),
+  };
 }
 
 /** Load runs whose answers were not all 2xx, or that saw socket errors. */
@@ -139,4 +154,4 @@ function problems(rounds) {
   return found;
 }
 
-module.exports = { buildRows, memoryDetail, problems };
+module.exports = { buildRows, memoryDetail, problems, figure, int, ms, mib, times };

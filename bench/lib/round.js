@@ -3,7 +3,7 @@
 const { execFile } = require('node:child_process');
 const { join } = require('node:path');
 const config = require('./config');
-const { processTreeRss } = require('./memory');
+const { processTreeMemory } = require('./memory');
 const { startServer } = require('./server-process');
 const { runWrk } = require('./wrk');
 
@@ -15,11 +15,11 @@ async function measureServer(server) {
     command: server.command,
     args: server.args,
     env: server.env,
-    probe: { path: '/inference', body: server.probe },
+    probe: { path: server.path ?? '/inference', body: server.probe },
   });
   try {
-    const idle = server.memory ? processTreeRss(running.pid) : undefined;
-    const url = `${running.url}/inference`;
+    const idle = server.memory ? processTreeMemory(running.pid) : undefined;
+    const url = running.url + (server.path ?? '/inference');
     const drive = (connections, seconds) =>
       runWrk({ url, script: server.script, connections, seconds, threads: config.wrkThreads });
     await drive(64, config.warmup);
@@ -28,9 +28,9 @@ async function measureServer(server) {
       const result = await drive(connections, config.duration);
       loads[connections] = result;
       const problems = result.errors + result.non2xx ? `  (${result.errors} socket errors, ${result.non2xx} non-2xx)` : '';
-      log(`  ${server.name.padEnd(18)} c=${String(connections).padEnd(4)} ${Math.round(result.rps)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms${problems}`);
+      log(`  ${server.name.padEnd(20)} c=${String(connections).padEnd(4)} ${Math.round(result.rps)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms${problems}`);
     }
-    const memory = server.memory ? { idle, loaded: processTreeRss(running.pid) } : undefined;
+    const memory = server.memory ? { idle, loaded: processTreeMemory(running.pid) } : undefined;
     return { loads, memory };
   } finally {
     await running.stop();

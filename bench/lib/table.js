@@ -10,13 +10,14 @@ const COLUMNS = [
   ['verdict', ''],
 ];
 
-function markdownTable(rows) {
-  const widths = COLUMNS.map(([key, title]) => Math.max(title.length, 3, ...rows.map((row) => String(row[key]).length)));
+/** `columns`: [[key, title]]; the table's own by default. */
+function markdownTable(rows, columns = COLUMNS) {
+  const widths = columns.map(([key, title]) => Math.max(title.length, 3, ...rows.map((row) => String(row[key] ?? '').length)));
   const line = (cells) => `| ${cells.map((cell, i) => String(cell).padEnd(widths[i])).join(' | ')} |`;
   return [
-    line(COLUMNS.map(([, title]) => title)),
+    line(columns.map(([, title]) => title)),
     `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`,
-    ...rows.map((row) => line(COLUMNS.map(([key]) => row[key]))),
+    ...rows.map((row) => line(columns.map(([key]) => row[key] ?? ''))),
   ].join('\n');
 }
 

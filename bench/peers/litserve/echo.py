@@ -2,6 +2,7 @@
 (LitServe's own batching, as its documentation shows), one inference worker, one API server."""
 
 import os
+import signal
 import sys
 
 import litserve as ls
@@ -32,6 +33,8 @@ class Echo(ls.LitAPI):
 
 
 if __name__ == "__main__":
+    # SIGTERM stops the server as Ctrl+C does, through its own shutdown (workers, shared memory).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     api = Echo(max_batch_size=32, batch_timeout=0.01, api_path="/inference")
     server = ls.LitServer(api, accelerator="cpu", workers_per_device=1)
     server.run(host="127.0.0.1", port=port(), generate_client_file=False, log_level="warning")

@@ -2,6 +2,7 @@
 inference worker holding the onnxruntime session, one API server."""
 
 import os
+import signal
 import sys
 
 import litserve as ls
@@ -35,6 +36,8 @@ class MlpApi(ls.LitAPI):
 
 
 if __name__ == "__main__":
+    # SIGTERM stops the server as Ctrl+C does, through its own shutdown (workers, shared memory).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     api = MlpApi(max_batch_size=64, batch_timeout=0.01, api_path="/inference")
     server = ls.LitServer(api, accelerator="cpu", workers_per_device=1)
     server.run(host="127.0.0.1", port=port(), generate_client_file=False, log_level="warning")

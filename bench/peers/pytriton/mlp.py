@@ -5,6 +5,7 @@ delay), one Python instance holding the onnxruntime session. Triton speaks its o
 HTTP only (no gRPC, no metrics), on 127.0.0.1:PORT."""
 
 import os
+import signal
 import sys
 import sysconfig
 
@@ -26,6 +27,8 @@ def infer(features):
 
 
 if __name__ == "__main__":
+    # SIGTERM stops the server as Ctrl+C does, through its own shutdown (workers, shared memory).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     # Triton's Python stub must load this interpreter's libpython, not another 3.11 the system has.
     libdir = sysconfig.get_config_var("LIBDIR")
     os.environ["LD_LIBRARY_PATH"] = os.pathsep.join(filter(None, [libdir, os.environ.get("LD_LIBRARY_PATH")]))
