@@ -11,6 +11,7 @@ import type { FatalMessage, MetricsReport, ReadyMessage, WorkerSpec } from '../p
 import { WORKER_SPEC_ENV } from '../protocol/messages';
 import { forkOptionsForParentDeath } from './parent-death';
 import { WORKER_SOCKET_FD } from './worker-fd';
+import { workerExecArgv } from './worker-exec-argv';
 import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from '../protocol/frame';
 import { decodeHeartbeat } from '../protocol/heartbeat-frame';
 import { decodeStreamEvent } from '../protocol/stream-frame';
@@ -80,12 +81,14 @@ export class WorkerProcess implements WorkerHandle {
     const typescript = /\.(c|m)?tsx?$/.test(spec.pipelineFile);
     try {
       // fd 3 is fork's IPC channel (its 'disconnect' tells the worker we are gone); fd 4 carries the frames.
+      const env: NodeJS.ProcessEnv = { ...process.env, ...this.env, MOSEC_WORKER_ID: String(this.workerId), [WORKER_SPEC_ENV]: JSON.stringify(spec) };
+      // A pipeline loaded from TypeScript requires Nest's ES modules from CommonJS: Node 20 warns each time.
+      const execArgv = typescript ? [...process.execArgv, '--disable-warning=ExperimentalWarning'] : process.execArgv;
       this.child = fork(CHILD_ENTRY, [], {
-        env: { ...process.env, ...this.env, MOSEC_WORKER_ID: String(this.workerId), [WORKER_SPEC_ENV]: JSON.stringify(spec) },
+        env,
         stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'],
         serialization: 'json',
-        // A pipeline loaded from TypeScript requires Nest's ES modules from CommonJS: Node 20 warns each time.
-        ...forkOptionsForParentDeath(typescript ? [...process.execArgv, '--disable-warning=ExperimentalWarning'] : process.execArgv),
+        ...forkOptionsForParentDeath(workerExecArgv(execArgv, env.NODE_OPTIONS)),
       });
     } catch (error) {
       return this.failedToSpawn(error as Error);
