@@ -119,7 +119,7 @@ async function main() {
     caption: header[0],
     groups: [
       { title: 'echo pipeline: req/s, c=64', bars: peerBars(rounds, columns, 'echo') },
-      { title: 'MLP 16->8192->8192->10: req/s, c=64', bars: peerBars(rounds, columns, 'mlp') },
+      { title: `MLP ${model.sizes.join('->')}: req/s, c=64`, bars: peerBars(rounds, columns, 'mlp') },
     ],
   }));
   const peersSection = [
