@@ -4,7 +4,6 @@ export { InjectPipeline, getPipelineToken } from './decorators/inject-pipeline.d
 export type { StageOptions, PipelineOptions } from './decorators/metadata';
 export type { Worker, BatchWorker, WorkerContext, WorkerIdentity, WorkerCodecs, RequestContext } from './interfaces';
 export { StreamWorker } from './worker/stream-worker';
-export { PipelineClient } from './client/pipeline.client';
 export type { RunOptions } from './client/pipeline.client';
 export type { PriorityName } from './http/request-priority';
 export type { FieldProblem, ValidationFailure } from './http/validation';
@@ -17,12 +16,31 @@ export {
   EncodingError,
 } from './errors';
 export { PipelineError } from './pipeline-error';
-export { MosecModule } from './module/mosec.module';
-export { MOSEC_OPTIONS } from './module/mosec.module-definition';
 export { MosecConfig } from './module/mosec-config';
-export { MosecAdmin } from './module/mosec.admin';
 export type { StageStatus, WorkerStatus } from './module/mosec.admin';
 export type { MosecOptions, MosecExtras } from './module/mosec-options';
 export type { DaemonOptions } from './module/daemon-options';
 export { MOSEC_WORKER } from './mosec.constants';
 export * from './onnx';
+
+// The HTTP side (the module, its options token, the admin, the client) is loaded when first read:
+// a worker process requires this file through its stage's imports and never reads them, and would
+// otherwise load the whole service (Nest's core, the engine, prom-client) for nothing.
+import type { PipelineClient as PipelineClientClass } from './client/pipeline.client';
+import type { MosecModule as MosecModuleClass } from './module/mosec.module';
+import type { MosecAdmin as MosecAdminClass } from './module/mosec.admin';
+export declare const PipelineClient: typeof PipelineClientClass;
+export type PipelineClient<Input = unknown, Output = unknown> = PipelineClientClass<Input, Output>;
+export declare const MosecModule: typeof MosecModuleClass;
+export type MosecModule = MosecModuleClass;
+export declare const MosecAdmin: typeof MosecAdminClass;
+export type MosecAdmin = MosecAdminClass;
+export declare const MOSEC_OPTIONS: typeof import('./module/mosec.module-definition').MOSEC_OPTIONS;
+loadedOnRead('PipelineClient', () => require('./client/pipeline.client').PipelineClient);
+loadedOnRead('MosecModule', () => require('./module/mosec.module').MosecModule);
+loadedOnRead('MosecAdmin', () => require('./module/mosec.admin').MosecAdmin);
+loadedOnRead('MOSEC_OPTIONS', () => require('./module/mosec.module-definition').MOSEC_OPTIONS);
+
+function loadedOnRead(name: string, load: () => unknown): void {
+  Object.defineProperty(exports, name, { enumerable: true, get: load });
+}

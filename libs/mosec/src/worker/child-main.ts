@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { Logger, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Socket } from 'node:net';
-import { register } from 'prom-client';
+import { register } from '../metrics/stage-registry';
 import type { PipelineMetadata } from '../decorators/metadata';
 import { now } from '../engine/clock';
 import type { WorkerIdentity } from '../interfaces';
