@@ -5,7 +5,6 @@
  */
 import 'reflect-metadata';
 import { Logger, LogLevel, Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Socket } from 'node:net';
 import { register } from '../metrics/stage-registry';
 import type { PipelineMetadata } from '../decorators/metadata';
@@ -21,7 +20,7 @@ import { encodeStreamEvent } from '../protocol/stream-frame';
 import { WORKER_SOCKET_FD } from '../transport/worker-fd';
 import { SharedItems } from './shared-items';
 import { StageHost } from './stage-host';
-import { stageModule } from './stage-module';
+import { stageModule, standaloneStage } from './stage-module';
 import { registerTypeScript } from './typescript-loader';
 import { WorkerLogger } from './worker-logger';
 
@@ -52,16 +51,21 @@ async function start(socket: Socket): Promise<StageHost> {
   const levels = spec.logLevels as LogLevel[];
   workerLogger.setLogLevels(levels.filter((level) => level !== 'log'));
   workerLogger.quietExceptionHandler = true;
-  let context;
+  let instance: any;
   try {
-    context = await NestFactory.createApplicationContext(stageModule(pipeline, stageClass, identity), { logger: workerLogger, abortOnError: false });
+    // Nest's core is loaded only for a stage that injects something (see standaloneStage).
+    instance = await standaloneStage(pipeline, stageClass);
+    if (!instance) {
+      const { NestFactory } = require('@nestjs/core') as typeof import('@nestjs/core');
+      const context = await NestFactory.createApplicationContext(stageModule(pipeline, stageClass, identity), { logger: workerLogger, abortOnError: false });
+      instance = context.get<unknown, any>(stageClass);
+    }
   } catch (error) {
     throw explain(error, pipeline);
   } finally {
     workerLogger.setLogLevels(levels);
     workerLogger.quietExceptionHandler = false;
   }
-  const instance = context.get<unknown, any>(stageClass);
   Object.assign(instance, identity);
   const host = new StageHost(instance, spec.maxBatchSize > 1, logger);
   const began = now();

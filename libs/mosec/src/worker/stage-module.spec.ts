@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { providersNeededBy, stageModule } from './stage-module';
+import { providersNeededBy, stageModule, standaloneStage } from './stage-module';
 
 /** Any class decorator makes TypeScript emit `design:paramtypes`, which is what Nest reads. */
 const Injectable = (): ClassDecorator => () => undefined;
@@ -75,5 +75,45 @@ describe('a worker builds its own stage and what it needs, not the sibling stage
     expect(module.providers).toContainEqual({ provide: 'MOSEC_WORKER', useValue: { workerId: 2, stage: 'LightStage', maxBatchSize: 1 } });
     expect(module.providers).not.toContain(HeavyModelStage);
     expect(module.providers).not.toContain(ModelStore);
+  });
+});
+
+describe('a stage that injects nothing is built without Nest', () => {
+  @Injectable()
+  class Plain {
+    readonly calls: string[] = [];
+    async onModuleInit(): Promise<void> {
+      this.calls.push('onModuleInit');
+    }
+    onApplicationBootstrap(): void {
+      this.calls.push('onApplicationBootstrap');
+    }
+  }
+  class Alone {}
+  Reflect.defineMetadata('providers', [Plain, Tokenizer, ModelStore, HeavyModelStage], Alone);
+
+  it('constructs it and calls its init hooks in Nest\'s order', async () => {
+    const instance = (await standaloneStage(Alone, Plain)) as Plain;
+    expect(instance).toBeInstanceOf(Plain);
+    expect(instance.calls).toEqual(['onModuleInit', 'onApplicationBootstrap']);
+  });
+
+  it('leaves to Nest a stage that injects, has a scope, or whose module imports others', async () => {
+    expect(await standaloneStage(Alone, HeavyModelStage)).toBeUndefined();
+    expect(await standaloneStage(Pipeline, UsesImport)).toBeUndefined();
+    @Injectable()
+    class Transient {}
+    Reflect.defineMetadata('scope:options', { scope: 2 }, Transient);
+    const Scoped = class {};
+    Reflect.defineMetadata('providers', [Transient], Scoped);
+    expect(await standaloneStage(Scoped, Transient)).toBeUndefined();
+  });
+
+  it('leaves to Nest a stage provided through a factory or missing from the providers', async () => {
+    const Factory = class {};
+    Reflect.defineMetadata('providers', [{ provide: Plain, useFactory: () => new Plain() }], Factory);
+    expect(await standaloneStage(Factory, Plain)).toBeUndefined();
+    const Empty = class {};
+    expect(await standaloneStage(Empty, Plain)).toBeUndefined();
   });
 });

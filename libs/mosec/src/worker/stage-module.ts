@@ -25,6 +25,26 @@ export function stageModule(pipeline: Type<unknown>, stage: Type<unknown>, ident
   };
 }
 
+/** Nest's metadata key for `@Injectable({ scope })`. */
+const SCOPE_OPTIONS = 'scope:options';
+
+/**
+ * The stage built without Nest's injector when it injects nothing: no constructor parameter, no
+ * injected property, no import in the pipeline's module, no scope of its own. Nest would only
+ * construct it and call its init hooks, and a worker that leaves Nest's core unloaded is ~5 MiB
+ * smaller. Undefined when the stage needs Nest.
+ */
+export async function standaloneStage(pipeline: Type<unknown>, stage: Type<unknown>): Promise<object | undefined> {
+  const imports: unknown[] = Reflect.getMetadata('imports', pipeline) ?? [];
+  const needed = providersNeededBy(stage, Reflect.getMetadata('providers', pipeline) ?? []);
+  const alone = imports.length === 0 && needed.length === 1 && needed[0] === stage;
+  if (!alone || classDependencies(stage).length > 0 || Reflect.hasMetadata(SCOPE_OPTIONS, stage)) return undefined;
+  const instance = new stage() as { onModuleInit?(): unknown; onApplicationBootstrap?(): unknown };
+  await instance.onModuleInit?.();
+  await instance.onApplicationBootstrap?.();
+  return instance;
+}
+
 /** The providers of `providers` that `root` needs, itself included, in their declared order. */
 export function providersNeededBy(root: Type<unknown>, providers: Provider[]): Provider[] {
   const byToken = new Map<unknown, Provider>(providers.map((provider) => [tokenOf(provider), provider]));
