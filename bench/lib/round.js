@@ -1,5 +1,6 @@
 // One round: each server in turn is started, warmed, driven at each of its loads, measured and
-// stopped; the offline step runs the model alone. Only one thing runs at a time.
+// stopped; the offline step runs the model alone, then again beside the load generator. Only one
+// server runs at a time.
 const { execFile } = require('node:child_process');
 const { join } = require('node:path');
 const config = require('./config');
@@ -37,21 +38,48 @@ async function measureServer(server) {
   }
 }
 
-/** The offline loop (bench/servers/mlp-offline.js) as a process of its own: { itemsPerSecond, ... }. */
-function measureOffline(modelPath) {
+/**
+ * The offline loop (bench/servers/mlp-offline.js) as a process of its own, alone, then while wrk
+ * drives the bare fastify echo at 64 connections on the same cores, as it drives the services:
+ * { itemsPerSecond, singleItemsPerSecond, besideLoadItemsPerSecond, ... }.
+ */
+async function measureOffline(modelPath) {
+  const alone = await runOffline(modelPath);
+  const fastify = await startServer({
+    name: 'bare fastify (load beside the offline loop)',
+    command: process.execPath,
+    args: [join(__dirname, '..', 'servers', 'fastify-echo.js')],
+    probe: { path: '/inference', body: '{"time":0}' },
+  });
+  try {
+    // Longer than the loop's model load, warm-up and measurement, so the load covers all of it.
+    const load = runWrk({ url: `${fastify.url}/inference`, script: 'echo', connections: 64, seconds: config.duration + 8, threads: config.wrkThreads });
+    const beside = await runOffline(modelPath, { BENCH_OFFLINE_SINGLE: '0' });
+    await load;
+    log(`  ${'offline MLP'.padEnd(18)} batch ${beside.batch} beside wrk at c=64: ${Math.round(beside.itemsPerSecond)} items/s`);
+    return { ...alone, besideLoadItemsPerSecond: beside.itemsPerSecond };
+  } finally {
+    await fastify.stop();
+  }
+}
+
+function runOffline(modelPath, extraEnv = {}) {
   const env = {
     ...process.env,
     MLP_MODEL_PATH: modelPath,
     MOSEC_ONNX_THREADS: String(config.onnxThreads),
     BENCH_SECONDS: String(config.duration),
     BENCH_OFFLINE_BATCH: String(config.offlineBatch),
+    ...extraEnv,
   };
   const script = join(__dirname, '..', 'servers', 'mlp-offline.js');
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [script], { env, timeout: (config.duration * 2 + 60) * 1000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`offline MLP loop failed: ${error.message}\n${stderr}`));
       const result = JSON.parse(stdout.trim().split('\n').pop());
-      log(`  ${'offline MLP'.padEnd(18)} batch ${result.batch}: ${Math.round(result.itemsPerSecond)} items/s, batch 1: ${Math.round(result.singleItemsPerSecond)} items/s (${result.threads} threads)`);
+      if (result.singleItemsPerSecond !== undefined) {
+        log(`  ${'offline MLP'.padEnd(18)} batch ${result.batch}: ${Math.round(result.itemsPerSecond)} items/s, batch 1: ${Math.round(result.singleItemsPerSecond)} items/s (${result.threads} threads)`);
+      }
       resolve(result);
     });
   });

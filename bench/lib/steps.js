@@ -86,7 +86,7 @@ function benchSteps({ modelPath, withMosec, peers = [] }) {
       env: mlpEnv,
       script: 'mlp',
       probe: MLP_BODY,
-      loads: PEER_LOADS,
+      loads: [...new Set([1, 64, config.saturation])],
       memory: true,
     },
     ...peers.map((peer) => peerStep(peer, 'mlp', mlpEnv)),

@@ -1,5 +1,6 @@
 // The model's own limit: session.run on a full batch in a tight loop, no HTTP, no processes.
-// Prints one JSON line: items per second at BENCH_OFFLINE_BATCH rows and at 1 row.
+// Prints one JSON line: items per second at BENCH_OFFLINE_BATCH rows and at 1 row (BENCH_OFFLINE_SINGLE=0:
+// the batch only).
 const { loadMlpSession } = require('./mlp-session');
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -21,7 +22,7 @@ async function main() {
   const mlp = await loadMlpSession();
   await itemsPerSecond(mlp, batch, 1); // warm-up
   const batched = await itemsPerSecond(mlp, batch, seconds);
-  const single = await itemsPerSecond(mlp, 1, Math.max(1, seconds / 4));
+  const single = process.env.BENCH_OFFLINE_SINGLE === '0' ? undefined : await itemsPerSecond(mlp, 1, Math.max(1, seconds / 4));
   const threads = mlp.options.intraOpNumThreads;
   console.log(JSON.stringify({ batch, threads, itemsPerSecond: batched, singleItemsPerSecond: single }));
 }
