@@ -36,6 +36,9 @@ export type MosecModule = MosecModuleClass;
 export declare const MosecAdmin: typeof MosecAdminClass;
 export type MosecAdmin = MosecAdminClass;
 export declare const MOSEC_OPTIONS: typeof import('./module/mosec.module-definition').MOSEC_OPTIONS;
+// Assigned first so that Node sees these names when an ES module imports this CommonJS file (it reads
+// exports from assignments; such an import reads every export at once, and so loads the HTTP side).
+exports.PipelineClient = exports.MosecModule = exports.MosecAdmin = exports.MOSEC_OPTIONS = undefined;
 loadedOnRead('PipelineClient', () => require('./client/pipeline.client').PipelineClient);
 loadedOnRead('MosecModule', () => require('./module/mosec.module').MosecModule);
 loadedOnRead('MosecAdmin', () => require('./module/mosec.admin').MosecAdmin);
