@@ -8,10 +8,10 @@
 const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const { existsSync, readFileSync } = require('node:fs');
 const { createServer } = require('node:net');
-const { join } = require('node:path');
+const { join, resolve } = require('node:path');
 
 const root = join(__dirname, '..');
-const dist = join(root, process.env.MOSEC_DIST ?? 'dist');
+const dist = resolve(root, process.env.MOSEC_DIST ?? 'dist');
 const python = process.env.BENCH_PYTHON ?? 'python3';
 const loadSeconds = Number(process.env.FOOTPRINT_LOAD ?? 5);
 const settleMs = 3000;
