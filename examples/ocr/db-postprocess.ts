@@ -1,7 +1,10 @@
 import { growRect, minAreaRect, orderCorners } from './min-area-rect';
 import { Point, Quad } from './ocr.types';
 
-/** PaddleOCR's DBPostProcess settings for PP-OCRv4, with RapidOCR's dilation and unclip ratio: boxes a pixel tighter misread 7 as / and 0 as o. */
+/**
+ * PaddleOCR's DBPostProcess settings for PP-OCRv4, with RapidOCR's dilation and unclip ratio: from
+ * boxes a pixel tighter, the recognizer reads some 7s as "/" and 0s as "o".
+ */
 export const DB_OPTIONS = {
   /** A pixel is text when its probability is above this. */
   threshold: 0.3,

@@ -12,10 +12,10 @@ export const MODEL_FILES = {
   keys: join(ASSETS, 'ppocr_keys_v1.txt'),
 };
 
-/** One thread per session: every stage worker shares the same few cores. */
-export function createSession(file: string): Promise<ort.InferenceSession> {
+/** A session with `threads` intra-op threads (default 1: every stage worker shares the same few cores). */
+export function createSession(file: string, threads = 1): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(file, {
-    intraOpNumThreads: 1,
+    intraOpNumThreads: threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',

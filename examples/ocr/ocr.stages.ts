@@ -1,4 +1,4 @@
-import { BatchWorker, Stage, ValidationError, Worker } from '@mosec/nest';
+import { BatchWorker, defaultIntraOpThreads, Stage, stageWorkerCount, ValidationError, Worker } from '@mosec/nest';
 import { OnModuleInit } from '@nestjs/common';
 import type { InferenceSession } from 'onnxruntime-node';
 import sharp from 'sharp';
@@ -18,6 +18,14 @@ const RECOGNIZE_BATCH_SIZE = positiveInteger('OCR_RECOGNIZE_BATCH_SIZE', 8);
 const LINES_PER_RUN = positiveInteger('OCR_LINES_PER_RUN', 16);
 /** Recognize runs hold at most this many padded columns (lines x width); see `cutRuns`. */
 const REC_RUN_COLUMNS = positiveInteger('OCR_REC_RUN_COLUMNS', 1600);
+/**
+ * Recognize does most of the work (a wide line costs it ~70 ms on one core, detecting a page ~100 ms),
+ * so it has the cores: this many workers, each with its share of the cores as intra-op threads
+ * (`defaultIntraOpThreads`: 1 each on 2 cores). Workers beat threads here: a second intra-op thread
+ * costs more CPU per line than it saves, badly so on a busy machine, while a second worker reads
+ * another request's lines at full speed.
+ */
+const RECOGNIZE_WORKERS = positiveInteger('OCR_RECOGNIZE_WORKERS', 2);
 
 const CLS_HEIGHT = 48;
 const CLS_WIDTH = 192;
@@ -114,14 +122,14 @@ export class Classify implements BatchWorker<DetectedLines, CroppedLines>, OnMod
  * ratio and cut into runs (`cutRuns`), each padded to its widest line (sorting keeps the padding
  * small); the texts then go back to their requests, in reading order.
  */
-@Stage({ maxBatchSize: RECOGNIZE_BATCH_SIZE, maxWaitTime: 10 })
+@Stage({ num: RECOGNIZE_WORKERS, maxBatchSize: RECOGNIZE_BATCH_SIZE, maxWaitTime: 10 })
 export class Recognize implements OnModuleInit {
   example: CroppedLines[];
   private session: InferenceSession;
   private characters: string[];
 
   async onModuleInit(): Promise<void> {
-    this.session = await createSession(MODEL_FILES.recognition);
+    this.session = await createSession(MODEL_FILES.recognition, defaultIntraOpThreads(stageWorkerCount(Recognize)));
     this.characters = loadCharacters();
     this.example = [{ lines: [{ box: [[0, 0], [200, 0], [200, 40], [0, 40]], crop: blankImage(200, 40) }] }];
   }
