@@ -44,4 +44,5 @@ fi
 for peer in pytriton litserve bentoml; do
   install_venv "$peer"
 done
+bash "$bench/setup-ocr.sh"
 exit 0
