@@ -1,13 +1,16 @@
 // Memory of a worker process against a bare `node` and a bare Nest application context: RSS and PSS
 // from /proc/<pid>/smaps_rollup, idle and after some load, and the whole echo process tree (and
 // Python mosec's, when BENCH_PYTHON has mosec). Standalone: `node bench/worker-footprint.js`
-// (MOSEC_DIST=dist-x for another build folder; FOOTPRINT_LOAD seconds of wrk load, 5 by default).
+// (MOSEC_DIST=dist-x for another build folder; FOOTPRINT_LOAD seconds of wrk load, 5 by default;
+// FOOTPRINT_MLP=1 measures the MLP example's tree too, and mosec's MLP when bench/peers/mosec has it,
+// on MLP_MODEL_PATH or the benchmark's 16x8192x8192x10 model when it was written).
 //
 // The phases run one after another, so that no measured process shares pages with another phase's:
 // PSS divides a shared page (node's own binary above all) among the processes that map it.
 const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const { existsSync, readFileSync } = require('node:fs');
 const { createServer } = require('node:net');
+const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -111,40 +114,46 @@ async function post(url, body) {
   return answer.status;
 }
 
+/** The request each service is probed and loaded with. */
+const JOBS = {
+  echo: { body: '{"time":0}', lua: 'echo.lua' },
+  mlp: { body: JSON.stringify({ features: Array.from({ length: 16 }, (_, i) => (i + 1) / 10) }), lua: 'mlp.lua' },
+};
+
 /** A service on a free port, once `/inference` answers 200. */
-async function startService(name, command, args) {
+async function startService(name, command, args, job, env) {
   const port = await freePort();
-  const service = start(command, args, { MOSEC_PORT: String(port), MOSEC_ADDRESS: '127.0.0.1', MOSEC_LOG_LEVEL: 'warning', NO_COLOR: '1' });
+  const service = start(command, args, { MOSEC_PORT: String(port), MOSEC_ADDRESS: '127.0.0.1', MOSEC_LOG_LEVEL: 'warning', NO_COLOR: '1', ...env });
   service.url = `http://127.0.0.1:${port}/inference`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (service.exited()) throw new Error(`${name} exited before it was ready:\n${service.errors()}`);
-    if ((await post(service.url, '{"time":0}').catch(() => 0)) === 200) return service;
+    if ((await post(service.url, job.body).catch(() => 0)) === 200) return service;
     await sleep(100);
   }
   await service.stop();
-  throw new Error(`${name} not ready after 60 s:\n${service.errors()}`);
+  throw new Error(`${name} not ready after 120 s:\n${service.errors()}`);
 }
 
 /** Some requests: wrk at 64 connections when it is installed, else 2,000 fetches 32 at a time. */
-async function load(url) {
+async function load(url, job) {
   if (spawnSync('wrk', ['--version']).error === undefined) {
-    const lua = join(__dirname, 'lua', 'echo.lua');
+    const lua = join(__dirname, 'lua', job.lua);
     return void execFileSync('wrk', ['-t1', '-c64', `-d${loadSeconds}s`, '-s', lua, url], { stdio: 'ignore' });
   }
   let left = 2000;
   const client = async () => {
-    while (left-- > 0) await post(url, '{"time":0}');
+    while (left-- > 0) await post(url, job.body);
   };
   await Promise.all(Array.from({ length: 32 }, client));
 }
 
-async function measureService(name, command, args) {
-  const service = await startService(name, command, args);
+async function measureService(name, command, args, job = JOBS.echo, env = {}) {
+  const service = await startService(name, command, args, job, env);
   try {
     await sleep(settleMs);
     const idle = tree(service.pid);
-    await load(service.url);
+    await load(service.url, job);
     await sleep(settleMs);
     const loaded = tree(service.pid);
     return { name, idle, loaded };
@@ -186,8 +195,17 @@ async function main() {
 
   // Phase 2: our echo; phase 3: mosec's, when there is one.
   const services = [await measureService('echo', process.execPath, [echo])];
-  if (hasMosec()) services.push(await measureService('mosec echo', python, [join(__dirname, 'servers', 'mosec_echo.py')]));
+  const mosec = hasMosec();
+  if (mosec) services.push(await measureService('mosec echo', python, [join(__dirname, 'servers', 'mosec_echo.py')]));
   else console.log(`(mosec is not installed for ${python}: BENCH_PYTHON names one that has it)`);
+  if (process.env.FOOTPRINT_MLP === '1') {
+    const benchModel = join(tmpdir(), 'mosec-nest-bench', 'mlp-16x8192x8192x10.onnx');
+    const model = process.env.MLP_MODEL_PATH ?? (existsSync(benchModel) ? benchModel : undefined);
+    const env = model ? { MLP_MODEL_PATH: model } : {};
+    services.push(await measureService('mlp', process.execPath, [join(dist, 'examples', 'mlp', 'main.js')], JOBS.mlp, env));
+    const peer = join(__dirname, 'peers', 'mosec', 'mlp.py');
+    if (mosec && model && existsSync(peer)) services.push(await measureService('mosec mlp', python, [peer], JOBS.mlp, env));
+  }
 
   const rows = [];
   const delta = (sample, key) => (sample ? sample[key] - node[key] : undefined);
@@ -203,11 +221,14 @@ async function main() {
     totals.push({ name: `${service.name}: whole tree`, idle: service.idle.total, loaded: service.loaded.total });
   }
   for (const total of totals) rows.push({ ...total, deltas: [undefined, undefined, undefined, undefined] });
-  console.log(`MiB, from /proc/<pid>/smaps_rollup; Δ is over the bare node; load: ${loadSeconds} s of wrk at c=64 (bench/lua/echo.lua)\n`);
+  console.log(`MiB, from /proc/<pid>/smaps_rollup; Δ is over the bare node; load: ${loadSeconds} s of wrk at c=64 (bench/lua/echo.lua, mlp.lua)\n`);
   printTable(rows);
-  if (totals.length === 2) {
-    const [ours, theirs] = totals;
-    console.log(`\necho tree PSS over mosec's: ${(ours.idle.pss / theirs.idle.pss).toFixed(2)}x idle, ${(ours.loaded.pss / theirs.loaded.pss).toFixed(2)}x after load`);
+  console.log('');
+  for (const job of ['echo', 'mlp']) {
+    const ours = totals.find((total) => total.name === `${job}: whole tree`);
+    const theirs = totals.find((total) => total.name === `mosec ${job}: whole tree`);
+    if (!ours || !theirs) continue;
+    console.log(`${job} tree PSS over mosec's: ${(ours.idle.pss / theirs.idle.pss).toFixed(2)}x idle, ${(ours.loaded.pss / theirs.loaded.pss).toFixed(2)}x after load`);
   }
 }
 
