@@ -265,11 +265,11 @@ export class StageRuntime {
     if (this.policy.maxBatchSize <= 1 || this.running.size === 0) return;
     for (const [worker, running] of this.running) {
       if (this.sentAhead.has(worker) || this.retiring.has(worker)) continue;
-      const closesAt = this.batchClosesAt();
-      if (closesAt === undefined) return;
       const forwardMs = this.forwardTime.estimate(running.tasks.length);
       // Past its expected end the worker is late: what gathers until it is free goes with its next batch.
       if (forwardMs < SEND_AHEAD_MIN_FORWARD_MS || now() > running.startedAt + forwardMs) continue;
+      const closesAt = this.batchClosesAt();
+      if (closesAt === undefined) return;
       const sendAt = Math.max(closesAt, running.startedAt + forwardMs - SEND_AHEAD_MS);
       if (now() < sendAt) {
         this.armWaitTimer(sendAt);
