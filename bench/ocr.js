@@ -6,7 +6,7 @@
 //   bash bench/setup-ocr.sh && node bench/ocr.js     BENCH_ROUNDS (2), BENCH_DURATION (10 s per load), MOSEC_DIST
 const { spawnSync } = require('node:child_process');
 const { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync, existsSync } = require('node:fs');
-const { tmpdir } = require('node:os');
+const { loadavg, tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { startServer, killAll } = require('./lib/server-process');
 const { median } = require('./lib/stats');
@@ -130,6 +130,7 @@ function plainTable(titles, rows) {
 async function main() {
   if (!existsSync(PYTHON)) throw new Error(`no reference venv at ${PYTHON}: run bash bench/setup-ocr.sh`);
   const pages = renderPages();
+  const loadBefore = loadavg()[0];
   const runs = { ours: [], ref: [] };
   for (let round = 0; round < rounds; round++) {
     for (const server of round % 2 === 0 ? SERVERS : [...SERVERS].reverse()) {
@@ -157,7 +158,7 @@ async function main() {
   const header =
     `OCR, ours against RapidOCR (rapidocr-onnxruntime behind Python mosec, one worker), ${new Date().toISOString().slice(0, 10)}: ` +
     `the same PNG pages and PP-OCRv4 ONNX files; medians of ${rounds} alternating round(s) x ${duration} s per load, ratios per round; ` +
-    `lines read exactly: the worse round. Node ${process.version}.`;
+    `lines read exactly: the worse round. Node ${process.version}; load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after.`;
   console.log(`${header}\n\n${table}`);
   if (process.env.BENCH_WRITE !== '0') {
     mkdirSync(join(config.ROOT, 'bench', 'results'), { recursive: true });
