@@ -74,6 +74,7 @@ async function main() {
     `auto at c=1: p99 / p50 = ${median(results.auto.map((round) => round[1]?.p99 / round[1]?.p50)).toFixed(2)} (target <= 1.6)`,
   ];
   writeFileSync(join(config.resultsDir, 'adaptive.md'), lines.join('\n') + '\n');
+  writeFileSync(join(config.resultsDir, 'adaptive.json'), JSON.stringify({ loads: LOADS, waits: WAITS, rounds: results }, null, 2) + '\n');
   console.log(lines.join('\n'));
 }
 

@@ -163,6 +163,14 @@ async function main() {
   if (process.env.BENCH_WRITE !== '0') {
     mkdirSync(join(config.ROOT, 'bench', 'results'), { recursive: true });
     writeFileSync(join(config.ROOT, 'bench', 'results', 'ocr.md'), `${header}\n\n${table}\n`);
+    const exactly = (key, count) => Math.min(...runs[key].map((run) => run[count].exact));
+    const summary = LINE_COUNTS.map((count) => ({
+      lines: count,
+      ours: { p50: of('ours', count, (r) => r.p50), rps4: of('ours', count, (r) => r.rps4), exact: exactly('ours', count) },
+      ref: { p50: of('ref', count, (r) => r.p50), rps4: of('ref', count, (r) => r.rps4), exact: exactly('ref', count) },
+      rps4Ratio: ratio('ours', count, (r) => r.rps4, false),
+    }));
+    writeFileSync(join(config.ROOT, 'bench', 'results', 'ocr.json'), JSON.stringify({ rounds, duration, pages: summary, runs }, null, 2) + '\n');
   }
 }
 

@@ -1,6 +1,6 @@
 // Memory of a worker process against a bare `node` and a bare Nest application context: RSS and PSS
 // from /proc/<pid>/smaps_rollup, idle and after some load, and the whole echo process tree (and
-// Python mosec's, when BENCH_PYTHON has mosec). Standalone: `node bench/worker-footprint.js`
+// Python mosec's, from the venv bench/setup.sh made or BENCH_PYTHON). Writes results/worker-footprint.json. Standalone: `node bench/worker-footprint.js`
 // (MOSEC_DIST=dist-x for another build folder; FOOTPRINT_LOAD seconds of wrk load, 5 by default;
 // FOOTPRINT_MLP=1 measures the MLP example's tree too, and mosec's MLP when bench/peers/mosec has it,
 // on MLP_MODEL_PATH or the benchmark's 16x8192x8192x10 model when it was written).
@@ -8,14 +8,14 @@
 // The phases run one after another, so that no measured process shares pages with another phase's:
 // PSS divides a shared page (node's own binary above all) among the processes that map it.
 const { execFileSync, spawn, spawnSync } = require('node:child_process');
-const { existsSync, readFileSync } = require('node:fs');
+const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { createServer } = require('node:net');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 
 const root = join(__dirname, '..');
 const dist = resolve(root, process.env.MOSEC_DIST ?? 'dist');
-const python = process.env.BENCH_PYTHON ?? 'python3';
+const { python, resultsDir } = require('./lib/config');
 const loadSeconds = Number(process.env.FOOTPRINT_LOAD ?? 5);
 const settleMs = 3000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -221,6 +221,8 @@ async function main() {
     totals.push({ name: `${service.name}: whole tree`, idle: service.idle.total, loaded: service.loaded.total });
   }
   for (const total of totals) rows.push({ ...total, deltas: [undefined, undefined, undefined, undefined] });
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, 'worker-footprint.json'), JSON.stringify({ bareNode: node, bareNest: nest, rows }, null, 2) + '\n');
   console.log(`MiB, from /proc/<pid>/smaps_rollup; Δ is over the bare node; load: ${loadSeconds} s of wrk at c=64 (bench/lua/echo.lua, mlp.lua)\n`);
   printTable(rows);
   console.log('');

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// The last step of `npm run bench`: one table of the performance targets, from what the steps before
+// it wrote to bench/results/ in the same run (run.js, adaptive.js, worker-footprint.js, ocr.js).
+// Every ratio is the median over rounds of ours / the baseline measured in the same round.
+const { existsSync, readFileSync, writeFileSync } = require('node:fs');
+const { availableParallelism, cpus, totalmem } = require('node:os');
+const { join } = require('node:path');
+const config = require('./lib/config');
+const { median } = require('./lib/stats');
+const { markdownTable } = require('./lib/table');
+
+const read = (name) => {
+  const path = join(config.resultsDir, name);
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
+};
+const fixed = (digits) => (value) => (value === undefined || Number.isNaN(value) ? 'not measured' : value.toFixed(digits));
+const int = (value) => (value === undefined || Number.isNaN(value) ? 'not measured' : Math.round(value).toLocaleString('en-US'));
+
+function row(id, measure, ours, base, ratio, target, meets) {
+  const known = ratio !== undefined && !Number.isNaN(ratio);
+  return { id, measure, ours, base, ratio: known ? ratio.toFixed(2) : '', target, verdict: known && meets ? (meets(ratio) ? 'met' : 'MISSED') : '' };
+}
+
+/** Rows of run.js's own table, picked by their measure. */
+function fromMainTable(main, pattern, id) {
+  return (main?.rows ?? []).filter((r) => pattern.test(r.measure)).map((r) => ({ ...r, id }));
+}
+
+function footprintRows(footprint) {
+  if (!footprint) return [];
+  const workers = footprint.rows.filter((r) => /^echo: worker/.test(r.name));
+  const overNode = (index) => Math.max(...workers.map((r) => r.deltas[index]));
+  const bare = footprint.bareNode;
+  return [
+    row('1', 'echo worker RSS MiB over a bare node, after load (largest worker)', fixed(1)(overNode(2) + bare.rss), fixed(1)(bare.rss), overNode(2), 'within +25 MiB', (d) => d <= 25),
+    row('1', 'echo worker PSS MiB over a bare node, after load (largest worker)', fixed(1)(overNode(3) + bare.pss), fixed(1)(bare.pss), overNode(3), 'within +25 MiB', (d) => d <= 25),
+  ].map((r) => ({ ...r, ratio: r.ratio && `+${r.ratio} MiB` }));
+}
+
+function adaptiveRows(adaptive, main) {
+  if (!adaptive) return [];
+  const rows = [];
+  const { rounds } = adaptive;
+  const ratio = (load, field) => median(rounds.auto.map((round, i) => round[load][field] / rounds['10'][i][load][field]));
+  const at = (wait, load, field) => median(rounds[wait].map((round) => round[load][field]));
+  for (const load of adaptive.loads) {
+    rows.push(row('2', `MLP c=${load}: p99 ms, auto / fixed 10 ms`, fixed(1)(at('auto', load, 'p99')), fixed(1)(at('10', load, 'p99')), ratio(load, 'p99'), '<= 1', (r) => r <= 1));
+    rows.push(row('2', `MLP c=${load}: req/s, auto / fixed 10 ms`, int(at('auto', load, 'rps')), int(at('10', load, 'rps')), ratio(load, 'rps'), '>= 1', (r) => r >= 1));
+  }
+  const tail = median(rounds.auto.map((round) => round[1].p99 / round[1].p50));
+  rows.push(row('2', 'MLP c=1, auto: p99 / p50', fixed(1)(at('auto', 1, 'p99')), fixed(1)(at('auto', 1, 'p50')), tail, '<= 1.6', (r) => r <= 1.6));
+  const mosecP50 = median((main?.rounds ?? []).map((round) => round.mosecMlp?.loads[1]?.p50).filter((v) => v !== undefined));
+  const oursP50 = at('auto', 1, 'p50');
+  rows.push(row('2', 'MLP c=1 p50 ms, auto / mosec (its 10 ms wait)', fixed(1)(oursP50), fixed(1)(mosecP50), mosecP50 ? oursP50 / mosecP50 : undefined, '< 1', (r) => r < 1));
+  return rows;
+}
+
+function peerRows(main) {
+  if (!main) return [];
+  const rows = [];
+  const peers = [['mosec', 'mosec'], ['pytriton', 'PyTriton'], ['litserve', 'LitServe'], ['bentoml', 'BentoML']];
+  for (const [job, ours, name] of [['echo', 'echo', 'echo'], ['mlp', 'mlp', 'MLP']]) {
+    for (const [peer, title] of peers) {
+      const key = peer === 'mosec' ? (job === 'echo' ? 'mosec' : 'mosecMlp') : `${peer}:${job}`;
+      const rps = (round, k) => round[k]?.loads[64]?.rps;
+      const measured = main.rounds.filter((round) => rps(round, key) !== undefined && rps(round, ours) !== undefined);
+      if (measured.length === 0) continue;
+      const ratio = median(measured.map((round) => rps(round, ours) / rps(round, key)));
+      rows.push(row('4', `${name} req/s at c=64, ours / ${title}`, int(median(measured.map((r) => rps(r, ours)))), int(median(measured.map((r) => rps(r, key)))), ratio, '> 1', (r) => r > 1));
+    }
+  }
+  return rows;
+}
+
+function ocrRows(ocr) {
+  if (!ocr) return [];
+  const rows = [];
+  for (const page of ocr.pages) {
+    rows.push(row('5', `OCR ${page.lines}-line page: images/s at c=4, ours / RapidOCR+mosec`, fixed(2)(page.ours.rps4), fixed(2)(page.ref.rps4), page.rps4Ratio, '>= 1.5', (r) => r >= 1.5));
+    rows.push({ id: '5', measure: `OCR ${page.lines}-line page: lines read exactly, ours / RapidOCR+mosec`, ours: `${page.ours.exact}/${page.lines}`, base: `${page.ref.exact}/${page.lines}`, ratio: '', target: '>= reference', verdict: page.ours.exact >= page.ref.exact ? 'met' : 'MISSED' });
+  }
+  return rows;
+}
+
+function main() {
+  const mainRun = read('results.json');
+  const rows = [
+    ...footprintRows(read('worker-footprint.json')),
+    ...fromMainTable(mainRun, /PSS MiB, whole tree/, '1'),
+    ...adaptiveRows(read('adaptive.json'), mainRun),
+    ...fromMainTable(mainRun, /^MLP items\/s/, '3'),
+    ...peerRows(mainRun),
+    ...ocrRows(read('ocr.json')),
+  ];
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const header = `@mosec/nest performance targets, ${new Date().toISOString().slice(0, 10)}, ${availableParallelism()} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}: every figure from this run of \`npm run bench\`.`;
+  const table = [header, '', markdownTable(rows)].join('\n');
+  writeFileSync(join(config.resultsDir, 'summary.md'), table + '\n');
+  console.log(table);
+}
+
+main();
