@@ -55,3 +55,35 @@ describe('AdaptiveWait', () => {
     expect(wait.waitFor(1, 32)).toBe(0);
   });
 });
+
+describe('AdaptiveWait closing a batch', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('closes a waiting batch once its burst is over: no item for two gaps', () => {
+    const forward = new ForwardTime();
+    for (let i = 0; i < 5; i++) forward.observe(16, 15); // every batch 16 items, 15 ms: no fit, 15 ms
+    const wait = new AdaptiveWait(forward);
+    // 16 clients: a burst of 16 items every 20 ms (gap 1.25 ms over the window).
+    for (let cycle = 0; cycle < 4; cycle++) {
+      for (let i = 0; i < 16; i++) {
+        jest.advanceTimersByTime(0.1);
+        wait.arrived();
+      }
+      jest.advanceTimersByTime(18.4);
+    }
+    const firstAt = performance.now();
+    for (let i = 0; i < 16; i++) {
+      jest.advanceTimersByTime(0.1);
+      wait.arrived();
+    }
+    const closesAt = wait.closesAt(firstAt, 16, 64);
+    expect(closesAt - performance.now()).toBeLessThan(4); // two gaps after the last item, not 15 ms after the first
+    expect(closesAt - performance.now()).toBeGreaterThan(0);
+  });
+
+  it('closes at once when it should not wait', () => {
+    const wait = new AdaptiveWait(new ForwardTime());
+    expect(wait.closesAt(123, 1, 8)).toBe(123);
+  });
+});

@@ -7,6 +7,8 @@ const MAX_ADAPTIVE_WAIT_MS = 50;
 const BUCKET_MS = 5;
 const BUCKETS = 10;
 const WINDOW_MS = BUCKET_MS * BUCKETS;
+/** A waiting batch closes once no item arrived for this many of the measured gaps: the burst is over. */
+const QUIET_GAPS = 2;
 
 /**
  * `maxWaitTime: 'auto'`: how long a partial batch should wait for more items, from what the stage
@@ -16,17 +18,21 @@ const WINDOW_MS = BUCKET_MS * BUCKETS;
  * nothing can arrive while a batch waits), it does not wait at all.
  *
  * The rate is counted over the last 50 ms only, so that when the load drops the wait stops within
- * that time, instead of making the next requests wait for a batch that will not come.
+ * that time, instead of making the next requests wait for a batch that will not come. And a waiting
+ * batch closes once no item arrived for two gaps: a fixed number of clients (each waiting for its
+ * answer before it asks again) arrive in bursts, and once a burst is in, no other item comes.
  */
 export class AdaptiveWait {
   private readonly counts = new Array<number>(BUCKETS).fill(0);
   /** Index of the bucket of the current 5 ms, counted from the clock's origin. */
   private bucket = Math.floor(now() / BUCKET_MS);
   private inWindow = 0;
+  private lastArrival = -Infinity;
 
   constructor(private readonly forward: ForwardTime) {}
 
   arrived(): void {
+    this.lastArrival = now();
     this.advance();
     this.counts[this.bucket % BUCKETS]++;
     this.inWindow++;
@@ -45,6 +51,13 @@ export class AdaptiveWait {
     const gapMs = this.gapMs();
     if (gapMs >= fixedMs) return 0;
     return Math.min(fixedMs, MAX_ADAPTIVE_WAIT_MS, gapMs * (maxBatchSize - queued));
+  }
+
+  /** When a batch whose first item arrived at `firstAt` should close: `firstAt` itself when it should not wait. */
+  closesAt(firstAt: number, queued: number, maxBatchSize: number): number {
+    const waitMs = this.waitFor(queued, maxBatchSize);
+    if (waitMs <= 0) return firstAt;
+    return Math.min(firstAt + waitMs, this.lastArrival + QUIET_GAPS * this.gapMs());
   }
 
   /** Empties the buckets the clock has moved past. */

@@ -251,10 +251,11 @@ export class StageRuntime {
   private batchClosesAt(): number | undefined {
     const first = this.queue.peek();
     if (!first) return undefined;
-    const { maxBatchSize } = this.policy;
-    const maxWaitTime = this.adaptive ? this.adaptive.waitFor(this.queued, maxBatchSize) : this.policy.maxWaitTime;
+    const { maxBatchSize, maxWaitTime } = this.policy;
     const full = this.queued >= maxBatchSize || this.queue.cost >= (this.policy.maxBatchCost ?? Infinity);
-    return full || maxWaitTime <= 0 ? 0 : first.enqueuedAt + maxWaitTime;
+    if (full) return 0;
+    if (this.adaptive) return this.adaptive.closesAt(first.enqueuedAt, this.queued, maxBatchSize);
+    return maxWaitTime <= 0 ? 0 : first.enqueuedAt + maxWaitTime;
   }
 
   /**
