@@ -93,7 +93,7 @@ function main() {
     ...ocrRows(read('ocr.json')),
   ];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  const header = `@mosec/nest performance targets, ${new Date().toISOString().slice(0, 10)}, ${availableParallelism()} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}: every figure from this run of \`npm run bench\`.`;
+  const header = `@mosec/nest performance targets, ${new Date().toISOString().slice(0, 10)}, ${availableParallelism()} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}: from what the steps of \`npm run bench\` wrote to bench/results/; each ratio is ours / a baseline measured in the same round.`;
   const table = [header, '', markdownTable(rows)].join('\n');
   writeFileSync(join(config.resultsDir, 'summary.md'), table + '\n');
   console.log(table);
