@@ -9,13 +9,13 @@
 // PSS divides a shared page (node's own binary above all) among the processes that map it.
 const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
-const { createServer } = require('node:net');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 
 const root = join(__dirname, '..');
 const dist = resolve(root, process.env.MOSEC_DIST ?? 'dist');
 const { python, resultsDir } = require('./lib/config');
+const { freePort } = require('./lib/server-process');
 const loadSeconds = Number(process.env.FOOTPRINT_LOAD ?? 5);
 const settleMs = 3000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -75,17 +75,6 @@ function tree(pid) {
   const total = { rss: 0, pss: 0, anon: 0 };
   for (const row of rows) for (const key of Object.keys(total)) total[key] += row[key];
   return { rows, total };
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts a process in its own group; `stop()` ends the group. */
