@@ -10,19 +10,13 @@ const { startServer, killAll } = require('./lib/server-process');
 const { runWrk } = require('./lib/wrk');
 const { median } = require('./lib/stats');
 const { prepareModel } = require('./lib/model');
+const { plainTable } = require('./lib/table');
 const { writeFileSync } = require('node:fs');
 
 const WAITS = ['0', '10', '50', 'auto'];
 const LOADS = (process.env.BENCH_ADAPTIVE_LOADS ?? '1,16,64,256').split(',').map(Number);
 const MLP_BODY = JSON.stringify({ features: Array.from({ length: 16 }, (_, i) => (i + 1) / 10) });
 const log = (message) => process.stderr.write(`${message}\n`);
-
-/** A Markdown table of rows of cells, the first row the header. */
-function grid(rows) {
-  const widths = rows[0].map((_, column) => Math.max(3, ...rows.map((row) => String(row[column]).length)));
-  const line = (row) => `| ${row.map((cell, column) => String(cell).padEnd(widths[column])).join(' | ')} |`;
-  return [line(rows[0]), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
-}
 
 async function measure(wait, modelPath) {
   const server = await startServer({
@@ -69,7 +63,7 @@ async function main() {
     `maxWaitTime on the MLP ${model.sizes.join('->')}, medians of ${config.rounds} round(s) x ${config.duration} s per load, loads in this order after a ${config.warmup} s warm-up at 64.`,
     'Each cell: p50 / p99 ms; req/s. The ratio rows are medians of per-round ratios (latency: lower is better; req/s: higher is better).',
     '',
-    grid([['maxWaitTime', ...LOADS.map((load) => `c=${load}`)], ...rows, versus('10', '10 ms (mosec)'), best]),
+    plainTable(['maxWaitTime', ...LOADS.map((load) => `c=${load}`)], [...rows, versus('10', '10 ms (mosec)'), best]),
     '',
     `auto at c=1: p99 / p50 = ${median(results.auto.map((round) => round[1]?.p99 / round[1]?.p50)).toFixed(2)} (target <= 1.6)`,
   ];

@@ -10,6 +10,8 @@ const { join } = require('node:path');
 const { startServer, killAll } = require('./lib/server-process');
 const { processTreeRss } = require('./lib/memory');
 const { median } = require('./lib/stats');
+const { driveFetch } = require('./lib/fetch-load');
+const { plainTable } = require('./lib/table');
 const config = require('./lib/config');
 
 const log = (message) => process.stderr.write(`${message}\n`);
@@ -29,26 +31,9 @@ function peakRssMiB(pid) {
   return Number(match[1]) / 1024;
 }
 
-/** `connections` clients posting `body` back to back for `seconds`: answers, req/s and p50 latency. */
-async function drive(url, body, type, connections, seconds) {
-  const latencies = [];
-  let failed = 0;
-  const until = performance.now() + seconds * 1000;
-  const client = async () => {
-    while (performance.now() < until) {
-      const began = performance.now();
-      // identity: what is measured is the payload's way through the service, not answer compression.
-      const answer = await fetch(url, { method: 'POST', headers: { 'content-type': type, 'accept-encoding': 'identity' }, body });
-      await answer.arrayBuffer();
-      if (answer.status === 200) latencies.push(performance.now() - began);
-      else failed++;
-    }
-  };
-  const began = performance.now();
-  await Promise.all(Array.from({ length: connections }, client));
-  const elapsed = (performance.now() - began) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { answered: latencies.length, failed, rps: latencies.length / elapsed, p50: latencies[Math.floor(latencies.length / 2)] };
+/** `connections` clients posting `body` for `seconds`; identity: what is measured is the payload's way, not answer compression. */
+function drive(url, body, type, connections, seconds) {
+  return driveFetch(url, { body, headers: { 'content-type': type, 'accept-encoding': 'identity' } }, connections, seconds);
 }
 
 /** A ~9 MiB JSON body: a million floats, as an embedding batch or a tensor would come. */
@@ -102,11 +87,6 @@ async function measure(service, body, ipc) {
   } finally {
     await server.stop();
   }
-}
-
-function plainTable(titles, rows) {
-  const line = (cells) => `| ${cells.join(' | ')} |`;
-  return [line(titles), line(titles.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
 async function main() {

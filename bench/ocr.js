@@ -10,6 +10,8 @@ const { loadavg, tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { startServer, killAll } = require('./lib/server-process');
 const { median } = require('./lib/stats');
+const { driveFetch } = require('./lib/fetch-load');
+const { plainTable } = require('./lib/table');
 const config = require('./lib/config');
 
 const log = (message) => process.stderr.write(`${message}\n`);
@@ -70,23 +72,8 @@ async function post(url, png) {
 }
 
 /** `connections` clients posting `png` back to back for `seconds`: images/s and p50 latency. */
-async function drive(url, png, connections, seconds) {
-  const latencies = [];
-  let failed = 0;
-  const until = performance.now() + seconds * 1000;
-  const client = async () => {
-    while (performance.now() < until) {
-      const began = performance.now();
-      const { status } = await post(url, png);
-      if (status === 200) latencies.push(performance.now() - began);
-      else failed++;
-    }
-  };
-  const began = performance.now();
-  await Promise.all(Array.from({ length: connections }, client));
-  const elapsed = (performance.now() - began) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { rps: latencies.length / elapsed, p50: latencies[Math.floor(latencies.length / 2)], failed };
+function drive(url, png, connections, seconds) {
+  return driveFetch(url, { body: png, headers: { 'content-type': 'image/png' } }, connections, seconds);
 }
 
 const SERVERS = [
@@ -120,11 +107,6 @@ async function measure(server, pages) {
   } finally {
     await running.stop();
   }
-}
-
-function plainTable(titles, rows) {
-  const line = (cells) => `| ${cells.join(' | ')} |`;
-  return [line(titles), line(titles.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
 async function main() {

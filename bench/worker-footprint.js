@@ -15,6 +15,7 @@ const { join, resolve } = require('node:path');
 const root = join(__dirname, '..');
 const dist = resolve(root, process.env.MOSEC_DIST ?? 'dist');
 const { python, resultsDir } = require('./lib/config');
+const { childPids, memoryMiB } = require('./lib/memory');
 const { freePort } = require('./lib/server-process');
 const loadSeconds = Number(process.env.FOOTPRINT_LOAD ?? 5);
 const settleMs = 3000;
@@ -28,22 +29,6 @@ const { NestFactory } = require('@nestjs/core');
 class Empty {}
 Module({})(Empty);
 NestFactory.createApplicationContext(Empty, { logger: false }).then(() => setInterval(() => {}, 1000));`;
-
-/** { rss, pss, anon } in MiB from /proc/<pid>/smaps_rollup, or undefined for a process that is gone. */
-function footprint(pid) {
-  try {
-    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-    const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) / 1024;
-    return { rss: field('Rss'), pss: field('Pss'), anon: field('Anonymous') };
-  } catch {
-    return undefined;
-  }
-}
-
-function childPids(pid) {
-  const found = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout ?? '';
-  return found.split('\n').filter(Boolean).map(Number);
-}
 
 /** A descendant's name: its stage for our workers (from its spec variable), else its command. */
 function nameOf(pid) {
@@ -67,12 +52,12 @@ function nameOf(pid) {
 function tree(pid) {
   const rows = [];
   const visit = (current, depth) => {
-    const measured = footprint(current);
+    const measured = memoryMiB(current);
     if (measured) rows.push({ pid: current, name: depth === 0 ? 'main' : nameOf(current), ...measured });
     for (const child of childPids(current)) visit(child, depth + 1);
   };
   visit(pid, 0);
-  const total = { rss: 0, pss: 0, anon: 0 };
+  const total = { rss: 0, pss: 0 };
   for (const row of rows) for (const key of Object.keys(total)) total[key] += row[key];
   return { rows, total };
 }
@@ -176,8 +161,8 @@ async function main() {
   const bareNode = start(process.execPath, ['-e', BARE_NODE]);
   const bareNest = start(process.execPath, ['-e', BARE_NEST]);
   await sleep(settleMs);
-  const node = footprint(bareNode.pid);
-  const nest = footprint(bareNest.pid);
+  const node = memoryMiB(bareNode.pid);
+  const nest = memoryMiB(bareNest.pid);
   if (!node || !nest) throw new Error(`a reference process failed:\n${bareNode.errors()}${bareNest.errors()}`);
   await bareNode.stop();
   await bareNest.stop();

@@ -65,4 +65,4 @@ function processTreeMemory(pid) {
   return { main: main.rss, mainPss: main.pss, children, total: sum('rss'), totalPss: sum('pss') };
 }
 
-module.exports = { processTreeMemory, processTreeRss: processTreeMemory, childPids, rssMiB };
+module.exports = { processTreeMemory, processTreeRss: processTreeMemory, childPids, memoryMiB, rssMiB };

@@ -21,4 +21,12 @@ function markdownTable(rows, columns = COLUMNS) {
   ].join('\n');
 }
 
-module.exports = { markdownTable };
+/** A Markdown table of `rows` of cells under `titles`, each column padded to its widest cell. */
+function plainTable(titles, rows) {
+  const all = [titles, ...rows];
+  const widths = titles.map((_, column) => Math.max(3, ...all.map((row) => String(row[column]).length)));
+  const line = (row) => `| ${row.map((cell, column) => String(cell).padEnd(widths[column])).join(' | ')} |`;
+  return [line(titles), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+module.exports = { markdownTable, plainTable };
