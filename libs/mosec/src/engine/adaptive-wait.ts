@@ -46,18 +46,22 @@ export class AdaptiveWait {
 
   /** Milliseconds a batch of `queued` items (of at most `maxBatchSize`) should wait after its first item. */
   waitFor(queued: number, maxBatchSize: number): number {
-    if (!this.forward.known) return 0;
-    const fixedMs = this.forward.estimate(1);
-    const gapMs = this.gapMs();
-    if (gapMs >= fixedMs) return 0;
-    return Math.min(fixedMs, MAX_ADAPTIVE_WAIT_MS, gapMs * (maxBatchSize - queued));
+    return this.waitGiven(this.gapMs(), queued, maxBatchSize);
   }
 
   /** When a batch whose first item arrived at `firstAt` should close: `firstAt` itself when it should not wait. */
   closesAt(firstAt: number, queued: number, maxBatchSize: number): number {
-    const waitMs = this.waitFor(queued, maxBatchSize);
+    const gapMs = this.gapMs();
+    const waitMs = this.waitGiven(gapMs, queued, maxBatchSize);
     if (waitMs <= 0) return firstAt;
-    return Math.min(firstAt + waitMs, this.lastArrival + QUIET_GAPS * this.gapMs());
+    return Math.min(firstAt + waitMs, this.lastArrival + QUIET_GAPS * gapMs);
+  }
+
+  private waitGiven(gapMs: number, queued: number, maxBatchSize: number): number {
+    if (!this.forward.known) return 0;
+    const fixedMs = this.forward.estimate(1);
+    if (gapMs >= fixedMs) return 0;
+    return Math.min(fixedMs, MAX_ADAPTIVE_WAIT_MS, gapMs * (maxBatchSize - queued));
   }
 
   /** Empties the buckets the clock has moved past. */

@@ -416,16 +416,16 @@ describe('StageRuntime sending the next batch ahead (long forwards)', () => {
   afterEach(() => jest.useRealTimers());
 
   /**
-   * A stage of batches of 4 (a partial one waits 1 s) whose worker has run one batch in 20 ms, so
-   * it knows its forward time.
+   * A stage of batches of 4 (a partial one waits 1 s) whose worker has run one batch in `forwardMs`
+   * (20 unless told), so it knows its forward time.
    */
-  function warmStage(timeout = 0) {
+  function warmStage(timeout = 0, forwardMs = 20) {
     const harness = setup({ maxBatchSize: 4, maxWaitTime: 1000, timeout });
     const worker = new FakeWorker('w');
     harness.stage.addWorker(worker);
     flush();
     for (let i = 0; i < 4; i++) harness.submit();
-    jest.advanceTimersByTime(20);
+    jest.advanceTimersByTime(forwardMs);
     harness.engine.complete(harness.stage, worker, worker.batches[0].id, ok(worker.batches[0]), echo(worker.batches[0]));
     flush();
     return { ...harness, worker };
@@ -478,14 +478,8 @@ describe('StageRuntime sending the next batch ahead (long forwards)', () => {
   });
 
   it('sends nothing ahead for short forwards, nor to a worker that is leaving', () => {
-    const short = setup({ maxBatchSize: 4, maxWaitTime: 1000 });
-    const worker = new FakeWorker('w');
-    short.stage.addWorker(worker);
-    flush();
-    for (let i = 0; i < 4; i++) short.submit();
-    jest.advanceTimersByTime(2);
-    short.engine.complete(short.stage, worker, worker.batches[0].id, ok(worker.batches[0]), echo(worker.batches[0]));
-    flush();
+    const short = warmStage(0, 2);
+    const worker = short.worker;
     for (let i = 0; i < 8; i++) short.submit();
     jest.advanceTimersByTime(5);
     expect(worker.batches).toHaveLength(2);
