@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
+import { describeNeeding, linuxX64 } from './support/prerequisites';
 import { DIST, post, RunningServer, startCommand } from './support/server';
 
 /** An order whose priced answer echoes a long customer name: well over the 1 KiB below which nothing is compressed. */
@@ -112,8 +113,7 @@ describe('answer compression, as mosec: off unless asked for', () => {
   });
 
   // zstd answers need a Node whose zlib has it (22.15 and later); the service runs on Node 22 here.
-  const linuxX64 = process.platform === 'linux' && process.arch === 'x64';
-  (linuxX64 ? describe : describe.skip)('with --compression on Node 22', () => {
+  describeNeeding(linuxX64('the node@22 package'), 'with --compression on Node 22', () => {
     let work: string;
     let node22: string;
     let server: RunningServer;

@@ -2,18 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { command, describeNeeding } from './support/prerequisites';
 import { DIST, exitWithin, freePort, post, RunningServer, sleep, startCommand, startServer } from './support/server';
 
 const APP = 'test/fixtures/daemons/main.js';
 
-let hasRedis = true;
-try {
-  execFileSync('redis-server', ['--version']);
-} catch {
-  hasRedis = false;
-  console.warn('daemon tests skipped: no redis-server in PATH (apt-get install -y redis-server)');
-}
-const describeWithRedis = hasRedis ? describe : describe.skip;
+const REDIS = command('redis-server', 'apt-get install -y redis-server');
 
 /** The daemon's pid, as the service reports it when it has started it. */
 function redisPid(server: RunningServer): number {
@@ -47,7 +41,7 @@ function redisServing(port: number): number[] {
   }
 }
 
-describeWithRedis('daemons: a redis-server beside the workers (real processes)', () => {
+describeNeeding(REDIS, 'daemons: a redis-server beside the workers (real processes)', () => {
   let redisPort: number;
   beforeEach(async () => {
     redisPort = await freePort();

@@ -3,6 +3,7 @@ import { ClientHttp2Session, connect, constants, IncomingHttpHeaders } from 'nod
 import { connect as connectTcp } from 'node:net';
 import { promisify } from 'node:util';
 import { parseMetrics, total } from './support/metrics';
+import { Prerequisite, itNeeding } from './support/prerequisites';
 import { parseEvents } from './support/sse';
 import { exitWithin, RunningServer, sleep, startServer } from './support/server';
 
@@ -49,12 +50,14 @@ async function waitReadyH2(url: string, server: RunningServer): Promise<void> {
   throw new Error(`not ready over h2c:\n${server.logs()}`);
 }
 
-function curlHasHttp2(): boolean {
+function curlWithHttp2(): Prerequisite {
+  let version = '';
   try {
-    return /\bHTTP2\b/.test(execFileSync('curl', ['--version']).toString());
+    version = execFileSync('curl', ['--version']).toString();
   } catch {
-    return false;
+    // missing: said below
   }
+  return { present: /\bHTTP2\b/.test(version), missing: 'curl with HTTP/2 is not installed (apt-get install -y curl)' };
 }
 
 describe('HTTP/2 cleartext (h2c) with new FastifyAdapter({ http2: true }) (real processes)', () => {
@@ -175,7 +178,7 @@ describe('HTTP/2 cleartext (h2c) with new FastifyAdapter({ http2: true }) (real 
     expect(Date.now() - started).toBeLessThan(4000);
   });
 
-  (curlHasHttp2() ? it : it.skip)('serves curl --http2-prior-knowledge', async () => {
+  itNeeding(curlWithHttp2(), 'serves curl --http2-prior-knowledge', async () => {
     const run = (args: string[]) => promisify(execFile)('curl', ['-s', '-i', '--http2-prior-knowledge', ...args]).then((out) => out.stdout);
     expect(await run([`${server.url}/`])).toMatch(/^HTTP\/2 200/);
     await sleep(1600); // the Inference worker is free again after the timed-out forward

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openApiProblems } from './support/openapi-check';
+import { itNeeding } from './support/prerequisites';
 import { RunningServer, startServer } from './support/server';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -53,10 +54,8 @@ describe('OpenAPI document and Swagger UI (multi-route example)', () => {
     expect(document.paths['/metrics'].get.responses['200'].content).toHaveProperty('text/plain');
   });
 
-  const withChromium = existsSync(CHROMIUM) ? it : it.skip;
-  if (!existsSync(CHROMIUM)) console.warn(`Swagger UI check skipped: ${CHROMIUM} is absent (apt-get install -y chromium)`);
-
-  withChromium('serves a Swagger UI page that renders the routes in headless Chromium', async () => {
+  const chromium = { present: existsSync(CHROMIUM), missing: `${CHROMIUM} is absent (apt-get install -y chromium)` };
+  itNeeding(chromium, 'serves a Swagger UI page that renders the routes in headless Chromium', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'swagger-ui-'));
     const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', `--user-data-dir=${dir}`, '--virtual-time-budget=15000'];
     const url = `${server.url}/openapi/swagger`;

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { scrape, total } from './support/metrics';
+import { itNeeding, linuxX64 } from './support/prerequisites';
 import { childPids, post, RunningServer, startCommand } from './support/server';
 
 /**
@@ -68,11 +69,7 @@ describe.each(['esm', 'cjs'] as const)('the packed library in a new Nest app (%s
   });
 
   if (moduleType === 'esm') {
-    it('runs on Node 22 as well', async () => {
-      if (process.platform !== 'linux' || process.arch !== 'x64') {
-        console.warn(`Node 22 check skipped: ${nodePackage(22)} is built for linux x64 only`);
-        return;
-      }
+    itNeeding(linuxX64(nodePackage(22)), 'runs on Node 22 as well', async () => {
       const node22 = fetchNode(work, 22);
       const server = await startCommand(node22, ['dist/main'], { cwd: app });
       try {
@@ -92,11 +89,7 @@ describe.each(['esm', 'cjs'] as const)('the packed library in a new Nest app (%s
       expect(processesOf(app)).toEqual([]);
     }, SETUP_TIMEOUT);
   } else {
-    it("passes the README's tests with Jest, mapping .js imports to the sources as the README says (Node 24: Jest's require of ES modules)", () => {
-      if (process.platform !== 'linux' || process.arch !== 'x64') {
-        console.warn(`Jest check skipped: ${nodePackage(24)} is built for linux x64 only`);
-        return;
-      }
+    itNeeding(linuxX64(nodePackage(24)), "passes the README's tests with Jest, mapping .js imports to the sources as the README says (Node 24: Jest's require of ES modules)", () => {
       const mapper = `'^(\\\\.{1,2}/.*)\\\\.js$': '$1'`;
       const e2eConfig = JSON.parse(readFileSync(join(app, 'test/jest-e2e.json'), 'utf8'));
       writeFileSync(join(app, 'test/jest-e2e.json'), JSON.stringify({ ...e2eConfig, moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' } }, null, 2));

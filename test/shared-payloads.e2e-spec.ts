@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { all, command, describeNeeding } from './support/prerequisites';
 import { freePort, isAlive, post, RunningServer, sleep, startServer } from './support/server';
 
 const RELAY = 'test/fixtures/relay/main.js';
@@ -124,9 +125,9 @@ describe('shared payloads outlive no service', () => {
   });
 });
 
-const redisServer = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find(existsSync);
+const REDIS = all(command('redis-server', 'apt-get install -y redis-server'), command('redis-cli', 'apt-get install -y redis-tools'));
 
-(redisServer ? describe : describe.skip)('large payloads between stages through Redis, run as a daemon (real redis-server)', () => {
+describeNeeding(REDIS, 'large payloads between stages through Redis, run as a daemon (real redis-server)', () => {
   let server: RunningServer;
   let port: number;
   const keys = () => Number(execFileSync('redis-cli', ['-p', String(port), 'dbsize']).toString().trim());
