@@ -16,6 +16,8 @@ export interface HttpRoute extends Route {
   readonly headers: string[];
   /** The format of bodies and answers whose request says none. */
   readonly codec: 'json' | 'msgpack';
+  /** The first stage decodes bodies with its own `deserialize` (which is told their content type). */
+  readonly ownDecoding: boolean;
 }
 
 /** How bodies are checked against a request DTO: the module's options, and where refusals are logged. */
@@ -29,7 +31,8 @@ export interface DtoChecks {
 /** The route of a planned pipeline. */
 export function httpRoute(plan: PipelinePlan, stages: StageRuntime[], checks: DtoChecks = {}): HttpRoute {
   const responseType = plan.stages[plan.stages.length - 1].responseType;
-  const route = { path: plan.path, stages, stream: plan.stream, responseType, headers: plan.headers, codec: plan.codec };
+  const ownDecoding = typeof (plan.stages[0].type.prototype as { deserialize?: unknown } | undefined)?.deserialize === 'function';
+  const route = { path: plan.path, stages, stream: plan.stream, responseType, headers: plan.headers, codec: plan.codec, ownDecoding };
   if (!plan.request) return route;
   // Loaded only for a pipeline with a DTO: class-validator costs every process that loads it ~70 ms.
   const { createRequestValidator } = require('./validation') as typeof import('./validation');

@@ -49,7 +49,7 @@ export function createRequestValidator(
   return async (body, codecFlags) => {
     const codec = requestCodecOf(codecFlags);
     if (codec !== RequestCodec.JSON && codec !== RequestCodec.MSGPACK) {
-      return textAnswer(400, `decoding error: this route takes a JSON or msgpack body, not ${contentTypeOf(codec)}`);
+      return textAnswer(415, `unsupported media type: this route takes a JSON or msgpack body, not ${contentTypeOf(codec)}`);
     }
     try {
       checkBodyShape(codec, body, shape);
@@ -102,7 +102,8 @@ class ShapeRefusals {
       return;
     }
     const more = seen?.since ? ` (${seen.since} more since the last line)` : '';
-    this.warn(`refused a request body (413): ${error.message}; the limit is the option ${error.limit}${more}`);
+    const variable = `MOSEC_${error.limit.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`;
+    this.warn(`refused a request body (413): ${error.message}; the option ${error.limit} (${variable}) sets it${more}`);
     this.last.set(error.limit, { at: now, since: 0 });
   }
 }
