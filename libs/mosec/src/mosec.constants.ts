@@ -41,11 +41,11 @@ export const DEFAULTS = {
   /** Keys in one object of a body checked against a request DTO (class-transformer's cost grows with their square). */
   maxObjectKeys: 1000,
   /** Elements in one array of a body checked against a request DTO. */
-  maxArrayLength: 100_000,
+  maxArrayLength: 10_000,
   /** Keys and array elements, at every level, of a body checked against a request DTO. */
   maxBodyValues: 100_000,
-  /** Arrays and objects nested in one another in a body checked against a request DTO. */
-  maxBodyDepth: 64,
+  /** Arrays and objects nested in one another in a body checked against a request DTO: the most any body may have (MAX_NESTING). */
+  maxBodyDepth: 512,
   /** Smallest payload that goes between stages through shared payloads rather than the frames: below it, the frames cost less (measured). */
   ipcThreshold: 128 * 1024,
 } as const;

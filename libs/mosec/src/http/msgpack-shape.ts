@@ -14,8 +14,8 @@ const SIZED: Record<number, [width: number, header: number]> = {
 
 /**
  * Counts the first msgpack value of `body`: a map's or an array's size is in its header, so a map
- * that declares a million keys is refused at its first bytes. Stops at a truncated or unknown type,
- * which the decoder then refuses.
+ * of a million keys is refused at its first bytes. Stops at a truncated or unknown type, which the
+ * decoder then refuses.
  */
 export function countMsgpackShape(body: Buffer, count: ShapeCount): void {
   // Items still to come in each open map (keys and values) or array.
@@ -41,6 +41,8 @@ export function countMsgpackShape(body: Buffer, count: ShapeCount): void {
       at = next;
     }
     if (container) {
+      // Each item takes a byte at least: a header that announces more than are left is a cut body, for the decoder to refuse (400).
+      if ((isMap ? 2 * size : size) > body.length - at) return;
       count.opened(open.length + 1);
       if (isMap) count.keys(size, size);
       else count.elements(size, size);

@@ -74,11 +74,14 @@ export interface MosecOptions {
    * more get 413 before the body is parsed. Default 1,000.
    */
   maxObjectKeys?: number;
-  /** Elements in one array of a body checked against a request DTO (`MOSEC_MAX_ARRAY_LENGTH`); more: 413. Default 100,000. */
+  /** Elements in one array of a body checked against a request DTO (`MOSEC_MAX_ARRAY_LENGTH`); more: 413. Default 10,000. */
   maxArrayLength?: number;
   /** Keys and array elements at every level of a body checked against a request DTO (`MOSEC_MAX_BODY_VALUES`); more: 413. Default 100,000. */
   maxBodyValues?: number;
-  /** Arrays and objects nested in one another in a body checked against a request DTO (`MOSEC_MAX_BODY_DEPTH`); deeper: 413. Default 64. */
+  /**
+   * Arrays and objects nested in one another in a body checked against a request DTO (`MOSEC_MAX_BODY_DEPTH`);
+   * deeper: 413. Default 512, also the most: any body nested deeper is refused (400) as it is decoded.
+   */
   maxBodyDepth?: number;
   /** Refuse (422) request bodies with properties a pipeline's request DTO does not declare, instead of dropping them. Default false. */
   forbidUnknown?: boolean;
