@@ -17,7 +17,7 @@ const { join } = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 const { processTreeRss } = require('../bench/lib/memory');
 const { killAll, startServer } = require('../bench/lib/server-process');
-const { ATTACKS } = require('./attack/attacks');
+const ATTACKS = [...require('./attack/attacks').ATTACKS, ...require('./attack/input').BODY_ATTACKS];
 const { normalTraffic } = require('./attack/traffic');
 
 const DIST = join(__dirname, '..', process.env.MOSEC_DIST || 'dist');

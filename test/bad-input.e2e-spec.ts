@@ -90,7 +90,7 @@ describe('bad input (real processes, real HTTP)', () => {
     }
   });
 
-  it('answers a wrong Content-Type by what the body is, not with 415', async () => {
+  it('answers a wrong Content-Type from a client that is not a browser by what the body is', async () => {
     // As mosec, a type the service has no codec for is read as JSON (`curl -d` labels JSON as a
     // form): so the answer is 400 when the body is not JSON, and the body is served when it is.
     const xml = await post(at('/probe'), '<time>1</time>', { 'content-type': 'application/xml' });
@@ -100,10 +100,10 @@ describe('bad input (real processes, real HTTP)', () => {
     expect(form.status).toBe(200);
     // text/* reaches a stage as a string, which this one refuses as invalid (422)...
     expect((await post(at('/sleep'), '{"time": 0}', { 'content-type': 'text/plain' })).status).toBe(422);
-    // ...and a route with a request DTO takes only JSON and msgpack (400).
+    // ...and a route with a request DTO takes only JSON and msgpack (415).
     const text = await post(at('/probe-dto'), '{"name": "x"}', { 'content-type': 'text/plain' });
-    expect(text).toMatchObject({ status: 400, body: 'decoding error: this route takes a JSON or msgpack body, not text/plain' });
-    // The one 415: a Content-Encoding the service cannot undo.
+    expect(text).toMatchObject({ status: 415, body: 'unsupported media type: this route takes a JSON or msgpack body, not text/plain' });
+    // Also 415: a Content-Encoding the service cannot undo.
     expect((await post(at('/probe'), '{}', { 'content-encoding': 'compress' })).status).toBe(415);
     expect((await post(at('/probe'), 'not gzip', { 'content-encoding': 'gzip' })).status).toBe(400);
   });
@@ -141,11 +141,13 @@ describe('bad input (real processes, real HTTP)', () => {
     const paths = ['/sleep', '/probe', '/probe-dto'];
     for (const json of [nestedArrays(10_000), nestedObjects(10_000), `{"data": ${nestedObjects(10_000)}}`]) {
       const answers = await toEach(paths, json);
-      expect(statusesOf(answers)).toEqual({ '/sleep': 400, '/probe': 400, '/probe-dto': 400 });
-      for (const answer of Object.values(answers)) expect(answer.body).toBe('decoding error: invalid JSON: nested deeper than 512 levels');
+      // A route with a request DTO counts the depth before it parses (413, naming maxBodyDepth).
+      expect(statusesOf(answers)).toEqual({ '/sleep': 400, '/probe': 400, '/probe-dto': 413 });
+      for (const path of ['/sleep', '/probe']) expect(answers[path].body).toBe('decoding error: invalid JSON: nested deeper than 512 levels');
+      expect(answers['/probe-dto'].body).toBe('request body is too large: the body nests arrays and objects more than 512 deep (maxBodyDepth)');
     }
     const deepMsgpack = Buffer.concat([Buffer.alloc(10_000, 0x91), Buffer.from([0x90])]); // [[[...]]]
-    expect(statusesOf(await toEach(paths, deepMsgpack, MSGPACK))).toEqual({ '/sleep': 400, '/probe': 400, '/probe-dto': 400 });
+    expect(statusesOf(await toEach(paths, deepMsgpack, MSGPACK))).toEqual({ '/sleep': 400, '/probe': 400, '/probe-dto': 413 });
     const answer = await post(at('/probe-dto'), `{"data": ${nestedObjects(500)}}`);
     expect(answer.status).toBe(200);
     expect(answer.body).toContain('{"a":'.repeat(500));
@@ -154,7 +156,8 @@ describe('bad input (real processes, real HTTP)', () => {
   it('takes a 1e6-element array without harm: served where a stage accepts it, refused where not', async () => {
     const million = `[${new Array(1_000_000).fill(0).join(',')}]`;
     const answers = await toEach(['/probe', '/sleep', '/probe-dto'], million);
-    expect(statusesOf(answers)).toEqual({ '/probe': 200, '/sleep': 422, '/probe-dto': 422 });
+    // A route with a request DTO counts the elements before it parses (413, naming maxArrayLength).
+    expect(statusesOf(answers)).toEqual({ '/probe': 200, '/sleep': 422, '/probe-dto': 413 });
     expect(JSON.parse(answers['/probe'].body)).toMatchObject({ kind: 'array', size: 1_000_000 });
     const packed = await post(at('/probe'), msgpack.pack(new Array(1_000_000).fill(0)), MSGPACK);
     expect(JSON.parse(packed.body)).toMatchObject({ kind: 'array', size: 1_000_000 });

@@ -8,7 +8,7 @@ import { itNeeding } from './support/prerequisites';
 import { RunningServer, startServer } from './support/server';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ERROR_STATUSES = ['400', '408', '413', '422', '429', '500', '503'];
+const ERROR_STATUSES = ['400', '408', '413', '415', '422', '429', '500', '503'];
 
 describe('OpenAPI document and Swagger UI (multi-route example)', () => {
   let server: RunningServer;

@@ -38,6 +38,14 @@ export const DEFAULTS = {
   heartbeatTimeout: 10_000,
   /** Milliseconds an elastic stage's load must fit in one worker fewer before one goes. */
   scaleDownAfter: 30_000,
+  /** Keys in one object of a body checked against a request DTO (class-transformer's cost grows with their square). */
+  maxObjectKeys: 1000,
+  /** Elements in one array of a body checked against a request DTO. */
+  maxArrayLength: 10_000,
+  /** Keys and array elements, at every level, of a body checked against a request DTO. */
+  maxBodyValues: 100_000,
+  /** Arrays and objects nested in one another in a body checked against a request DTO: the most any body may have (MAX_NESTING). */
+  maxBodyDepth: 512,
   /** Smallest payload that goes between stages through shared payloads rather than the frames: below it, the frames cost less (measured). */
   ipcThreshold: 128 * 1024,
 } as const;

@@ -1,5 +1,5 @@
 import { ItemFlags, RequestCodec } from '../protocol/item-flags';
-import { codecFlagsFor, requestCodecFor, responseContentType } from './content-types';
+import { browserFormRefusal, codecFlagsFor, requestCodecFor, responseContentType } from './content-types';
 
 describe('content negotiation', () => {
   it.each([
@@ -38,6 +38,23 @@ describe('content negotiation', () => {
       ['application/msgpack', 'application/msgpack'],
     ])('answers Accept %p with %p', (accept, type) => {
       expect(responseContentType(codecFlagsFor(undefined, accept, 'msgpack'))).toBe(type);
+    });
+  });
+
+  describe('form and text bodies', () => {
+    it.each(['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'text/plain;charset=UTF-8', 'TEXT/PLAIN'])(
+      'refuses %p from a browser page (it sends Origin, also "null")',
+      (type) => {
+        expect(browserFormRefusal(type, 'https://evil.example')).toMatch(/^unsupported media type: .* from a browser page$/);
+        expect(browserFormRefusal(type, 'null')).toBeDefined();
+      },
+    );
+
+    it('takes them from clients that send no Origin (curl -d), and takes JSON, msgpack and binary types from anyone', () => {
+      expect(browserFormRefusal('application/x-www-form-urlencoded', undefined)).toBeUndefined();
+      for (const type of [undefined, 'application/json', 'application/msgpack', 'application/octet-stream', 'text/csv']) {
+        expect(browserFormRefusal(type, 'https://evil.example')).toBeUndefined();
+      }
     });
   });
 });

@@ -1,6 +1,7 @@
 import type { StageRuntime } from '../engine/stage-runtime';
 import type { Route } from '../engine/task';
 import type { PipelinePlan } from '../module/pipeline-plan';
+import type { BodyShapeLimits } from './body-shape';
 import type { RequestValidator } from './validation';
 
 /** A pipeline as callers reach it (its HTTP route or its client): the engine's route plus how requests are taken and answered. */
@@ -15,14 +16,25 @@ export interface HttpRoute extends Route {
   readonly headers: string[];
   /** The format of bodies and answers whose request says none. */
   readonly codec: 'json' | 'msgpack';
+  /** The first stage decodes bodies with its own `deserialize` (which is told their content type). */
+  readonly ownDecoding: boolean;
 }
 
-/** The route of a planned pipeline; `forbidUnknown` is the module's default for pipelines that do not set it. */
-export function httpRoute(plan: PipelinePlan, stages: StageRuntime[], forbidUnknown = false): HttpRoute {
+/** How bodies are checked against a request DTO: the module's options, and where refusals are logged. */
+export interface DtoChecks {
+  /** The module's default for pipelines that do not set their own. */
+  forbidUnknown?: boolean;
+  shape?: BodyShapeLimits;
+  warn?: (message: string) => void;
+}
+
+/** The route of a planned pipeline. */
+export function httpRoute(plan: PipelinePlan, stages: StageRuntime[], checks: DtoChecks = {}): HttpRoute {
   const responseType = plan.stages[plan.stages.length - 1].responseType;
-  const route = { path: plan.path, stages, stream: plan.stream, responseType, headers: plan.headers, codec: plan.codec };
+  const ownDecoding = typeof (plan.stages[0].type.prototype as { deserialize?: unknown } | undefined)?.deserialize === 'function';
+  const route = { path: plan.path, stages, stream: plan.stream, responseType, headers: plan.headers, codec: plan.codec, ownDecoding };
   if (!plan.request) return route;
   // Loaded only for a pipeline with a DTO: class-validator costs every process that loads it ~70 ms.
   const { createRequestValidator } = require('./validation') as typeof import('./validation');
-  return { ...route, validate: createRequestValidator(plan.request, plan.forbidUnknown ?? forbidUnknown) };
+  return { ...route, validate: createRequestValidator(plan.request, plan.forbidUnknown ?? checks.forbidUnknown ?? false, checks.shape, checks.warn) };
 }

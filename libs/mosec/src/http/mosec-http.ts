@@ -10,7 +10,7 @@ import { PIPELINE_ROUTE_CONFIG } from '../mosec.constants';
 import { ANSWERS, MESSAGES } from '../mosec.messages';
 import { pickHeaders } from '../protocol/request-headers';
 import { compressAnswer, compressionSummary } from './answer-compression';
-import { codecFlagsFor, responseContentType } from './content-types';
+import { browserFormRefusal, codecFlagsFor, responseContentType } from './content-types';
 import type { HttpRoute } from './http-route';
 import { readPipelineBody, restoreBodyHeaders } from './pipeline-body';
 import { RequestAdmission } from './request-admission';
@@ -93,6 +93,8 @@ export class MosecHttp implements OnModuleInit {
   /** Answers a pipeline route's request: the last stage's bytes (200), or a thrown `PipelineError`. */
   answer(route: HttpRoute, request: FastifyRequest, reply: FastifyReply): Promise<Buffer> | undefined {
     if (!this.orchestrator.accepting) throw this.notReady();
+    const formRefusal = route.ownDecoding ? undefined : browserFormRefusal(request.headers['content-type'], request.headers.origin);
+    if (formRefusal) throw new PipelineError(415, formRefusal);
     const codecFlags = codecFlagsFor(request.headers['content-type'], request.headers.accept, route.codec);
     const body = Buffer.isBuffer(request.body) ? request.body : EMPTY;
     const headers = route.headers.length > 0 ? pickHeaders(request.headers, route.headers) : undefined;

@@ -65,8 +65,8 @@ describe('request DTO validation', () => {
     expect(await check(json('ada'), JSON_FLAGS)).toMatchObject({ status: 422 });
   });
 
-  it('answers 400 for raw bytes or text, which a DTO cannot check', async () => {
+  it('answers 415 for raw bytes or text, which a DTO cannot check', async () => {
     const checked = await check(Buffer.from('abc'), codecFlagsFor('application/octet-stream', undefined));
-    expect(checked).toMatchObject({ status: 400, body: 'decoding error: this route takes a JSON or msgpack body, not application/octet-stream' });
+    expect(checked).toMatchObject({ status: 415, body: 'unsupported media type: this route takes a JSON or msgpack body, not application/octet-stream' });
   });
 });

@@ -26,4 +26,11 @@ describe('MosecConfig', () => {
     expect(config).toMatchObject({ readinessPath: '/health', metricsPath: '/metrics', guardProbes: true });
     expect(() => new MosecConfig({}, { pipelines: [], metricsPath: 'metrics' }, {})).toThrow(/metricsPath must start with "\/"/);
   });
+
+  it('takes the limits of bodies checked against a DTO from options and variables, within the nesting any body may have', () => {
+    expect(new MosecConfig({}, { pipelines: [] }, {}).bodyShape).toEqual({ maxObjectKeys: 1000, maxArrayLength: 10_000, maxBodyValues: 100_000, maxBodyDepth: 512 });
+    const config = new MosecConfig({ maxObjectKeys: 5, maxBodyDepth: 8 }, { pipelines: [] }, { MOSEC_MAX_OBJECT_KEYS: '200000', MOSEC_MAX_BODY_VALUES: '300000' });
+    expect(config.bodyShape).toEqual({ maxObjectKeys: 200_000, maxArrayLength: 10_000, maxBodyValues: 300_000, maxBodyDepth: 8 });
+    expect(() => new MosecConfig({}, { pipelines: [] }, { MOSEC_MAX_BODY_DEPTH: '600' })).toThrow(/MOSEC_MAX_BODY_DEPTH must be an integer from 1 to 512/);
+  });
 });

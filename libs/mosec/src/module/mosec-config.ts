@@ -3,6 +3,8 @@ import { DEFAULTS } from '../mosec.constants';
 import { checkDaemons, DaemonOptions } from './daemon-options';
 import { overriding, readCommandLine, Setting } from './command-line';
 import type { IpcChoice } from '../ipc/shared-payloads';
+import type { BodyShapeLimits } from '../http/body-shape';
+import { MAX_NESTING } from '../protocol/nesting';
 import type { MosecExtras, MosecOptions } from './mosec-options';
 
 /**
@@ -26,6 +28,8 @@ export class MosecConfig {
   readonly shutdownTimeout: number;
   readonly metrics: boolean;
   readonly forbidUnknown: boolean;
+  /** How much structure a body checked against a request DTO may have before 413. */
+  readonly bodyShape: BodyShapeLimits;
   readonly openapi: Exclude<MosecOptions['openapi'], undefined>;
   readonly logFormat: 'text' | 'json';
   readonly dryRun: boolean;
@@ -72,6 +76,12 @@ export class MosecConfig {
     this.compression = flag(given('compression')[1]) ?? options.compression ?? false;
     this.metrics = flag(env.MOSEC_METRICS) ?? options.metrics ?? true;
     this.forbidUnknown = options.forbidUnknown ?? false;
+    this.bodyShape = {
+      maxObjectKeys: integer('MOSEC_MAX_OBJECT_KEYS', env.MOSEC_MAX_OBJECT_KEYS, options.maxObjectKeys ?? DEFAULTS.maxObjectKeys, 1),
+      maxArrayLength: integer('MOSEC_MAX_ARRAY_LENGTH', env.MOSEC_MAX_ARRAY_LENGTH, options.maxArrayLength ?? DEFAULTS.maxArrayLength, 1),
+      maxBodyValues: integer('MOSEC_MAX_BODY_VALUES', env.MOSEC_MAX_BODY_VALUES, options.maxBodyValues ?? DEFAULTS.maxBodyValues, 1),
+      maxBodyDepth: integer('MOSEC_MAX_BODY_DEPTH', env.MOSEC_MAX_BODY_DEPTH, options.maxBodyDepth ?? DEFAULTS.maxBodyDepth, 1, MAX_NESTING),
+    };
     this.openapi = options.openapi ?? {};
     this.readTimeout = integer('MOSEC_READ_TIMEOUT', env.MOSEC_READ_TIMEOUT, options.readTimeout ?? this.timeout + DEFAULTS.uploadAllowance, 1);
     this.headersTimeout = integer('MOSEC_HEADERS_TIMEOUT', env.MOSEC_HEADERS_TIMEOUT, options.headersTimeout ?? Math.min(DEFAULTS.headersTimeout, this.readTimeout), 1);

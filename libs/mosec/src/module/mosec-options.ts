@@ -69,6 +69,20 @@ export interface MosecOptions {
   ipc?: 'shm' | 'socket' | { redis: string };
   /** Smallest result, in bytes, that goes through `ipc` instead of the frames (`MOSEC_IPC_THRESHOLD`). Default 128 KiB. */
   ipcThreshold?: number;
+  /**
+   * Keys in one object of a body checked against a pipeline's request DTO (`MOSEC_MAX_OBJECT_KEYS`);
+   * more get 413 before the body is parsed. Default 1,000.
+   */
+  maxObjectKeys?: number;
+  /** Elements in one array of a body checked against a request DTO (`MOSEC_MAX_ARRAY_LENGTH`); more: 413. Default 10,000. */
+  maxArrayLength?: number;
+  /** Keys and array elements at every level of a body checked against a request DTO (`MOSEC_MAX_BODY_VALUES`); more: 413. Default 100,000. */
+  maxBodyValues?: number;
+  /**
+   * Arrays and objects nested in one another in a body checked against a request DTO (`MOSEC_MAX_BODY_DEPTH`);
+   * deeper: 413. Default 512, also the most: any body nested deeper is refused (400) as it is decoded.
+   */
+  maxBodyDepth?: number;
   /** Refuse (422) request bodies with properties a pipeline's request DTO does not declare, instead of dropping them. Default false. */
   forbidUnknown?: boolean;
   /** The OpenAPI document's title, version and description; `false` serves no document or Swagger UI. */

@@ -63,7 +63,11 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     });
     this.daemons = new Daemons(config.daemons, this.logger, (why) => void this.daemonExited(why));
     for (const plan of explorer.plans) {
-      const route = httpRoute(plan, plan.stages.map((stage) => this.stageOf(stage)), config.forbidUnknown);
+      const route = httpRoute(plan, plan.stages.map((stage) => this.stageOf(stage)), {
+        forbidUnknown: config.forbidUnknown,
+        shape: config.bodyShape,
+        warn: (message) => this.logger.warn(message),
+      });
       this.routes.set(plan.module, { ...route, sharedAnswers: this.shared?.storesAnswers });
     }
   }

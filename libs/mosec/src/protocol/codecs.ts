@@ -3,8 +3,12 @@ import { DecodingError, EncodingError } from '../errors';
 import { ItemFlags, RequestCodec } from './item-flags';
 import { withinNesting } from './nesting';
 
-/** Standard msgpack (no record extension), so any client library reads what we send. */
-const msgpack = new Packr({ useRecords: false, moreTypes: true });
+/**
+ * Standard msgpack (no record extension), so any client library reads what we send. `variableMapSize`
+ * writes a map's size in the width it needs: the default always writes 16 bits and throws past 65,535
+ * keys, so a map the decoder took could not go on to the next stage.
+ */
+const msgpack = new Packr({ useRecords: false, moreTypes: true, variableMapSize: true });
 
 export const CONTENT_TYPES = {
   json: 'application/json',
