@@ -1,4 +1,6 @@
 import OpenAI from 'openai';
+import { TextTokenizer } from '@mosec/nest/transformers';
+import { embeddingModel } from '../examples/embedding/embedding-model';
 import { post, RunningServer, startServer } from './support/server';
 import reference from './fixtures/embeddings/reference.json';
 
@@ -114,6 +116,16 @@ describe('embedding example (OpenAI API, all-MiniLM-L6-v2)', () => {
     });
   });
 
+  it('serves 2,048 inputs in one request, the most OpenAI takes, each in its place', async () => {
+    const many = Array.from({ length: 2048 }, (_, i) => `sentence number ${i} of a long request`);
+    const answer = await client.embeddings.create({ model: MODEL, input: many, encoding_format: 'float' });
+    expect(answer.data.map((d) => d.index)).toEqual(many.map((_, i) => i));
+    const single = await client.embeddings.create({ model: MODEL, input: many[1234], encoding_format: 'float' });
+    expect(cosine(answer.data[1234].embedding, single.data[0].embedding)).toBeGreaterThan(0.9999);
+    const tokenizer = TextTokenizer.load(embeddingModel());
+    expect(answer.usage.prompt_tokens).toBe(many.reduce((sum, text) => sum + tokenizer.encode(text).ids.length, 0));
+  });
+
   const refusals: Array<[string, Record<string, unknown>, string | null, RegExp]> = [
     ['an empty string', { input: '' }, 'input', /empty string/],
     ['an empty array', { input: [] }, 'input', /empty array/],
@@ -148,6 +160,17 @@ describe('embedding example (OpenAI API, all-MiniLM-L6-v2)', () => {
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body).error).toMatchObject({ type: 'invalid_request_error', param: 'input' });
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('answers a body that is not JSON, or is too large, in OpenAI shape too', async () => {
+    const broken = await post(`${server.url}/v1/embeddings`, '{"model":');
+    expect(broken.status).toBe(400);
+    expect(JSON.parse(broken.body).error).toMatchObject({ type: 'invalid_request_error', message: expect.stringMatching(/JSON/) });
+    const huge = await post(`${server.url}/v1/embeddings`, JSON.stringify({ model: MODEL, input: 'a'.repeat(2_000_000) }));
+    expect(huge.status).toBe(413);
+    expect(JSON.parse(huge.body).error).toMatchObject({ type: 'invalid_request_error', message: expect.stringMatching(/too large/) });
+    // Other routes keep Nest's and mosec's own answers.
+    expect(JSON.parse((await post(`${server.url}/nowhere`, '{')).body)).not.toHaveProperty('error.type');
   });
 
   it('gives the official client an error it understands', async () => {

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res, Type, UseFilters } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Body, Controller, DynamicModule, Get, HttpCode, Module, Param, Post, Res, Type } from '@nestjs/common';
+import { APP_FILTER, HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { validateSync } from 'class-validator';
 import type { PipelineClient } from '../client/pipeline.client';
 import { getPipelineToken } from '../decorators/inject-pipeline.decorator';
@@ -43,20 +43,36 @@ export interface OpenAIControllerOptions {
 export const TRUNCATED_HEADER = 'x-truncated-inputs';
 
 /**
- * A controller serving OpenAI's embeddings API (`POST /v1/embeddings`, `GET /v1/models`) over mosec
- * pipelines: add it to the `controllers` of the module that imports `MosecModule.forRoot` with those
- * pipelines. Each input of a request is one item of the pipeline (so it batches with everyone's);
- * the answers are joined in input order. Errors answer in OpenAI's shape.
+ * OpenAI's embeddings API (`POST /v1/embeddings`, `GET /v1/models`) over mosec pipelines: import
+ * `OpenAIModule.forRoot({ embeddings })` beside `MosecModule.forRoot` serving those pipelines. Each
+ * input of a request is one item of its pipeline (so it batches with everyone's); the answers are
+ * joined in input order. Errors on these routes answer in OpenAI's shape, bodies that do not parse included.
  */
-export function openAIController(options: OpenAIControllerOptions): Type<unknown> {
+@Module({})
+export class OpenAIModule {
+  static forRoot(options: OpenAIControllerOptions): DynamicModule {
+    const path = (options.path ?? 'v1').replace(/^\/+|\/+$/g, '');
+    const routes = new RegExp(`/${escapeRegExp(path)}/(embeddings|models)(/[^/]*)?/?$`);
+    return {
+      module: OpenAIModule,
+      controllers: [openAIController(options, path)],
+      providers: [{ provide: APP_FILTER, useFactory: (host: HttpAdapterHost) => new OpenAIErrorFilter(routes, host), inject: [HttpAdapterHost] }],
+    };
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function openAIController(options: OpenAIControllerOptions, path: string): Type<unknown> {
   const models = new Map<string, EmbeddingModel>();
   for (const model of options.embeddings) for (const name of [model.id, ...(model.aliases ?? [])]) models.set(name, model);
   const inFlight = options.inputsInFlight ?? 128;
   const created = Math.floor(Date.now() / 1000);
   const card = (model: EmbeddingModel): ModelCard => ({ id: model.id, object: 'model', created, owned_by: model.ownedBy ?? 'mosec' });
 
-  @Controller(options.path ?? 'v1')
-  @UseFilters(OpenAIErrorFilter)
+  @Controller(path)
   @swaggerDecorator('ApiTags', 'OpenAI')
   class OpenAIController {
     private readonly clients = new Map<Type<unknown>, PipelineClient<EmbeddingItem, EmbeddingResult>>();
