@@ -35,6 +35,8 @@ const CONFIGS = {
 };
 
 function main() {
+  // An install that must not fetch (an image's production dependencies, fetched in another stage).
+  if (process.env.MOSEC_FETCH_MODELS === 'skip') return console.log('fetch-models: skipped (MOSEC_FETCH_MODELS=skip)');
   const root = resolve(process.env.MOSEC_MODELS_DIR || join(__dirname, '..', 'models'));
   const dir = join(root, MODEL);
   for (const [path, content] of Object.entries(CONFIGS)) write(join(dir, path), Buffer.from(JSON.stringify(content, null, 2) + '\n'));
