@@ -1,7 +1,8 @@
 import OpenAI from 'openai';
 import { TextTokenizer } from '@mosec/nest/transformers';
 import { embeddingModel } from '../examples/embedding/embedding-model';
-import { post, RunningServer, startServer } from './support/server';
+import { scrape, total } from './support/metrics';
+import { post, RunningServer, sleep, startServer } from './support/server';
 import reference from './fixtures/embeddings/reference.json';
 
 /**
@@ -124,6 +125,32 @@ describe('embedding example (OpenAI API, all-MiniLM-L6-v2)', () => {
     expect(cosine(answer.data[1234].embedding, single.data[0].embedding)).toBeGreaterThan(0.9999);
     const tokenizer = TextTokenizer.load(embeddingModel());
     expect(answer.usage.prompt_tokens).toBe(many.reduce((sum, text) => sum + tokenizer.encode(text).ids.length, 0));
+  });
+
+  it('withdraws the inputs of a request whose client left', async () => {
+    const embedded = async () => total(await scrape(server.url), 'mosec_service_batch_size_sum', { stage: 'Embed' });
+    const before = await embedded();
+    const many = Array.from({ length: 2048 }, (_, i) => `a request its client leaves, number ${i}`);
+    const leaving = new AbortController();
+    const request = fetch(`${server.url}/v1/embeddings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, input: many }),
+      signal: leaving.signal,
+    });
+    // Gone once the first items are through the model.
+    while ((await embedded()) === before) await sleep(20);
+    leaving.abort();
+    await expect(request).rejects.toThrow();
+    // Settled: the count stays put for a second (a request of 2,048 takes seconds on this machine).
+    let last = -1;
+    for (let now = await embedded(); now !== last; now = await embedded()) {
+      last = now;
+      await sleep(1_000);
+    }
+    expect(last - before).toBeLessThan(1024);
+    // And the service goes on.
+    expect((await client.embeddings.create({ model: MODEL, input: 'still here' })).data).toHaveLength(1);
   });
 
   const refusals: Array<[string, Record<string, unknown>, string | null, RegExp]> = [

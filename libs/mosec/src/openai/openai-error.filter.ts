@@ -43,6 +43,8 @@ export class OpenAIErrorFilter extends BaseExceptionFilter {
       const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
       return { status, body: openAIErrorBody(status, Array.isArray(message) ? message.join('; ') : String(message)) };
     }
+    // The client left (its request's items were withdrawn): nobody reads this answer, nothing to log.
+    if ((exception as Error)?.name === 'AbortError') return { status: 400, body: openAIErrorBody(400, 'the client closed the request') };
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { status: 500, body: openAIErrorBody(500, 'internal error') };
   }

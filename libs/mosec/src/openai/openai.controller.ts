@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { Body, Controller, DynamicModule, Get, HttpCode, Module, Param, Post, Res, Type } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { validateSync } from 'class-validator';
@@ -84,7 +85,7 @@ function openAIController(options: OpenAIControllerOptions, path: string): Type<
     @swaggerDecorator('ApiOperation', { summary: "Creates embedding vectors (OpenAI's API)" })
     @swaggerDecorator('ApiBody', { type: CreateEmbeddingRequest })
     @swaggerDecorator('ApiOkResponse', { type: CreateEmbeddingResponse })
-    async embeddings(@Body() body: unknown, @Res({ passthrough: true }) reply: { header(name: string, value: string): unknown }): Promise<CreateEmbeddingResponse> {
+    async embeddings(@Body() body: unknown, @Res({ passthrough: true }) reply: Reply): Promise<CreateEmbeddingResponse> {
       const request = checkRequest(body);
       const model = models.get(request.model);
       if (!model) throw new OpenAIError(400, `The model '${request.model}' does not exist`, { param: 'model', code: 'model_not_found' });
@@ -94,7 +95,7 @@ function openAIController(options: OpenAIControllerOptions, path: string): Type<
       const items = embeddingItems(request.input);
       const problem = tokenIdsProblem(items, model.vocabSize, model.maxTokens);
       if (problem) throw invalidRequest(problem, 'input');
-      const results = await runEach(items, inFlight, (item, signal) => this.client(model).run(item, { signal }));
+      const results = await runEach(items, inFlight, (item, signal) => this.client(model).run(item, { signal }), clientGone(reply));
       const base64 = request.encoding_format === 'base64';
       const tokens = results.reduce((sum, result) => sum + result.tokens, 0);
       const truncated = results.filter((result) => result.truncated).length;
@@ -146,13 +147,27 @@ function checkRequest(body: unknown): CreateEmbeddingRequest {
   return request;
 }
 
+/** Fastify's reply (its Node response in `raw`) or Express's response. */
+type Reply = { header(name: string, value: string): unknown; raw?: ServerResponse };
+
+/** Aborted when the client leaves before its answer is sent. */
+function clientGone(reply: Reply): AbortSignal {
+  const response = reply.raw ?? (reply as unknown as ServerResponse);
+  const gone = new AbortController();
+  response.once('close', () => {
+    if (!response.writableFinished) gone.abort();
+  });
+  return gone.signal;
+}
+
 /**
- * `run` on every item, at most `limit` at once, results in item order. The first failure stops the
- * rest: the items not yet started never start, those in the pipeline are withdrawn.
+ * `run` on every item, at most `limit` at once, results in item order. The first failure, or `stop`,
+ * ends the rest: the items not yet started never start, those in the pipeline are withdrawn.
  */
-async function runEach<In, Out>(items: In[], limit: number, run: (item: In, signal: AbortSignal) => Promise<Out>): Promise<Out[]> {
+async function runEach<In, Out>(items: In[], limit: number, run: (item: In, signal: AbortSignal) => Promise<Out>, stop: AbortSignal): Promise<Out[]> {
   const results = new Array<Out>(items.length);
   const abort = new AbortController();
+  stop.addEventListener('abort', () => abort.abort(), { once: true });
   let next = 0;
   const lane = async () => {
     while (next < items.length && !abort.signal.aborted) {
@@ -166,5 +181,7 @@ async function runEach<In, Out>(items: In[], limit: number, run: (item: In, sign
     abort.abort();
     throw error;
   }
+  // Stopped between two items: no run failed, but some never ran.
+  if (abort.signal.aborted) throw Object.assign(new Error('the client closed the request'), { name: 'AbortError' });
   return results;
 }
