@@ -3,7 +3,7 @@ import { TextTokenizer } from '@mosec/nest/transformers';
 import { embeddingModel } from '../examples/embedding/embedding-model';
 import { scrape, total } from './support/metrics';
 import { post, RunningServer, sleep, startServer } from './support/server';
-import reference from './fixtures/embeddings/reference.json';
+import { reference } from './support/embedding-reference';
 
 /**
  * The embedding example end to end, driven by OpenAI's official client: all-MiniLM-L6-v2 (what

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import reference from '../../../../test/fixtures/embeddings/reference.json';
+import { reference } from '../../../../test/support/embedding-reference';
 import { readModelDirectory } from './model-directory';
 import { TextTokenizer } from './text-tokenizer';
 
