@@ -62,7 +62,9 @@ describe('embedding example (OpenAI API, all-MiniLM-L6-v2)', () => {
     expect(Math.max(...reference.cases.map((c) => c.ids.length))).toBe(256);
   });
 
-  it('says how many texts it truncated', async () => {
+  it('says how many texts it truncated, in the answer and in the metrics', async () => {
+    const counted = async () => total(await scrape(server.url), 'embedding_truncated_inputs_total');
+    const before = await counted();
     const long = reference.cases.find((c) => c.ids.length === 256)!;
     const answer = await post(`${server.url}/v1/embeddings`, { model: MODEL, input: [texts[0], long.text] });
     expect(answer.status).toBe(200);
@@ -72,6 +74,7 @@ describe('embedding example (OpenAI API, all-MiniLM-L6-v2)', () => {
       body: JSON.stringify({ model: MODEL, input: [texts[0], long.text, long.text] }),
     });
     expect(headers.get('x-truncated-inputs')).toBe('2');
+    expect((await counted()) - before).toBe(3);
   });
 
   it('takes token ids (one array, or an array of arrays) as the tokenizer would have made them', async () => {
