@@ -251,6 +251,7 @@ export class StageRuntime {
   private batchClosesAt(): number | undefined {
     const first = this.queue.peek();
     if (!first) return undefined;
+    if (first.alone) return 0;
     const { maxBatchSize, maxWaitTime } = this.policy;
     const full = this.queued >= maxBatchSize || this.queue.cost >= (this.policy.maxBatchCost ?? Infinity);
     if (full) return 0;
@@ -292,11 +293,13 @@ export class StageRuntime {
     let bytes = 0;
     while (tasks.length < limit) {
       const task = this.queue.peek();
-      if (!task || (tasks.length > 0 && (cost + task.cost! > maxCost || bytes + task.payload.length > maxBytes))) break;
+      if (!task || (tasks.length > 0 && (task.alone || cost + task.cost! > maxCost || bytes + task.payload.length > maxBytes))) break;
       this.queue.take(task);
       tasks.push(task);
       cost += task.cost!;
       bytes += task.payload.length;
+      // A task whose worker died is run again on its own (see Engine.workerLost).
+      if (task.alone) break;
     }
     return tasks;
   }

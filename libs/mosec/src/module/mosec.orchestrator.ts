@@ -55,11 +55,13 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     Logger.overrideLogger(config.nestLogLevels);
     this.metrics = config.metrics ? new ServiceMetrics(config.namespace, config.timeout, this) : undefined;
     this.shared = SharedPayloads.open(config.ipc, config.ipcThreshold, config.timeout, this.logger);
-    this.engine = new Engine({ timeout: config.timeout, capacity: config.capacity, shared: this.shared }, {
+    this.engine = new Engine({ timeout: config.timeout, capacity: config.capacity, shared: this.shared, quarantine: config.quarantine }, {
       onTaskDone: this.metrics && ((task, status) => this.metrics!.onTaskDone(task, status)),
       onBatchDone: this.metrics && ((stage, batch) => this.metrics!.onBatchDone(stage, batch)),
       onWrongBatchSize: (stage, batch, got) =>
         this.logger.error(`${stage.name}: worker returned ${got} results for a batch of ${batch.tasks.length}; the batch failed`),
+      onQuarantined: (stage, ms) =>
+        this.logger.warn(`${stage.name}: a request crashed its workers twice: answered 500, and the same request is refused for ${Math.ceil(ms / 1000)} s (quarantine)`),
     });
     this.daemons = new Daemons(config.daemons, this.logger, (why) => void this.daemonExited(why));
     for (const plan of explorer.plans) {
