@@ -13,14 +13,15 @@ export class Quarantine {
 
   constructor(readonly ms: number) {}
 
-  /** Remembers a payload; false when quarantine is off (`ms` 0). */
+  /** Remembers a payload; true when it was not quarantined already (false too when quarantine is off, `ms` 0). */
   add(payload: Buffer, at: number): boolean {
     if (this.ms <= 0) return false;
     const key = hashOf(payload);
+    const held = (this.until.get(key) ?? 0) > at;
     this.until.delete(key);
     this.until.set(key, at + this.ms);
     if (this.until.size > MAX_REMEMBERED) this.until.delete(this.until.keys().next().value!);
-    return true;
+    return !held;
   }
 
   /** Whether the payload is quarantined now (hashed only while something is). */

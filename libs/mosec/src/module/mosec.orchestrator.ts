@@ -184,7 +184,8 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     };
     const { heartbeatTimeout, scaleDownAfter, dryRun } = this.config;
     const range = dryRun ? { num: 1, min: 1, max: 1 } : { num: plan.num, min: plan.min, max: plan.max };
-    return new WorkerPool(stage, { ...range, env: plan.env, worker, heartbeatTimeout, scaleDownAfter }, this.engine, this.logger, {
+    const timing = { heartbeatTimeout, scaleDownAfter, serviceTimeout: this.config.timeout };
+    return new WorkerPool(stage, { ...range, env: plan.env, worker, ...timing }, this.engine, this.logger, {
       workerReady: (process, ready) => {
         this.metrics?.workerReady(process.stage.name, process.label, ready.warmUpMs);
         if (ready.requests) dryRunExamples.set(stage, ready.requests.map((text) => Buffer.from(text, 'base64')));

@@ -16,6 +16,8 @@ export interface PoolSpec {
   worker: Omit<WorkerSpec, 'workerId'>;
   /** Milliseconds a ready worker may stay silent before it is killed and replaced. */
   heartbeatTimeout: number;
+  /** The service timeout: how long a worker's event loop may stay blocked in a batch whose requests still wait. */
+  serviceTimeout: number;
   /** Milliseconds an elastic stage's load must fit in one worker fewer before one goes. */
   scaleDownAfter: number;
 }
@@ -51,6 +53,8 @@ export class WorkerPool implements WorkerEvents {
   private readonly backoff = new RestartBackoff();
   private startup?: { resolve: () => void; reject: (error: Error) => void };
   private tick?: NodeJS.Timeout;
+  /** When the workers were last judged (see killSilentWorkers). */
+  private lastCheckAt = now();
   /** Workers the stage should run now. */
   private desired: number;
   /** Counts the changes of `desired`: a `scaleTo` overtaken by a later one stops waiting. */
@@ -86,6 +90,7 @@ export class WorkerPool implements WorkerEvents {
   }
 
   start(): Promise<void> {
+    this.lastCheckAt = now();
     this.tick = setInterval(() => this.onTick(), LIVENESS_CHECK_MS).unref();
     return new Promise((resolve, reject) => {
       this.startup = { resolve, reject };
@@ -174,13 +179,31 @@ export class WorkerPool implements WorkerEvents {
     this.stage.progress(worker, batchId, done);
   }
 
+  /**
+   * Kills the workers that are silent (stopped, dead: no heartbeat for `heartbeatTimeout`), or whose
+   * event loop has been blocked that long outside a batch whose requests may still wait (the service
+   * timeout from its start). Silence counts only while this process ran: after it was paused itself
+   * (SIGSTOP, a blocked event loop), the pause is not held against the workers.
+   */
   private killSilentWorkers(): void {
     const at = now();
+    const paused = Math.max(0, at - this.lastCheckAt - 2 * LIVENESS_CHECK_MS);
+    this.lastCheckAt = at;
+    const { heartbeatTimeout, serviceTimeout } = this.spec;
     for (const worker of this.workers.values()) {
       if (!worker.ready || worker.exited || worker.killedFor) continue;
+      worker.lastHeard = Math.min(at, worker.lastHeard + paused);
+      worker.loopTurnedAt = Math.min(at, worker.loopTurnedAt + paused);
       const silent = at - worker.lastHeard;
-      if (silent > this.spec.heartbeatTimeout) {
+      if (silent > heartbeatTimeout) {
         worker.kill(`silent for ${Math.round(silent)} ms (stopped, or its event loop blocked): no heartbeat`);
+        continue;
+      }
+      const blocked = at - worker.loopTurnedAt;
+      const batch = this.stage.runningBatch(worker);
+      if (blocked > heartbeatTimeout && !(batch && at - batch.startedAt < serviceTimeout)) {
+        const where = batch ? `in a batch begun ${Math.round(at - batch.startedAt)} ms ago, past the service timeout (${serviceTimeout} ms)` : 'outside a batch';
+        worker.kill(`its event loop blocked for ${Math.round(blocked)} ms ${where}`);
       }
     }
   }
