@@ -91,7 +91,8 @@ const WORKER_ATTACKS = [
   {
     name: 'worker-killing requests, a different one each time, from 4 clients for 20 s',
     env: {},
-    run: (server) => poison(server, (i) => ({ exit: true, pad: `request ${i}` })),
+    // The batching stage receives `exit` (and not `pad`): its value makes each request a different one.
+    run: (server) => poison(server, (i) => ({ exit: i + 1 })),
   },
   {
     name: 'elastic race: 8 x (PUT 3 workers, 300 ms, PUT 1) under 8 clients (test/fixtures/elastic, /first)',

@@ -99,6 +99,27 @@ describe('Engine after a worker dies', () => {
     expect(worker.batches.flatMap((b) => b.tasks.map((t) => t.payload.toString()))).toEqual(['poison']);
   });
 
+  it('answers the copies of a quarantined request that were already waiting, instead of running them', async () => {
+    const { engine, stage, answers, submit } = setup();
+    let worker = new FakeWorker('w1');
+    stage.addWorker(worker);
+    const first = submit('poison')!;
+    const copy = engine.submit(first.route, Buffer.from('poison'), 0, (status, body) => answers.set('copy', { status, body: body.toString() }))!;
+    await flush();
+    expect(worker.batches[0].tasks).toEqual([first, copy]);
+    engine.workerLost(stage, worker); // both run again, each alone
+    worker = new FakeWorker('w2');
+    stage.addWorker(worker);
+    await flush();
+    expect(worker.batches.map((b) => b.tasks)).toEqual([[first]]);
+    engine.workerLost(stage, worker); // the first is quarantined
+    worker = new FakeWorker('w3');
+    stage.addWorker(worker);
+    await flush();
+    expect(worker.batches).toEqual([]);
+    expect(answers.get('copy')).toEqual({ status: 500, body: ANSWERS.quarantined('S', 60_000) });
+  });
+
   it('does not remember a task when quarantine is off, and never runs a task more than twice', async () => {
     const { engine, stage, answers, submit } = setup(0);
     for (let round = 0; round < 2; round++) {

@@ -79,7 +79,8 @@ export class Engine {
    * for each third of the service timeout it waits in a stage's queue.
    */
   createStage(name: string, policy: BatchPolicy): StageRuntime {
-    const stage = new StageRuntime(name, policy, { onBatchTimeout: (_stage, batch) => this.failBatch(batch, 408) }, this.options.timeout / 3);
+    const events = { onBatchTimeout: (_: StageRuntime, batch: Batch) => this.failBatch(batch, 408), refuses: (at: StageRuntime, task: Task) => this.refuses(at, task) };
+    const stage = new StageRuntime(name, policy, events, this.options.timeout / 3);
     this.quarantines.set(stage, new Quarantine(this.options.quarantine ?? 0));
     return stage;
   }
@@ -164,6 +165,9 @@ export class Engine {
         this.finish(task, statuses[i], bodies[i]);
       } else if (task.step + 1 < task.route.stages.length) {
         task.step++;
+        // What a stage's workers did with it says nothing of the next stage's.
+        task.crashes = 0;
+        task.alone = false;
         // A name is a few bytes of a frame that may be large: copied, so that it does not keep the frame.
         task.payload = named ? Buffer.from(bodies[i]) : bodies[i];
         if (named) {
@@ -204,12 +208,20 @@ export class Engine {
   /** The task enters the queue of its current stage, unless its content is quarantined there (answered 500 at once). */
   private enter(task: Task): void {
     const stage = task.route.stages[task.step];
-    const quarantine = this.quarantines.get(stage);
-    if (quarantine && !task.shared && quarantine.holds(task.payload, now())) {
-      // After the caller has its task (a stream opens its answer first).
-      return queueMicrotask(() => this.finish(task, 500, ANSWERS.quarantined(stage.name, quarantine.ms)));
-    }
+    // After the caller has its task (a stream opens its answer first).
+    if (this.isQuarantined(stage, task)) return queueMicrotask(() => this.refuses(stage, task) || stage.enqueue(task));
     stage.enqueue(task);
+  }
+
+  /** Answers a task whose content is quarantined in `stage` (one that waited while it was quarantined, say). */
+  private refuses(stage: StageRuntime, task: Task): boolean {
+    if (!this.isQuarantined(stage, task)) return false;
+    this.finish(task, 500, ANSWERS.quarantined(stage.name, this.quarantines.get(stage)!.ms));
+    return true;
+  }
+
+  private isQuarantined(stage: StageRuntime, task: Task): boolean {
+    return !task.shared && (this.quarantines.get(stage)?.holds(task.payload, now()) ?? false);
   }
 
   /**

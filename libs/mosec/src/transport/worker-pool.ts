@@ -100,7 +100,8 @@ export class WorkerPool implements WorkerEvents {
 
   /**
    * Sets how many workers the stage runs (within `min`..`max`) and resolves once it runs that many,
-   * all ready; an elastic stage's autoscaler goes on from there.
+   * all ready, or once a later call or the autoscaler set another count; an elastic stage's
+   * autoscaler goes on from there.
    */
   async scaleTo(count: number, why: string): Promise<void> {
     const { min, max } = this.spec;

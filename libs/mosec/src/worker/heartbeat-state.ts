@@ -1,5 +1,7 @@
+import { writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { encodeHeartbeat, HEARTBEAT_INTERVAL_MS } from '../protocol/heartbeat-frame';
 import { HEARTBEAT_FD } from '../transport/worker-fd';
 
 /** What a worker's event loop shares with its heartbeat thread: a tick counter, the batch it runs, the items done. */
@@ -21,7 +23,10 @@ const THREAD_ENTRY = join(__dirname, `heartbeat-thread${__filename.endsWith('.ts
 export class HeartbeatSender {
   private readonly cells: HeartbeatState = new Uint32Array(new SharedArrayBuffer(3 * 4));
 
-  /** `onError`: the thread failed (its heartbeats stop, and the worker will be replaced as silent). */
+  /**
+   * `onError`: the thread failed (it could not load, say); the event loop then sends the heartbeats
+   * itself, as a worker without the thread would, and a long synchronous `forward` gets it killed.
+   */
   start(onError: (error: Error) => void): void {
     setInterval(() => Atomics.add(this.cells, TICKS, 1), TICK_MS).unref();
     const thread = new Worker(THREAD_ENTRY, {
@@ -31,7 +36,13 @@ export class HeartbeatSender {
       stdout: false,
       stderr: false,
     });
-    thread.on('error', onError);
+    thread.on('error', (error) => {
+      onError(error);
+      setInterval(() => {
+        const beat = encodeHeartbeat({ batchId: Atomics.load(this.cells, BATCH), done: Atomics.load(this.cells, DONE), loopSilentMs: 0 });
+        writeSync(HEARTBEAT_FD, beat);
+      }, HEARTBEAT_INTERVAL_MS).unref();
+    });
     thread.unref();
   }
 
