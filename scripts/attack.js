@@ -93,10 +93,10 @@ async function runAttack(attack) {
   log(`attack: ${attack.name}`);
   const server = await start(attack.env);
   try {
-    const baseline = normalTraffic(server.url);
+    const baseline = normalTraffic(server.url, attack.traffic);
     await sleep(BASELINE_MS);
     const without = await baseline.stop();
-    const traffic = normalTraffic(server.url);
+    const traffic = normalTraffic(server.url, attack.traffic);
     const peaks = samplePeaks(server.pid);
     const seen = await attack.run(server, workersOf(server));
     await sleep(1000);

@@ -132,6 +132,7 @@ const ATTACKS = [
       return { statuses: {}, recoveredAfterS };
     },
   },
+  ...require('./workers').WORKER_ATTACKS,
 ];
 
 module.exports = { ATTACKS, openConnections };

@@ -36,6 +36,8 @@ export const DEFAULTS = {
   maxBytesInFlight: 256 * 1024 * 1024,
   /** Milliseconds a ready worker may stay silent (frozen, or its event loop blocked) before it is replaced. */
   heartbeatTimeout: 10_000,
+  /** Milliseconds a request that crashed a stage's workers twice is refused at once when sent again. */
+  quarantine: 60_000,
   /** Milliseconds an elastic stage's load must fit in one worker fewer before one goes. */
   scaleDownAfter: 30_000,
   /** Keys in one object of a body checked against a request DTO (class-transformer's cost grows with their square). */

@@ -12,6 +12,8 @@ export const ANSWERS = {
   readTimeout: 'request timeout: the request was not received in time',
   internal: 'inference internal error',
   clientGone: 'client closed the request',
+  quarantined: (stage: string, ms: number) =>
+    `inference internal error: this request crashed the workers of ${stage} twice; the same request is refused for ${Math.ceil(ms / 1000)} s (quarantine)`,
 } as const;
 
 /** Texts of errors that stop the service from starting, each naming the fix. */

@@ -3,6 +3,7 @@ import { SHARED_RESULT } from '../protocol/item-flags';
 import { now } from './clock';
 import { BatchPolicy, StageRuntime } from './stage-runtime';
 import type { Batch, WorkerHandle } from './stage-runtime';
+import { Quarantine } from './quarantine';
 import { TaskTable } from './task-table';
 import type { Responder, Route, Task } from './task';
 
@@ -18,6 +19,8 @@ export interface EngineOptions {
   capacity: number;
   /** Where stages' large results wait for the next stage, when not in the HTTP process. */
   shared?: SharedPayloadOwner;
+  /** Milliseconds a request that crashed a stage's workers twice is refused at once (0: not remembered). */
+  quarantine?: number;
 }
 
 /** The HTTP process's side of shared payloads (see ipc/): it knows which are live and deletes the rest. */
@@ -50,6 +53,8 @@ export interface EngineListener {
   onTaskDone?(task: Task, status: number): void;
   onBatchDone?(stage: StageRuntime, batch: Batch): void;
   onWrongBatchSize?(stage: StageRuntime, batch: Batch, got: number): void;
+  /** A request crashed the stage's workers twice: its content is refused for `ms`. */
+  onQuarantined?(stage: StageRuntime, ms: number): void;
 }
 
 /**
@@ -59,6 +64,7 @@ export interface EngineListener {
  */
 export class Engine {
   private readonly table: TaskTable;
+  private readonly quarantines = new Map<StageRuntime, Quarantine>();
   private nextTaskId = 1;
 
   constructor(
@@ -73,7 +79,10 @@ export class Engine {
    * for each third of the service timeout it waits in a stage's queue.
    */
   createStage(name: string, policy: BatchPolicy): StageRuntime {
-    return new StageRuntime(name, policy, { onBatchTimeout: (_stage, batch) => this.failBatch(batch, 408) }, this.options.timeout / 3);
+    const events = { onBatchTimeout: (_: StageRuntime, batch: Batch) => this.failBatch(batch, 408), refuses: (at: StageRuntime, task: Task) => this.refuses(at, task) };
+    const stage = new StageRuntime(name, policy, events, this.options.timeout / 3);
+    this.quarantines.set(stage, new Quarantine(this.options.quarantine ?? 0));
+    return stage;
   }
 
   /** Tasks accepted and not yet answered. */
@@ -109,7 +118,7 @@ export class Engine {
       }
     }
     this.table.add(task);
-    route.stages[0].enqueue(task);
+    this.enter(task);
     return task;
   }
 
@@ -156,13 +165,16 @@ export class Engine {
         this.finish(task, statuses[i], bodies[i]);
       } else if (task.step + 1 < task.route.stages.length) {
         task.step++;
+        // What a stage's workers did with it says nothing of the next stage's.
+        task.crashes = 0;
+        task.alone = false;
         // A name is a few bytes of a frame that may be large: copied, so that it does not keep the frame.
         task.payload = named ? Buffer.from(bodies[i]) : bodies[i];
         if (named) {
           task.shared = true;
           shared?.adopt(task.payload);
         }
-        task.route.stages[task.step].enqueue(task);
+        this.enter(task);
       } else if (named) {
         this.finishWithStored(task, bodies[i]);
       } else {
@@ -188,13 +200,53 @@ export class Engine {
     const batch = stage.runningBatch(worker);
     if (!batch || batch.id !== batchId) return;
     const task = batch.tasks[index];
-    if (task && !task.finished) task.onEvent?.(data);
+    if (!task || task.finished) return;
+    task.streamed = true;
+    task.onEvent?.(data);
   }
 
-  /** A worker is gone: the tasks it held are answered with `status` (500 after a crash, 408 after a timeout). */
-  workerLost(stage: StageRuntime, worker: WorkerHandle, status = 500): void {
+  /** The task enters the queue of its current stage, unless its content is quarantined there (answered 500 at once). */
+  private enter(task: Task): void {
+    const stage = task.route.stages[task.step];
+    // After the caller has its task (a stream opens its answer first).
+    if (this.isQuarantined(stage, task)) return queueMicrotask(() => this.refuses(stage, task) || stage.enqueue(task));
+    stage.enqueue(task);
+  }
+
+  /** Answers a task whose content is quarantined in `stage` (one that waited while it was quarantined, say). */
+  private refuses(stage: StageRuntime, task: Task): boolean {
+    if (!this.isQuarantined(stage, task)) return false;
+    this.finish(task, 500, ANSWERS.quarantined(stage.name, this.quarantines.get(stage)!.ms));
+    return true;
+  }
+
+  private isQuarantined(stage: StageRuntime, task: Task): boolean {
+    return !task.shared && (this.quarantines.get(stage)?.holds(task.payload, now()) ?? false);
+  }
+
+  /**
+   * A worker is gone (it died, or was killed for its silence): each task it held is run again once,
+   * alone, so that the one that killed it cannot take the others with it a second time. A task that
+   * was held by two workers that died is answered 500, and its content quarantined in the stage. A
+   * task that cannot be run again (its stream events went out, or its payload was shared and read) is
+   * answered 500 at once, as is every task when `retry` is false (the service is stopping).
+   */
+  workerLost(stage: StageRuntime, worker: WorkerHandle, retry = true): void {
     const batch = stage.removeWorker(worker);
-    if (batch) this.failBatch(batch, status);
+    if (!batch) return;
+    for (const task of batch.tasks) {
+      if (task.finished) continue;
+      task.crashes = (task.crashes ?? 0) + 1;
+      if (task.crashes >= 2 && !task.shared && this.quarantines.get(stage)?.add(task.payload, now())) {
+        this.listener.onQuarantined?.(stage, this.quarantines.get(stage)!.ms);
+      }
+      if (!retry || task.crashes >= 2 || task.shared || task.streamed) {
+        this.finish(task, 500, ANSWERS.internal);
+        continue;
+      }
+      task.alone = true;
+      stage.enqueue(task);
+    }
   }
 
   failBatch(batch: Batch, status: number): void {

@@ -49,6 +49,8 @@ export interface Batch {
 export interface StageEvents {
   /** A worker overran the stage timeout with this batch; the engine answers its tasks. */
   onBatchTimeout(stage: StageRuntime, batch: Batch): void;
+  /** Asked of each task before it is dispatched: true when it was answered instead (its content is quarantined). */
+  refuses?(stage: StageRuntime, task: Task): boolean;
 }
 
 let nextBatchId = 1;
@@ -242,6 +244,7 @@ export class StageRuntime {
       if (closesAt === undefined) return;
       if (now() < closesAt) return this.armWaitTimer(closesAt);
       const tasks = this.takeBatch(); // first: it shares a backlog among the workers, this one still counted
+      if (tasks.length === 0) continue; // every task it met was refused (quarantined)
       this.dispatch(this.idle.pop()!, tasks);
     }
     this.sendAhead();
@@ -251,6 +254,7 @@ export class StageRuntime {
   private batchClosesAt(): number | undefined {
     const first = this.queue.peek();
     if (!first) return undefined;
+    if (first.alone) return 0;
     const { maxBatchSize, maxWaitTime } = this.policy;
     const full = this.queued >= maxBatchSize || this.queue.cost >= (this.policy.maxBatchCost ?? Infinity);
     if (full) return 0;
@@ -276,7 +280,9 @@ export class StageRuntime {
         this.armWaitTimer(sendAt);
         continue;
       }
-      const batch = this.newBatch(worker, this.takeBatch());
+      const tasks = this.takeBatch();
+      if (tasks.length === 0) continue;
+      const batch = this.newBatch(worker, tasks);
       this.sentAhead.set(worker, batch);
       worker.dispatch(batch);
     }
@@ -292,11 +298,15 @@ export class StageRuntime {
     let bytes = 0;
     while (tasks.length < limit) {
       const task = this.queue.peek();
-      if (!task || (tasks.length > 0 && (cost + task.cost! > maxCost || bytes + task.payload.length > maxBytes))) break;
+      // Answered now, it has left the queue.
+      if (task && this.events.refuses?.(this, task)) continue;
+      if (!task || (tasks.length > 0 && (task.alone || cost + task.cost! > maxCost || bytes + task.payload.length > maxBytes))) break;
       this.queue.take(task);
       tasks.push(task);
       cost += task.cost!;
       bytes += task.payload.length;
+      // A task whose worker died is run again on its own (see Engine.workerLost).
+      if (task.alone) break;
     }
     return tasks;
   }

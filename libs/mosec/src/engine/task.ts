@@ -41,6 +41,12 @@ export interface Task {
   readonly headers?: Record<string, string>;
   /** Its priority level (`Priority`); normal when absent. */
   readonly priority?: number;
+  /** How many workers died while they held it (each crash is retried once, then it is answered 500). */
+  crashes?: number;
+  /** Goes in a batch of its own: it was in a batch whose worker died, and may be what killed it. */
+  alone?: boolean;
+  /** A stage sent a stream event for it: it cannot be run again without repeating them. */
+  streamed?: boolean;
 }
 
 /** The flags for a task's payload at its current stage. */

@@ -56,6 +56,12 @@ export interface MosecOptions {
    */
   heartbeatTimeout?: number;
   /**
+   * Milliseconds a request that crashed a stage's workers twice (it made them exit, or stop answering)
+   * is answered 500 at once when sent again, recognised by its content (`MOSEC_QUARANTINE`; 0: never).
+   * Default 60 s.
+   */
+  quarantine?: number;
+  /**
    * Milliseconds an elastic stage's (`@Stage({ num: { min, max } })`) load must fit in one worker fewer,
    * that one at most half busy, before it goes (`MOSEC_SCALE_DOWN_AFTER`). Default 30 s.
    */

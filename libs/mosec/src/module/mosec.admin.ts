@@ -40,7 +40,10 @@ export class MosecAdmin {
     return this.orchestrator.workerPools.map((pool) => statusOf(pool));
   }
 
-  /** Resolves once the stage (its class, or its name) runs `workers` ready workers. */
+  /**
+   * Resolves once the stage (its class, or its name) runs `workers` ready workers, or once a later
+   * call or its autoscaler changed the count (with the stage as it then is).
+   */
   async scale(stage: Type<unknown> | string, workers: number): Promise<StageStatus> {
     const pool = this.poolOf(stage);
     await pool.scaleTo(workers, 'asked for');

@@ -55,11 +55,13 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     Logger.overrideLogger(config.nestLogLevels);
     this.metrics = config.metrics ? new ServiceMetrics(config.namespace, config.timeout, this) : undefined;
     this.shared = SharedPayloads.open(config.ipc, config.ipcThreshold, config.timeout, this.logger);
-    this.engine = new Engine({ timeout: config.timeout, capacity: config.capacity, shared: this.shared }, {
+    this.engine = new Engine({ timeout: config.timeout, capacity: config.capacity, shared: this.shared, quarantine: config.quarantine }, {
       onTaskDone: this.metrics && ((task, status) => this.metrics!.onTaskDone(task, status)),
       onBatchDone: this.metrics && ((stage, batch) => this.metrics!.onBatchDone(stage, batch)),
       onWrongBatchSize: (stage, batch, got) =>
         this.logger.error(`${stage.name}: worker returned ${got} results for a batch of ${batch.tasks.length}; the batch failed`),
+      onQuarantined: (stage, ms) =>
+        this.logger.warn(`${stage.name}: a request crashed its workers twice: answered 500, and the same request is refused for ${Math.ceil(ms / 1000)} s (quarantine)`),
     });
     this.daemons = new Daemons(config.daemons, this.logger, (why) => void this.daemonExited(why));
     for (const plan of explorer.plans) {
@@ -186,7 +188,8 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     };
     const { heartbeatTimeout, scaleDownAfter, dryRun } = this.config;
     const range = dryRun ? { num: 1, min: 1, max: 1 } : { num: plan.num, min: plan.min, max: plan.max };
-    return new WorkerPool(stage, { ...range, env: plan.env, worker, heartbeatTimeout, scaleDownAfter }, this.engine, this.logger, {
+    const timing = { heartbeatTimeout, scaleDownAfter, serviceTimeout: this.config.timeout };
+    return new WorkerPool(stage, { ...range, env: plan.env, worker, ...timing }, this.engine, this.logger, {
       workerReady: (process, ready) => {
         this.metrics?.workerReady(process.stage.name, process.label, ready.warmUpMs);
         if (ready.requests) dryRunExamples.set(stage, ready.requests.map((text) => Buffer.from(text, 'base64')));

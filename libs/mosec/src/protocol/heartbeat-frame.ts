@@ -1,27 +1,38 @@
 import { FrameKind } from './frame';
 
 const HEADER = 5;
-const BODY = 8;
+const BODY = 12;
 
 /** How often a ready worker says it is alive. */
 export const HEARTBEAT_INTERVAL_MS = 1000;
 
+export interface Heartbeat {
+  /** The batch being run (0: none). */
+  batchId: number;
+  /** Items of that batch done. */
+  done: number;
+  /** Milliseconds the worker's event loop has not turned (a long synchronous `forward`, a spin). */
+  loopSilentMs: number;
+}
+
 /**
- * A HEARTBEAT frame, sent from the worker's event loop, which a stopped, spinning or blocked worker
- * cannot send. It also says how many items of its current batch are done, so that a stage `timeout`
- * applies to each item of a frame that carries several:
+ * A HEARTBEAT frame, sent by a thread of the worker's own on a channel of its own, so that a worker
+ * busy in a long synchronous `forward` still sends it, and a stopped or dead one does not. It says how
+ * long the worker's event loop has been blocked, and how many items of its current batch are done, so
+ * that a stage `timeout` applies to each item of a frame that carries several:
  *
- *   HEARTBEAT body: u32 batchId (0: none running) | u32 items done
+ *   HEARTBEAT body: u32 batchId (0: none running) | u32 items done | u32 ms the event loop has not turned
  */
-export function encodeHeartbeat(batchId: number, done: number): Buffer {
+export function encodeHeartbeat({ batchId, done, loopSilentMs }: Heartbeat): Buffer {
   const frame = Buffer.allocUnsafe(HEADER + BODY);
   frame.writeUInt32LE(1 + BODY, 0);
   frame[4] = FrameKind.HEARTBEAT;
   frame.writeUInt32LE(batchId, 5);
   frame.writeUInt32LE(done, 9);
+  frame.writeUInt32LE(Math.min(0xffffffff, Math.round(loopSilentMs)), 13);
   return frame;
 }
 
-export function decodeHeartbeat(body: Buffer): { batchId: number; done: number } {
-  return { batchId: body.readUInt32LE(0), done: body.readUInt32LE(4) };
+export function decodeHeartbeat(body: Buffer): Heartbeat {
+  return { batchId: body.readUInt32LE(0), done: body.readUInt32LE(4), loopSilentMs: body.readUInt32LE(8) };
 }

@@ -4,3 +4,6 @@
  * it, and nothing is left behind when either side dies.
  */
 export const WORKER_SOCKET_FD = 4;
+
+/** fd 5 of the child, another socket pair: its heartbeats, written by a thread of their own, never inside a frame of fd 4. */
+export const HEARTBEAT_FD = 5;

@@ -4,6 +4,7 @@ import { now } from '../engine/clock';
 import type { Engine } from '../engine/engine';
 import type { StageRuntime } from '../engine/stage-runtime';
 import type { ReadyMessage, WorkerSpec } from '../protocol/messages';
+import { RestartBackoff } from './restart-backoff';
 import { WorkerEvents, WorkerProcess } from './worker-process';
 
 export interface PoolSpec {
@@ -15,11 +16,12 @@ export interface PoolSpec {
   worker: Omit<WorkerSpec, 'workerId'>;
   /** Milliseconds a ready worker may stay silent before it is killed and replaced. */
   heartbeatTimeout: number;
+  /** The service timeout: how long a worker's event loop may stay blocked in a batch whose requests still wait. */
+  serviceTimeout: number;
   /** Milliseconds an elastic stage's load must fit in one worker fewer before one goes. */
   scaleDownAfter: number;
 }
 
-const MAX_RESTART_DELAY_MS = 5000;
 /** Also the scaling tick: how often the pool samples its stage's load. */
 const LIVENESS_CHECK_MS = 500;
 /** Milliseconds an elastic stage must stay behind before it gets one more worker. */
@@ -38,8 +40,9 @@ export interface PoolObserver {
 /**
  * The worker processes of one stage. Startup succeeds when the first `num` are ready and fails as
  * soon as one exits first. After that, a worker that exits, or that stays silent past the heartbeat
- * timeout (stopped, spinning, blocked), has its tasks answered and is replaced, with a growing delay
- * while replacements keep failing to start (a fork that fails included). An elastic stage's pool
+ * timeout (stopped, spinning, blocked), has its tasks run again or answered (see Engine.workerLost)
+ * and is replaced, with a growing delay while replacements keep failing to start (a fork that fails
+ * included) or workers keep dying (see RestartBackoff). An elastic stage's pool
  * adds and retires workers as its Autoscaler (or an operator, `scaleTo`) says: a new worker takes
  * batches once warm, a retired one finishes its batch first, and the processes never outnumber `max`.
  */
@@ -47,11 +50,15 @@ export class WorkerPool implements WorkerEvents {
   private readonly workers = new Map<number, WorkerProcess>();
   private started = false;
   private stopping = false;
-  private failedRestarts = 0;
+  private readonly backoff = new RestartBackoff();
   private startup?: { resolve: () => void; reject: (error: Error) => void };
   private tick?: NodeJS.Timeout;
+  /** When the workers were last judged (see killSilentWorkers). */
+  private lastCheckAt = now();
   /** Workers the stage should run now. */
   private desired: number;
+  /** Counts the changes of `desired`: a `scaleTo` overtaken by a later one stops waiting. */
+  private targets = 0;
   private readonly autoscaler?: Autoscaler;
 
   constructor(
@@ -83,6 +90,7 @@ export class WorkerPool implements WorkerEvents {
   }
 
   start(): Promise<void> {
+    this.lastCheckAt = now();
     this.tick = setInterval(() => this.onTick(), LIVENESS_CHECK_MS).unref();
     return new Promise((resolve, reject) => {
       this.startup = { resolve, reject };
@@ -92,7 +100,8 @@ export class WorkerPool implements WorkerEvents {
 
   /**
    * Sets how many workers the stage runs (within `min`..`max`) and resolves once it runs that many,
-   * all ready; an elastic stage's autoscaler goes on from there.
+   * all ready, or once a later call or the autoscaler set another count; an elastic stage's
+   * autoscaler goes on from there.
    */
   async scaleTo(count: number, why: string): Promise<void> {
     const { min, max } = this.spec;
@@ -104,8 +113,10 @@ export class WorkerPool implements WorkerEvents {
       );
     }
     this.setDesired(count, why);
+    const target = this.targets;
     const deadline = now() + SCALE_WAIT_MS;
-    while (!this.settled()) {
+    // A later decision (another request, the autoscaler) answers this one with the stage as it then is.
+    while (!this.settled() && target === this.targets) {
       if (this.stopping || now() > deadline) throw new Error(`stage ${this.stage.name} did not reach ${count} worker(s)`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -115,6 +126,7 @@ export class WorkerPool implements WorkerEvents {
     if (count === this.desired) return;
     this.logger.log(`${this.stage.name}: ${this.desired} → ${count} worker(s) (${why})`);
     this.desired = count;
+    this.targets++;
     this.reconcile();
   }
 
@@ -168,19 +180,39 @@ export class WorkerPool implements WorkerEvents {
     this.stage.progress(worker, batchId, done);
   }
 
+  /**
+   * Kills the workers that are silent (stopped, dead: no heartbeat for `heartbeatTimeout`), or whose
+   * event loop has been blocked that long outside a batch whose requests may still wait (the service
+   * timeout from its start). Silence counts only while this process ran: after it was paused itself
+   * (SIGSTOP, a blocked event loop), the pause is not held against the workers.
+   */
   private killSilentWorkers(): void {
     const at = now();
+    const paused = Math.max(0, at - this.lastCheckAt - 2 * LIVENESS_CHECK_MS);
+    this.lastCheckAt = at;
+    const { heartbeatTimeout, serviceTimeout } = this.spec;
     for (const worker of this.workers.values()) {
       if (!worker.ready || worker.exited || worker.killedFor) continue;
+      worker.lastHeard = Math.min(at, worker.lastHeard + paused);
+      worker.loopTurnedAt = Math.min(at, worker.loopTurnedAt + paused);
       const silent = at - worker.lastHeard;
-      if (silent > this.spec.heartbeatTimeout) {
+      if (silent > heartbeatTimeout) {
         worker.kill(`silent for ${Math.round(silent)} ms (stopped, or its event loop blocked): no heartbeat`);
+        continue;
+      }
+      const blocked = at - worker.loopTurnedAt;
+      const batch = this.stage.runningBatch(worker);
+      if (blocked > heartbeatTimeout && !(batch && at - batch.startedAt < serviceTimeout)) {
+        const where = batch ? `in a batch begun ${Math.round(at - batch.startedAt)} ms ago, past the service timeout (${serviceTimeout} ms)` : 'outside a batch';
+        worker.kill(`its event loop blocked for ${Math.round(blocked)} ms ${where}`);
       }
     }
   }
 
   onReady(worker: WorkerProcess, message: ReadyMessage): void {
-    this.failedRestarts = 0;
+    // Retired while it warmed up (scaled down again): it is leaving, and must get no batch on its way out.
+    if (worker.retiring) return;
+    this.backoff.started();
     this.logger.log(`${worker.label} ready (pid ${worker.pid}, warm-up ${message.warmUpMs} ms, ${message.examples} example(s))`);
     this.stage.addWorker(worker);
     this.observer.workerReady?.(worker, message);
@@ -201,7 +233,7 @@ export class WorkerPool implements WorkerEvents {
   }
 
   onExit(worker: WorkerProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    this.engine.workerLost(this.stage, worker);
+    this.engine.workerLost(this.stage, worker, !this.stopping);
     this.observer.workerGone?.(worker);
     if (this.workers.get(worker.workerId) === worker) this.workers.delete(worker.workerId);
     if (this.stopping) return;
@@ -213,8 +245,7 @@ export class WorkerPool implements WorkerEvents {
       this.startup?.reject(new Error(`stage ${this.stage.name} (worker ${worker.workerId}) failed to start: ${why}`));
       return;
     }
-    if (!worker.wasReady && !worker.killedFor) this.failedRestarts++;
-    const delay = Math.min(MAX_RESTART_DELAY_MS, this.failedRestarts === 0 ? 0 : 100 * 2 ** this.failedRestarts);
+    const delay = this.backoff.delayAfter(!worker.wasReady && !worker.killedFor, now());
     this.logger.warn(`${worker.label} ${worker.killedFor ? 'was killed' : how}; replacing it${delay ? ` in ${delay} ms` : ''}`);
     this.observer.workerReplaced?.(worker);
     setTimeout(() => this.stopping || this.workers.has(worker.workerId) || this.reconcile(), delay).unref();

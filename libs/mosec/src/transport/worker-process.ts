@@ -10,7 +10,7 @@ import { pickHeaders } from '../protocol/request-headers';
 import type { FatalMessage, MetricsReport, ReadyMessage, WorkerSpec } from '../protocol/messages';
 import { WORKER_SPEC_ENV } from '../protocol/messages';
 import { forkOptionsForParentDeath } from './parent-death';
-import { WORKER_SOCKET_FD } from './worker-fd';
+import { HEARTBEAT_FD, WORKER_SOCKET_FD } from './worker-fd';
 import { workerExecArgv } from './worker-exec-argv';
 import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from '../protocol/frame';
 import { decodeHeartbeat } from '../protocol/heartbeat-frame';
@@ -52,6 +52,8 @@ export class WorkerProcess implements WorkerHandle {
   retiring = false;
   /** When the worker last sent anything (monotonic ms). */
   lastHeard = 0;
+  /** When its event loop last turned, as its last heartbeat told (monotonic ms, this process's clock). */
+  loopTurnedAt = 0;
   private readonly metricsWaiting = new Map<number, (metrics: unknown[]) => void>();
   private nextMetricsId = 1;
   /** A metrics question is out and unanswered: not asked again until it is (a stopped worker never answers). */
@@ -80,13 +82,14 @@ export class WorkerProcess implements WorkerHandle {
     const spec: WorkerSpec = { ...this.spec, workerId: this.workerId, sharedPrefix: this.sharedPrefix };
     const typescript = /\.(c|m)?tsx?$/.test(spec.pipelineFile);
     try {
-      // fd 3 is fork's IPC channel (its 'disconnect' tells the worker we are gone); fd 4 carries the frames.
+      // fd 3 is fork's IPC channel (its 'disconnect' tells the worker we are gone); fd 4 carries the frames,
+      // fd 5 the heartbeats.
       const env: NodeJS.ProcessEnv = { ...process.env, ...this.env, MOSEC_WORKER_ID: String(this.workerId), [WORKER_SPEC_ENV]: JSON.stringify(spec) };
       // A pipeline loaded from TypeScript requires Nest's ES modules from CommonJS: Node 20 warns each time.
       const execArgv = typescript ? [...process.execArgv, '--disable-warning=ExperimentalWarning'] : process.execArgv;
       this.child = fork(CHILD_ENTRY, [], {
         env,
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe', 'pipe'],
         serialization: 'json',
         ...forkOptionsForParentDeath(workerExecArgv(execArgv, env.NODE_OPTIONS)),
       });
@@ -112,7 +115,8 @@ export class WorkerProcess implements WorkerHandle {
     this.socket = socket;
     const reader = new FrameReader((kind, body) => this.onFrame(kind, body));
     socket.on('data', (chunk) => {
-      this.lastHeard = now();
+      // Written by its event loop: it turns.
+      this.lastHeard = this.loopTurnedAt = now();
       try {
         reader.push(chunk);
       } catch (error) {
@@ -120,6 +124,17 @@ export class WorkerProcess implements WorkerHandle {
       }
     });
     socket.on('error', () => undefined); // the exit that follows is what counts
+    const beats = (this.child.stdio as unknown as Array<Socket | null>)[HEARTBEAT_FD];
+    const beatReader = new FrameReader((kind, body) => this.onFrame(kind, body));
+    beats?.on('data', (chunk) => {
+      this.lastHeard = now();
+      try {
+        beatReader.push(chunk);
+      } catch (error) {
+        this.kill(`sent a malformed heartbeat: ${(error as Error).message}`);
+      }
+    });
+    beats?.on('error', () => undefined);
     socket.on('close', () => {
       // A worker that drops its socket cannot serve: make sure it is gone so it gets replaced.
       if (!this.leaving && this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
@@ -208,12 +223,14 @@ export class WorkerProcess implements WorkerHandle {
         return this.events.onStreamEvent(this, batchId, index, data);
       }
       case FrameKind.HEARTBEAT: {
-        const { batchId, done } = decodeHeartbeat(body);
+        const { batchId, done, loopSilentMs } = decodeHeartbeat(body);
+        this.loopTurnedAt = now() - loopSilentMs;
         return this.events.onProgress(this, batchId, done);
       }
       case FrameKind.READY:
         this.ready = true;
         this.wasReady = true;
+        this.loopTurnedAt = now();
         return this.events.onReady(this, decodeControl<ReadyMessage>(body));
       case FrameKind.FATAL:
         this.fatal = decodeControl<FatalMessage>(body).message;

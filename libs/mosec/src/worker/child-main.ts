@@ -15,9 +15,9 @@ import { MESSAGES } from '../mosec.messages';
 import { encodeIpc } from '../protocol/codecs';
 import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from '../protocol/frame';
 import { FatalMessage, MetricsReport, MetricsRequest, ReadyMessage, WORKER_SPEC_ENV, WorkerSpec } from '../protocol/messages';
-import { encodeHeartbeat, HEARTBEAT_INTERVAL_MS } from '../protocol/heartbeat-frame';
 import { encodeStreamEvent } from '../protocol/stream-frame';
 import { WORKER_SOCKET_FD } from '../transport/worker-fd';
+import { HeartbeatSender } from './heartbeat-state';
 import { SharedItems } from './shared-items';
 import { StageHost } from './stage-host';
 import { stageModule, standaloneStage } from './stage-module';
@@ -73,13 +73,14 @@ async function start(socket: Socket): Promise<StageHost> {
   const ready: ReadyMessage = { warmUpMs: Math.round(now() - began), examples };
   if (spec.dryRun) ready.requests = host.exampleRequests().map((request) => encodeIpc(request).toString('base64'));
   socket.write(encodeControl(FrameKind.READY, ready));
-  // From the event loop: a worker that is stopped, spinning or blocked sends none, and is replaced.
-  setInterval(() => socket.write(encodeHeartbeat(runningBatch, host.itemsDone)), HEARTBEAT_INTERVAL_MS).unref();
+  // From a thread of its own: a stopped worker sends none; a blocked one says for how long it is.
+  host.onItemsDone = (done) => heartbeat.done(done);
+  heartbeat.start((error) => logger.error(`heartbeat thread: ${error.message}`));
   return host;
 }
 
-/** The batch being run (0: none), for the heartbeats. */
-let runningBatch = 0;
+/** Sends the heartbeats, with the batch being run. */
+const heartbeat = new HeartbeatSender();
 
 /** The `@Pipeline` class, from the file it is written in (compiled, or its TypeScript source). */
 function loadPipeline(): Type<unknown> {
@@ -113,13 +114,13 @@ function serve(socket: Socket, host: Promise<StageHost>): void {
     if (kind !== FrameKind.BATCH) return;
     const { batchId, tags, bodies, metas } = decodeItems(kind, body);
     chain = chain.then(async () => {
-      runningBatch = batchId;
+      heartbeat.running(batchId);
       await shared?.resolve(tags, bodies);
       // Stream events go out as they come, before the batch's RESULT frame on the same socket.
       const results = await (await host).run(tags, bodies, metas, (index, text) => socket.write(encodeStreamEvent(batchId, index, text)));
       await shared?.share(tags, results.statuses, results.bodies);
       socket.write(encodeItems(FrameKind.RESULT, batchId, results.statuses, results.bodies));
-      runningBatch = 0;
+      heartbeat.running(0);
     });
   });
   socket.on('data', (chunk) => reader.push(chunk));

@@ -26,8 +26,9 @@ const EMPTY = Buffer.alloc(0);
 export class StageHost {
   /** Whether the hint that this stage may be a BatchWorker without `maxBatchSize` was given. */
   private hinted = false;
-  /** Items of the current frame whose `forward` is done (what the heartbeats report). */
-  itemsDone = 0;
+  /** Told how many items of the current frame have their `forward` done (what the heartbeats report). */
+  onItemsDone?: (done: number) => void;
+  private itemsDone = 0;
 
   constructor(
     private readonly worker: AnyWorker,
@@ -38,6 +39,7 @@ export class StageHost {
   /** Runs one frame's items; `metas` holds the request metadata of the items that carry some. */
   async run(flags: number[], payloads: Buffer[], metas?: Array<Buffer | undefined>, onEvent?: ItemEventSink): Promise<ItemResults> {
     this.itemsDone = 0;
+    this.onItemsDone?.(0);
     const count = payloads.length;
     const statuses = new Array<number>(count).fill(200);
     const bodies = new Array<Buffer>(count);
@@ -130,7 +132,7 @@ export class StageHost {
         this.hintBatchWorker(error, inputs[i]);
         outputs[i] = error instanceof Error ? error : new Error(String(error));
       }
-      this.itemsDone++;
+      this.onItemsDone?.(++this.itemsDone);
     }
     return outputs;
   }

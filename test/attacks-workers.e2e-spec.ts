@@ -1,0 +1,150 @@
+import { ANSWERS } from '../libs/mosec/src/mosec.messages';
+import { runClients, stagePids, timedPost } from './support/load';
+import { post, RunningServer, sleep, startServer } from './support/server';
+
+/**
+ * How the service judges and replaces its workers, at a scale of seconds (the full size is
+ * `npm run attack`): a paused HTTP process or a long synchronous forward kills no healthy worker, a
+ * request that kills workers costs the others nothing, and scaling races no request.
+ */
+const FIXTURE = 'test/fixtures/workers/main.js';
+
+const killedLines = (server: RunningServer) => server.logs().split('\n').filter((line) => / killed: /.test(line));
+
+describe('heartbeats judged fairly', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer(FIXTURE, { MOSEC_HEARTBEAT_TIMEOUT: '2000', MOSEC_TIMEOUT: '15000' });
+  });
+  afterAll(async () => {
+    server?.proc.kill('SIGCONT');
+    await server?.stop();
+  });
+
+  it('kills no worker after the HTTP process was stopped for twice the heartbeat timeout, and serves at once', async () => {
+    const pids = server.workerPids().sort();
+    server.proc.kill('SIGSTOP');
+    await sleep(4500);
+    server.proc.kill('SIGCONT');
+    const answers = await Promise.all([post(`${server.url}/compute`, {}), post(`${server.url}/fragile`, {})]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    await sleep(1500); // two more checks of the workers
+    expect(killedLines(server)).toEqual([]);
+    expect(server.workerPids().sort()).toEqual(pids);
+  });
+
+  it('answers a synchronous forward longer than the heartbeat timeout, within the service timeout, and keeps its worker', async () => {
+    const [pid] = stagePids(server, 'Compute').values();
+    const answer = await post(`${server.url}/compute`, { blockMs: 5000 });
+    expect(answer).toMatchObject({ status: 200, body: JSON.stringify({ pid }) });
+    expect(killedLines(server)).toEqual([]);
+  });
+});
+
+describe('a worker whose event loop stays blocked', () => {
+  it('is killed once its batch is past the service timeout, and replaced', async () => {
+    const server = await startServer(FIXTURE, { MOSEC_HEARTBEAT_TIMEOUT: '2000', MOSEC_TIMEOUT: '1000' });
+    try {
+      const [pid] = stagePids(server, 'Compute').values();
+      const answer = await post(`${server.url}/compute`, { blockMs: 60_000 });
+      expect(answer).toMatchObject({ status: 408, body: ANSWERS.timeout });
+      const began = Date.now();
+      let status = 0;
+      while (status !== 200 && Date.now() - began < 15_000) {
+        status = (await post(`${server.url}/compute`, {})).status;
+        if (status !== 200) await sleep(100);
+      }
+      expect(status).toBe(200);
+      expect(server.logs()).toMatch(new RegExp(`Compute#1 \\(pid ${pid}\\) killed: its event loop blocked for \\d+ ms in a batch begun \\d+ ms ago, past the service timeout \\(1000 ms\\)`));
+    } finally {
+      await server.stop();
+    }
+  }, 30_000);
+});
+
+describe('a request that kills its worker', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer(FIXTURE, { MOSEC_TIMEOUT: '10000', MOSEC_QUARANTINE: '60000' });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const forks = () => server.logs().match(/Fragile#\d+ spawned/g)!.length - 2;
+
+  it('costs the requests batched with it nothing, is answered 500 alone, then refused at once while quarantined', async () => {
+    const until = Date.now() + 6000;
+    let readinessNot200 = 0;
+    const readiness = (async () => {
+      while (Date.now() < until) {
+        if ((await fetch(`${server.url}/`)).status !== 200) readinessNot200++;
+        await sleep(50);
+      }
+    })();
+    const poison = { exit: true, pad: 'the same bytes each time' };
+    const [normal, attack] = await Promise.all([
+      runClients(8, until, () => timedPost(`${server.url}/fragile`, {})),
+      runClients(2, until, () => timedPost(`${server.url}/fragile`, poison)),
+    ]);
+    await readiness;
+    expect(normal.length).toBeGreaterThan(20);
+    expect(normal.filter((outcome) => outcome.status !== 200)).toEqual([]);
+    expect(attack.every((outcome) => outcome.status === 500)).toBe(true);
+    expect(attack.filter((outcome) => outcome.body === ANSWERS.internal).length).toBeGreaterThanOrEqual(1);
+    expect(attack.filter((outcome) => outcome.body === ANSWERS.quarantined('Fragile', 60_000)).length).toBeGreaterThan(10);
+    // Two workers died with it, and none after; the other worker served meanwhile.
+    expect(forks()).toBeLessThanOrEqual(3);
+    expect(server.logs().match(/Fragile: a request crashed its workers twice: answered 500, and the same request is refused for 60 s \(quarantine\)/g)).toHaveLength(1);
+    console.log(`normal ${normal.length} x 200, poison ${attack.length} x 500, ${forks()} fork(s), readiness not 200 in ${readinessNot200} sample(s)`);
+  });
+
+  it('replaces workers that keep dying with a growing delay', async () => {
+    // A different request each time: no quarantine helps, the back-off does.
+    const until = Date.now() + 5000;
+    const before = forks();
+    let count = 0;
+    await runClients(1, until, () => timedPost(`${server.url}/fragile`, { exit: true, pad: String(count++) }));
+    expect(server.logs()).toMatch(/Fragile#\d+ exited \(code 70\); replacing it in [1-9]\d+ ms/);
+    // 5 s of it: each death waits longer before its replacement (0, 200, 400... ms, besides the forks).
+    expect(forks() - before).toBeLessThanOrEqual(10);
+    const deadline = Date.now() + 15_000;
+    while ((await post(`${server.url}/fragile`, {})).status !== 200 && Date.now() < deadline) await sleep(200);
+    expect((await post(`${server.url}/fragile`, {})).status).toBe(200);
+  }, 40_000);
+});
+
+describe('elastic scaling while requests run', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer('test/fixtures/elastic/main.js', { MOSEC_TIMEOUT: '10000' });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('answers every request 200 and every scale request while workers come and go', async () => {
+    const scale = (workers: number) =>
+      fetch(`${server.url}/mosec/stages/First`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'x-admin-key': 'admin' },
+        body: JSON.stringify({ workers }),
+        signal: AbortSignal.timeout(30_000),
+      }).then((response) => response.status, (error: Error) => error.name);
+    let scaling = true;
+    const puts: Array<Promise<number | string>> = [];
+    const operator = (async () => {
+      for (let round = 0; round < 5; round++) {
+        puts.push(scale(3));
+        await sleep(300);
+        puts.push(scale(1));
+        await sleep(300);
+      }
+      scaling = false;
+    })();
+    const normal = await runClients(8, Date.now() + 60_000, () => timedPost(`${server.url}/first`, {}), () => !scaling);
+    await operator;
+    expect(normal.filter((outcome) => outcome.status !== 200)).toEqual([]);
+    expect(await Promise.all(puts)).toEqual(Array(10).fill(200));
+  }, 60_000);
+});
