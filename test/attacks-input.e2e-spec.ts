@@ -65,7 +65,7 @@ describe('request bodies: structure, size of maps, and where they come from', ()
     const map = manyKeys(70_000);
     const response = await fetch(`${server.url}/relay`, {
       method: 'POST',
-      body: msgpack.pack(map),
+      body: new Uint8Array(msgpack.pack(map)),
       headers: { 'content-type': 'application/msgpack', accept: 'application/msgpack' },
     });
     expect(response.status).toBe(200);
