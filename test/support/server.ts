@@ -116,6 +116,15 @@ export async function firstReadiness(server: RunningServer, ms: number): Promise
   return status;
 }
 
+/** Resolves once the server's log matches `pattern`; throws, quoting the log, after `ms`. */
+export async function waitForLog(server: RunningServer, pattern: RegExp, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pattern.test(server.logs())) {
+    if (Date.now() > deadline) throw new Error(`no ${pattern} in the log:\n${server.logs()}`);
+    await sleep(20);
+  }
+}
+
 /** The server's exit code once it exits, or `'still running'` after `ms`. */
 export function exitWithin(server: RunningServer, ms: number): Promise<number | null | 'still running'> {
   return Promise.race([server.exited, sleep(ms).then(() => 'still running' as const)]);
