@@ -50,6 +50,19 @@ describe('module options and the errors a stage throws', () => {
     expect(await post(`${server.url}/act`, { throw: 'decoding' })).toMatchObject({ status: 400, body: 'decoding error: the image is not a PNG' });
   });
 
+  it('guards, interceptors and filters on the @Pipeline class reach its route only', async () => {
+    const guarded = `${server.url}/guarded`;
+    expect((await post(guarded, {})).status).toBe(403);
+    const open = await fetch(guarded, { method: 'POST', headers: { 'content-type': 'application/json', 'x-token': 'open-sesame' }, body: '{}' });
+    expect([open.status, open.headers.get('x-stamp'), await open.json()]).toEqual([200, 'guarded', { slept: 0, forwarded: [] }]);
+    // The class's filter renders mosec's answer its own way...
+    const failed = await post(guarded, { throw: 'client' }, { 'x-token': 'open-sesame' });
+    expect([failed.status, JSON.parse(failed.body)]).toEqual([400, { problem: 'bad request: the sum must be positive' }]);
+    // ...and the same stage on a route without decorators answers as mosec does.
+    const plain = await fetch(`${server.url}/act`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"throw":"client"}' });
+    expect([plain.status, plain.headers.get('x-stamp'), await plain.text()]).toEqual([400, null, 'bad request: the sum must be positive']);
+  });
+
   it('metrics: false serves no /metrics', async () => {
     expect((await post(`${server.url}/act`, {})).status).toBe(200);
     expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
