@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DIST, exitWithin, freePort, post, RunningServer, sleep, startCommand, waitReady } from './support/server';
+import { DIST, exitWithin, freePort, post, RunningServer, startCommand, waitForLog, waitReady } from './support/server';
 
 /** Starts a compiled example as `node <entry> <args...>`, as a user would (MOSEC_PORT is set too). */
 function startWithFlags(entry: string, args: string[], env: Record<string, string> = {}, waitReady = true): Promise<RunningServer> {
@@ -25,7 +25,8 @@ describe("mosec's command-line flags on a service's entry", () => {
     const server = { ...started, url: `http://127.0.0.1:${port}` };
     try {
       await waitReady(server);
-      await expect(fetch(`${started.url}/`)).rejects.toThrow();
+      // Nothing listens on MOSEC_PORT.
+      await expect(fetch(`${started.url}/`)).rejects.toMatchObject({ cause: { code: 'ECONNREFUSED' } });
       expect(await post(`${server.url}/inference`, { time: 0 })).toMatchObject({ status: 200 });
       const begun = Date.now();
       expect(await post(`${server.url}/inference`, { time: 2 })).toMatchObject({ status: 408 });
@@ -94,11 +95,3 @@ describe("mosec's command-line flags on a service's entry", () => {
     }
   });
 });
-
-async function waitForLog(server: RunningServer, pattern: RegExp, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pattern.test(server.logs())) {
-    if (Date.now() > deadline) throw new Error(`no ${pattern} in the log:\n${server.logs()}`);
-    await sleep(50);
-  }
-}

@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { command, describeNeeding } from './support/prerequisites';
-import { DIST, exitWithin, freePort, post, RunningServer, sleep, startCommand, startServer } from './support/server';
+import { DIST, exitWithin, freePort, post, running, RunningServer, sleep, startCommand, startServer } from './support/server';
 
 const APP = 'test/fixtures/daemons/main.js';
 
@@ -14,16 +13,6 @@ function redisPid(server: RunningServer): number {
   const started = /daemon\(s\) started: redis \(pid (\d+)\)/.exec(server.logs());
   if (!started) throw new Error(`no daemon started:\n${server.logs()}`);
   return Number(started[1]);
-}
-
-/** A process that exists and has not exited (a zombie waiting for its reaper has). */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
 }
 
 async function goneWithin(pid: number, ms: number): Promise<boolean> {

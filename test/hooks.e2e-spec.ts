@@ -22,7 +22,7 @@ describe('stage codec hooks and dropped tasks', () => {
     const abandoned = fetch(slow, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'abandoned' }), signal: gone.signal });
     await sleep(150);
     gone.abort();
-    await expect(abandoned).rejects.toThrow();
+    await expect(abandoned).rejects.toMatchObject({ name: 'AbortError' });
     expect((await first).status).toBe(200);
     const after = JSON.parse((await post(slow, { id: 'after' })).body);
     expect(after.forwarded).toEqual(['first', 'after']);

@@ -3,15 +3,19 @@ import { readFileSync } from 'node:fs';
 import { post, RunningServer, sleep, startServer } from './support/server';
 
 /**
- * A worker holds its stage, not the service: the echo example's workers (stages that inject nothing)
- * stay within a bounded distance of a bare `node` after serving requests. Measured: ~36 MiB over it,
- * of which ~8 MiB is the heartbeat thread (an isolate of its own); 53-58 MiB when every worker loaded
- * the HTTP side, Nest's core and a 16 MiB young generation.
+ * A worker holds its stage, not the service: the README's target is that an echo worker (stages that
+ * inject nothing) stays within 25 MiB of a bare `node` after serving requests. Measured as PSS (each
+ * shared page counted once among the processes that map it, as the README's table does): 14-19 MiB
+ * over it, and 27 when a worker also loads the HTTP side (Nest's core, MosecModule, Fastify). RSS,
+ * which counts the pages a worker shares with its siblings in full, is ~28 MiB over: the README's
+ * table lists that target as missed. The heartbeat thread (an isolate of its own, so that a long
+ * synchronous forward does not silence the worker) adds ~7.5 MiB of PSS to each worker on top.
  */
-const MARGIN_MIB = 48;
+const HEARTBEAT_THREAD_MIB = 7.5;
+const TARGET_MIB = 25 + HEARTBEAT_THREAD_MIB;
 
-function rssMiB(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+function pssMiB(pid: number): number {
+  const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
   return Number(match![1]) / 1024;
 }
 
@@ -19,11 +23,11 @@ function commandLine(pid: number): string[] {
   return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
 }
 
-async function bareNodeRssMiB(): Promise<number> {
+async function bareNodePssMiB(): Promise<number> {
   const bare = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   try {
     await sleep(1500);
-    return rssMiB(bare.pid!);
+    return pssMiB(bare.pid!);
   } finally {
     bare.kill('SIGKILL');
   }
@@ -38,15 +42,16 @@ describe('worker footprint (echo example)', () => {
     await server?.stop();
   });
 
-  it('keeps each worker within 40 MiB of a bare node process after some requests', async () => {
+  it(`keeps each worker within ${TARGET_MIB} MiB (PSS) of a bare node process after some requests`, async () => {
     for (let round = 0; round < 20; round++) {
       const answers = await Promise.all(Array.from({ length: 16 }, () => post(`${server.url}/inference`, { time: 0 })));
       expect(answers.every((answer) => answer.status === 200)).toBe(true);
     }
-    const bare = await bareNodeRssMiB();
+    const bare = await bareNodePssMiB();
     const workers = server.workerPids();
     expect(workers).toHaveLength(4);
-    for (const pid of workers) expect(rssMiB(pid) - bare).toBeLessThan(MARGIN_MIB);
+    const over = workers.map((pid) => Math.round(pssMiB(pid) - bare));
+    expect(Math.max(...over)).toBeLessThan(TARGET_MIB);
   });
 
   it('starts workers with the small-heap V8 flags', () => {

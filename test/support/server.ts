@@ -1,4 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -105,6 +106,16 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** A process that exists and has not exited (a zombie waiting for its reaper has). */
+export function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 /** The status of the first answer of `GET /` (0 while nothing answers), polled until one comes or `ms` passed. */
 export async function firstReadiness(server: RunningServer, ms: number): Promise<number> {
   const deadline = Date.now() + ms;
@@ -114,6 +125,15 @@ export async function firstReadiness(server: RunningServer, ms: number): Promise
     if (status === 0) await sleep(20);
   }
   return status;
+}
+
+/** Resolves once the server's log matches `pattern`; throws, quoting the log, after `ms`. */
+export async function waitForLog(server: RunningServer, pattern: RegExp, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pattern.test(server.logs())) {
+    if (Date.now() > deadline) throw new Error(`no ${pattern} in the log:\n${server.logs()}`);
+    await sleep(20);
+  }
 }
 
 /** The server's exit code once it exits, or `'still running'` after `ms`. */
