@@ -66,6 +66,8 @@ const MAX_BYTES_PER_FRAME = 8 * 1024 * 1024;
  * that the result's way back and the next batch's way in overlap the forward instead of following it,
  */
 const SEND_AHEAD_MS = 2;
+/** or this share of a longer forward: a timer fires a few ms late on a busy machine, past a 2 ms lead. */
+const SEND_AHEAD_SHARE = 0.02;
 /** for forwards at least this long (shorter ones gain little, and commit items to a worker early). */
 const SEND_AHEAD_MIN_FORWARD_MS = 5;
 
@@ -264,7 +266,7 @@ export class StageRuntime {
 
   /**
    * Sends a ready batch to each busy worker that has none waiting and whose forward should end within
-   * `SEND_AHEAD_MS`; arms the timer for the soonest of the others.
+   * its lead (`SEND_AHEAD_MS`, `SEND_AHEAD_SHARE`); arms the timer for the soonest of the others.
    */
   private sendAhead(): void {
     if (this.policy.maxBatchSize <= 1 || this.running.size === 0) return;
@@ -275,7 +277,8 @@ export class StageRuntime {
       if (forwardMs < SEND_AHEAD_MIN_FORWARD_MS || now() > running.startedAt + forwardMs) continue;
       const closesAt = this.batchClosesAt();
       if (closesAt === undefined) return;
-      const sendAt = Math.max(closesAt, running.startedAt + forwardMs - SEND_AHEAD_MS);
+      const lead = Math.max(SEND_AHEAD_MS, forwardMs * SEND_AHEAD_SHARE);
+      const sendAt = Math.max(closesAt, running.startedAt + forwardMs - lead);
       if (now() < sendAt) {
         this.armWaitTimer(sendAt);
         continue;

@@ -26,6 +26,7 @@ export class ServiceMetrics implements EngineListener {
   private readonly batchDuration: Histogram<'stage' | 'connection'>;
   private readonly restarts: Counter<'stage'>;
   private readonly dropped: Counter<'endpoint'>;
+  private readonly sentAhead: Counter<'stage'>;
   private readonly warmUp: Gauge<'stage' | 'connection'>;
   private readonly totalDuration: ReturnType<Histogram<'stage' | 'connection'>['labels']>;
   private readonly durationByPriority: Array<ReturnType<Histogram<'priority'>['labels']>>;
@@ -97,6 +98,12 @@ export class ServiceMetrics implements EngineListener {
     });
     this.durationByPriority = PRIORITY_NAMES.map((name) => byPriority.labels(name));
     this.restarts = new Counter({ name: `${namespace}_worker_restarts_total`, help: 'workers replaced after they exited or were killed', labelNames: ['stage'], registers });
+    this.sentAhead = new Counter({
+      name: `${namespace}_batch_sent_ahead_total`,
+      help: 'batches a busy worker received before its forward ended, for each stage (they begin with no way in to wait for)',
+      labelNames: ['stage'],
+      registers,
+    });
     this.dropped = new Counter({ name: `${namespace}_dropped_tasks_total`, help: 'tasks dropped because their client went away', labelNames: ['endpoint'], registers });
     this.warmUp = new Gauge({ name: `${namespace}_warmup_duration_second`, help: 'warm-up time of each worker', labelNames: ['stage', 'connection'], registers });
     this.totalDuration = this.processDuration.labels('total', 'total');
@@ -128,6 +135,8 @@ export class ServiceMetrics implements EngineListener {
     const done = now();
     this.processDuration.observe({ stage: stage.name, connection }, (done - batch.dispatchedAt) / 1000);
     if (stage.policy.maxBatchSize > 1) {
+      // A batch begins when it is dispatched, unless it was sent ahead to a worker still busy.
+      if (batch.startedAt > batch.dispatchedAt) this.sentAhead.inc({ stage: stage.name });
       this.batchSize.observe({ stage: stage.name, connection }, batch.tasks.length);
       this.batchDuration.observe({ stage: stage.name, connection }, Math.max(0, batch.dispatchedAt - batch.tasks[0].enqueuedAt) / 1000);
     }
