@@ -13,6 +13,7 @@ import { compressAnswer, compressionSummary } from './answer-compression';
 import { codecFlagsFor, responseContentType } from './content-types';
 import type { HttpRoute } from './http-route';
 import { readPipelineBody, restoreBodyHeaders } from './pipeline-body';
+import { mib } from './limit-log';
 import { RequestAdmission } from './request-admission';
 import { PRIORITY_HEADER, priorityLevel } from './request-priority';
 import { closeConnections, limitServer } from './server-limits';
@@ -45,6 +46,7 @@ export class MosecHttp implements OnModuleInit {
     @Optional() @Inject(HttpAdapterHost) adapterHost?: HttpAdapterHost,
   ) {
     this.admission = new RequestAdmission(config, orchestrator);
+    orchestrator.metrics?.countBytesInFlight(() => this.admission.bytesInFlight);
     // Set before the routes are registered: at creation (NestFactory.create), or later by a testing
     // module's createNestApplication(); never in an application context, which has no HTTP at all.
     adapterHost?.init$.subscribe(() => this.attach(adapterHost.httpAdapter));
@@ -187,10 +189,6 @@ function watchClient(engine: MosecOrchestrator['engine'], task: Task, reply: Fas
 
 function refuseTakenRoute(fastify: FastifyInstance, path: string, purpose: string, option: string): void {
   if (fastify.hasRoute({ method: 'GET', url: path })) throw new Error(MESSAGES.routeTaken('GET', path, purpose, option));
-}
-
-function mib(bytes: number): string {
-  return `${Math.round(bytes / 2 ** 20)} MiB`;
 }
 
 function asList<T>(hooks: T | T[] | undefined): T[] {

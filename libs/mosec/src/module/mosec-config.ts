@@ -29,7 +29,7 @@ export class MosecConfig {
   readonly openapi: Exclude<MosecOptions['openapi'], undefined>;
   readonly logFormat: 'text' | 'json';
   readonly dryRun: boolean;
-  /** Compress answers as `Accept-Encoding` asks. */
+  /** Compress answers as `Accept-Encoding` asks, and take compressed request bodies. */
   readonly compression: boolean;
   readonly headersTimeout: number;
   readonly readTimeout: number;

@@ -89,8 +89,9 @@ export interface MosecOptions {
   dryRun?: boolean;
   /**
    * Compress answers of 1 KiB or more as the client's `Accept-Encoding` asks: zstd (where this Node's
-   * zlib has it), br, gzip or deflate (`MOSEC_COMPRESSION=1`, `--compression`). Default false, as mosec.
-   * Compressed request bodies are taken either way.
+   * zlib has it), br, gzip or deflate (`MOSEC_COMPRESSION=1`, `--compression`), and take request bodies
+   * compressed so (`Content-Encoding`), their decoded bytes and their decoder's window counted against
+   * `maxBytesInFlight`. Off, a compressed body gets 415. Default false, as mosec.
    */
   compression?: boolean;
 }
