@@ -40,7 +40,7 @@ async function upload(server: RunningServer, count: number, head: string, body: 
 }
 
 describe('the byte budget', () => {
-  it('gives back what stalled compressed uploads held once the read timeout closes them', async () => {
+  it('gives back what compressed uploads held once the read timeout closes them or their clients leave', async () => {
     const server = await startServer(FIXTURE, {
       MOSEC_COMPRESSION: '1',
       MOSEC_TIMEOUT: '1000',
@@ -56,6 +56,9 @@ describe('the byte budget', () => {
       for (const { afterMs } of results) expect(afterMs).toBeLessThan(10_000);
       // Every one was told something: timed out (408), too large once decoded (413), or over the budget (429).
       expect(Object.keys(statusLines(results)).every((status) => ['408', '413', '429'].includes(status))).toBe(true);
+      // 100 more, whole, whose clients go away while they are being decoded.
+      const aborted = await upload(server, 100, `${HEAD}Content-Encoding: br\r\nContent-Length: ${BOMB.length}\r\n\r\n`, BOMB);
+      for (const socket of aborted) setTimeout(() => socket.destroy(), 20 + Math.random() * 200);
       await eventually(async () => (await inflightBytes(server)) === 0, 10_000);
       // A request as large as the budget lets one be is taken again.
       const large = await post(`${server.url}/echo`, { pad: 'x'.repeat(8 * MiB) });
@@ -65,6 +68,25 @@ describe('the byte budget', () => {
       await server.stop();
     }
   }, 40_000);
+
+  it('gives back a pipelined request\'s bytes when its connection closes before its answer began', async () => {
+    const server = await startServer(FIXTURE);
+    try {
+      const socket = await open(server);
+      const since = Date.now();
+      const outcome = closed(socket, since);
+      const slow = '{"ms":1000}';
+      const queued = JSON.stringify({ pad: 'x'.repeat(MiB) });
+      // The second request is read while the first is answered: its answer never starts.
+      socket.write(`${HEAD}Content-Length: ${slow.length}\r\n\r\n${slow}${HEAD}Content-Length: ${queued.length}\r\n\r\n${queued}`);
+      await eventually(async () => (await inflightBytes(server)) > MiB);
+      socket.destroy();
+      await outcome;
+      await eventually(async () => (await inflightBytes(server)) === 0, 5_000);
+    } finally {
+      await server.stop();
+    }
+  });
 
   it('refuses compressed bodies with 415 while compression is off, before decoding a byte', async () => {
     const server = await startServer(FIXTURE);
