@@ -133,3 +133,31 @@ describe('the byte budget', () => {
     }
   }, 40_000);
 });
+
+describe('clients that never read their answers', () => {
+  it('are closed after writeTimeout, and what they held goes back to the budget', async () => {
+    const server = await startServer(FIXTURE, { MOSEC_MAX_BYTES_IN_FLIGHT: String(32 * MiB), MOSEC_WRITE_TIMEOUT: '2000', MOSEC_TIMEOUT: '5000' });
+    try {
+      const body = JSON.stringify({ pad: 'x'.repeat(7 * MiB) });
+      // 4 clients post 7 MiB each, are answered as much, and never read a byte of it.
+      const sockets = await Promise.all(Array.from({ length: 4 }, () => open(server)));
+      for (const socket of sockets) socket.write(`${HEAD}Content-Length: ${body.length}\r\n\r\n${body}`);
+      await eventually(async () => (await inflightBytes(server)) >= 28 * MiB);
+      const since = Date.now();
+      // A client that reads: 429 while they hold the budget, 200 once they are closed.
+      let answer = await post(`${server.url}/echo`, body);
+      expect(answer.status).toBe(429);
+      while (answer.status === 429 && Date.now() - since < 20_000) {
+        await sleep(200);
+        answer = await post(`${server.url}/echo`, body);
+      }
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body).pad).toHaveLength(7 * MiB);
+      expect(server.logs()).toMatch(/an answer was not taken within writeTimeout \(2000 ms\): its connection is closed/);
+      await eventually(async () => (await inflightBytes(server)) === 0);
+      sockets.forEach((socket) => socket.destroy());
+    } finally {
+      await server.stop();
+    }
+  }, 40_000);
+});

@@ -18,6 +18,7 @@ import { RequestAdmission } from './request-admission';
 import { PRIORITY_HEADER, priorityLevel } from './request-priority';
 import { closeConnections, limitServer } from './server-limits';
 import { EventStream } from './sse';
+import { limitWrite } from './write-timeout';
 
 const EMPTY = Buffer.alloc(0);
 const TEXT = 'text/plain; charset=utf-8';
@@ -64,6 +65,8 @@ export class MosecHttp implements OnModuleInit {
       const pipeline = route.config?.[PIPELINE_ROUTE_CONFIG as keyof typeof route.config] as Type<unknown> | undefined;
       if (pipeline) this.hookPipelineRoute(route, this.orchestrator.route(pipeline));
     });
+    // Every answer's, the application's own routes' too: a client that never reads holds them all alike.
+    fastify.addHook('onSend', limitWrite(this.config.writeTimeout));
     fastify.addHook('preClose', (done) => {
       closeConnections(fastify.server, CLOSE_GRACE_MS);
       done();
@@ -86,7 +89,7 @@ export class MosecHttp implements OnModuleInit {
       const fds = limits.fdLimit === undefined ? '' : ` (open-files limit ${limits.fdLimit})`;
       this.logger.log(
         `at most ${limits.maxConnections} connections${fds}, ${mib(this.config.maxBytesInFlight)} of request bodies in flight; ` +
-          limits.timeouts,
+          `${limits.timeouts}, an answer taken within ${this.config.writeTimeout} ms`,
       );
       done();
     });
