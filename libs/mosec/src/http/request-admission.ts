@@ -128,6 +128,7 @@ export class RequestAdmission {
     if (size === undefined || held.released || size >= held.bytes) return;
     this.bytes -= held.bytes - size;
     held.bytes = size;
+    this.burst.held(this.bytes);
   }
 }
 
