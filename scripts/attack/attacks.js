@@ -132,6 +132,7 @@ const ATTACKS = [
       return { statuses: {}, recoveredAfterS };
     },
   },
+  ...require('./budget').BUDGET_ATTACKS,
 ];
 
-module.exports = { ATTACKS, openConnections };
+module.exports = { ATTACKS, openConnections, summarize, untilClosed, watch };
