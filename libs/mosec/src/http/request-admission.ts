@@ -53,6 +53,7 @@ export class RequestAdmission {
   private reading = 0;
   private readonly burst = new BurstMemory();
   private readonly overBudget = new LimitLog('maxBytesInFlight');
+  private readonly compressionOff = new LimitLog('compression');
 
   constructor(
     private readonly limits: AdmissionLimits,
@@ -71,7 +72,10 @@ export class RequestAdmission {
     if (priorityLevel(request.headers[PRIORITY_HEADER]) === undefined) return refuse(request, reply, 400, ANSWERS.badPriority, maxBytes);
     const declared = Number(request.headers['content-length'] ?? 0) || 0;
     if (declared > maxBytes) return refuse(request, reply, 413, ANSWERS.tooLarge, maxBytes);
-    if (!this.limits.compression && isCompressed(request)) return refuse(request, reply, 415, ANSWERS.compressionOff, maxBytes);
+    if (!this.limits.compression && isCompressed(request)) {
+      this.compressionOff.warn('a compressed request body got 415: compression is off (MOSEC_COMPRESSION, --compression)');
+      return refuse(request, reply, 415, ANSWERS.compressionOff, maxBytes);
+    }
     if (!this.service.accepting) return refuse(request, reply, 503, this.service.draining ? ANSWERS.shuttingDown : ANSWERS.notReady, maxBytes);
     if (this.service.activeTasks + this.reading >= this.limits.capacity) return refuse(request, reply, 429, ANSWERS.tooMany, maxBytes);
     if (this.bytes + declared > this.limits.maxBytesInFlight) return this.refuseOverBudget(request, reply);
