@@ -1,5 +1,5 @@
 // The attacks on the byte budget in `npm run attack`: compressed uploads that stall, brotli bombs,
-// and clients that never read their answers. The connection helpers are attacks.js's, required
+// and clients that never read their answers. The connection functions are attacks.js's, required
 // when an attack runs (attacks.js lists these).
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
