@@ -1,7 +1,8 @@
 import { Agent, request as httpRequest } from 'node:http';
-import { connect, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { remainingTasks, rss, stagePids } from './support/load';
 import { exitWithin, isAlive, post, RunningServer, sleep, startServer } from './support/server';
+import { closed, open } from './support/sockets';
 
 /**
  * What hostile or broken clients and sick processes do, at a scale of seconds on loopback (the full
@@ -9,24 +10,6 @@ import { exitWithin, isAlive, post, RunningServer, sleep, startServer } from './
  * that the test checks.
  */
 const FIXTURE = 'test/fixtures/attack/main.js';
-
-/** Opens a connection to the server and resolves once it is connected. */
-function open(server: RunningServer): Promise<Socket> {
-  const { hostname, port } = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => resolve(socket));
-    socket.on('error', reject);
-  });
-}
-
-/** Resolves with what the server wrote and how long after `since` it closed the connection. */
-function closed(socket: Socket, since: number): Promise<{ answer: string; afterMs: number }> {
-  let answer = '';
-  socket.on('data', (data) => (answer += data));
-  socket.removeAllListeners('error');
-  socket.on('error', () => undefined);
-  return new Promise((resolve) => socket.once('close', () => resolve({ answer, afterMs: Date.now() - since })));
-}
 
 /** Writes `bytes`, one byte every `everyMs`, until the socket closes. */
 function trickle(socket: Socket, bytes: string, everyMs: number): void {

@@ -31,7 +31,7 @@ describe('bad input (real processes, real HTTP)', () => {
   const statusesOf = (answers: Record<string, Answer>) => Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, a.status]));
 
   beforeAll(async () => {
-    server = await startServer(FIXTURE, { MOSEC_MAX_REQUEST_SIZE: String(LIMIT) });
+    server = await startServer(FIXTURE, { MOSEC_MAX_REQUEST_SIZE: String(LIMIT), MOSEC_COMPRESSION: '1' });
     workersAtStart = server.workerPids().sort();
   });
   afterAll(async () => {

@@ -69,10 +69,10 @@ describe('answer compression, as mosec: off unless asked for', () => {
       expect(server.logs()).not.toMatch(/compressed as Accept-Encoding asks/);
     });
 
-    it('still takes a gzip-compressed request body', async () => {
+    it('refuses a compressed request body (415, naming the option) instead of decoding it', async () => {
       const answer = await post(`${server.url}/inference`, gzipSync(body), { 'content-encoding': 'gzip' });
-      expect(answer.status).toBe(200);
-      expect(JSON.parse(answer.body).total).toBe(7);
+      expect(answer.status).toBe(415);
+      expect(answer.body).toContain('MOSEC_COMPRESSION');
     });
   });
 
@@ -98,7 +98,7 @@ describe('answer compression, as mosec: off unless asked for', () => {
       expect(plain.encoding).toBeUndefined();
     });
 
-    it('still takes a gzip-compressed request body', async () => {
+    it('takes a gzip-compressed request body', async () => {
       const answer = await post(`${server.url}/inference`, gzipSync(body), { 'content-encoding': 'gzip' });
       expect(answer.status).toBe(200);
       expect(JSON.parse(answer.body).total).toBe(7);

@@ -20,7 +20,7 @@ function batchesLogged(logs: string): Array<{ raw: number; typed: number }> {
 describe('multi-route example: two routes share one batched stage', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer('examples/multi-route/main.js');
+    server = await startServer('examples/multi-route/main.js', { MOSEC_COMPRESSION: '1' });
   });
   afterAll(async () => {
     await server?.stop();

@@ -133,6 +133,7 @@ const ATTACKS = [
     },
   },
   ...require('./workers').WORKER_ATTACKS,
+  ...require('./budget').BUDGET_ATTACKS,
 ];
 
-module.exports = { ATTACKS, openConnections };
+module.exports = { ATTACKS, openConnections, summarize, untilClosed, watch };

@@ -32,6 +32,8 @@ export const DEFAULTS = {
   headersTimeout: 10_000,
   /** Milliseconds a keep-alive connection may wait for its next request (fastify's: above common load balancers' 60 s). */
   idleTimeout: 72_000,
+  /** Milliseconds a client has to take an answer, from its first byte: a 10 MiB answer at 350 KiB/s. */
+  writeTimeout: 30_000,
   /** Request bytes held at once (being read, or queued until answered) before new requests get 429. */
   maxBytesInFlight: 256 * 1024 * 1024,
   /** Milliseconds a ready worker may stay silent (frozen, or its event loop blocked) before it is replaced. */

@@ -13,10 +13,12 @@ import { compressAnswer, compressionSummary } from './answer-compression';
 import { browserFormRefusal, codecFlagsFor, responseContentType } from './content-types';
 import type { HttpRoute } from './http-route';
 import { readPipelineBody, restoreBodyHeaders } from './pipeline-body';
+import { mib } from './limit-log';
 import { RequestAdmission } from './request-admission';
 import { PRIORITY_HEADER, priorityLevel } from './request-priority';
 import { closeConnections, limitServer } from './server-limits';
 import { EventStream } from './sse';
+import { limitWrite } from './write-timeout';
 
 const EMPTY = Buffer.alloc(0);
 const TEXT = 'text/plain; charset=utf-8';
@@ -45,6 +47,7 @@ export class MosecHttp implements OnModuleInit {
     @Optional() @Inject(HttpAdapterHost) adapterHost?: HttpAdapterHost,
   ) {
     this.admission = new RequestAdmission(config, orchestrator);
+    orchestrator.metrics?.countBytesInFlight(() => this.admission.bytesInFlight);
     // Set before the routes are registered: at creation (NestFactory.create), or later by a testing
     // module's createNestApplication(); never in an application context, which has no HTTP at all.
     adapterHost?.init$.subscribe(() => this.attach(adapterHost.httpAdapter));
@@ -62,6 +65,8 @@ export class MosecHttp implements OnModuleInit {
       const pipeline = route.config?.[PIPELINE_ROUTE_CONFIG as keyof typeof route.config] as Type<unknown> | undefined;
       if (pipeline) this.hookPipelineRoute(route, this.orchestrator.route(pipeline));
     });
+    // Every answer's, the application's own routes' too: a client that never reads holds them all alike.
+    fastify.addHook('onSend', limitWrite(this.config.writeTimeout));
     fastify.addHook('preClose', (done) => {
       closeConnections(fastify.server, CLOSE_GRACE_MS);
       done();
@@ -84,7 +89,7 @@ export class MosecHttp implements OnModuleInit {
       const fds = limits.fdLimit === undefined ? '' : ` (open-files limit ${limits.fdLimit})`;
       this.logger.log(
         `at most ${limits.maxConnections} connections${fds}, ${mib(this.config.maxBytesInFlight)} of request bodies in flight; ` +
-          limits.timeouts,
+          `${limits.timeouts}, an answer taken within ${this.config.writeTimeout} ms`,
       );
       done();
     });
@@ -189,10 +194,6 @@ function watchClient(engine: MosecOrchestrator['engine'], task: Task, reply: Fas
 
 function refuseTakenRoute(fastify: FastifyInstance, path: string, purpose: string, option: string): void {
   if (fastify.hasRoute({ method: 'GET', url: path })) throw new Error(MESSAGES.routeTaken('GET', path, purpose, option));
-}
-
-function mib(bytes: number): string {
-  return `${Math.round(bytes / 2 ** 20)} MiB`;
 }
 
 function asList<T>(hooks: T | T[] | undefined): T[] {

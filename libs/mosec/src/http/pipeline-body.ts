@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable, Transform } from 'node:stream';
-import * as zlib from 'node:zlib';
+import type { Readable } from 'node:stream';
 import { ANSWERS } from '../mosec.messages';
+import { bodyDecoding } from './body-decoding';
 import { refuse, RequestAdmission } from './request-admission';
 
 const TEXT = 'text/plain; charset=utf-8';
@@ -12,15 +12,6 @@ const BODY_HEADERS = ['content-type', 'content-length', 'transfer-encoding'] as 
 const SET_ASIDE = Symbol('mosec.bodyHeaders');
 
 type PipelineRequest = FastifyRequest & { [SET_ASIDE]?: Partial<Record<(typeof BODY_HEADERS)[number], string>> };
-
-/** Decompressors for the request `Content-Encoding`s the service undoes (zstd where this Node's zlib has it). */
-const DECODERS: Record<string, () => Transform> = {
-  gzip: () => zlib.createGunzip(),
-  'x-gzip': () => zlib.createGunzip(),
-  deflate: () => zlib.createInflate(),
-  br: () => zlib.createBrotliDecompress(),
-  ...('createZstdDecompress' in zlib ? { zstd: () => (zlib as any).createZstdDecompress() as Transform } : {}),
-};
 
 /**
  * The body of a pipeline route, read by the route itself instead of a content-type parser: bytes
@@ -33,39 +24,55 @@ const DECODERS: Record<string, () => Transform> = {
  */
 export function readPipelineBody(maxBytes: number, admission: RequestAdmission) {
   const tooLarge = (request: FastifyRequest, reply: FastifyReply) => refuse(request, reply, 413, ANSWERS.tooLarge, maxBytes);
-  const overBudget = (request: FastifyRequest, reply: FastifyReply) => refuse(request, reply, 429, ANSWERS.overBudget, maxBytes);
+  const overBudget = (request: FastifyRequest, reply: FastifyReply) => admission.refuseOverBudget(request, reply);
   return function readBody(request: FastifyRequest, reply: FastifyReply, payload: Readable, done: (error?: Error | null) => void): void {
     const headers = request.raw.headers;
     const encoding = (headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-    const decoder = encoding === 'identity' ? undefined : DECODERS[encoding]?.();
-    if (encoding !== 'identity' && !decoder) {
+    const decoding = encoding === 'identity' ? undefined : bodyDecoding(encoding);
+    if (encoding !== 'identity' && !decoding) {
       reply.code(415).type(TEXT).send(`bad request: unsupported Content-Encoding: ${encoding}`);
       return;
     }
     const finish = (body: Buffer) => {
       (request as { body?: unknown }).body = body;
       setAside(request as PipelineRequest, headers);
-      admission.bodyRead(request);
+      admission.bodyRead(request, body.length);
       done();
     };
-    const limits = { maxBytes, grow: (total: number) => admission.grow(request, total) };
-    if (!decoder) {
+    if (!decoding) {
+      const limits = { maxBytes, grow: (total: number) => admission.grow(request, total) };
       return collect(payload, limits, finish, (over) => (over === 'size' ? tooLarge : overBudget)(request, reply), done);
     }
+    const { decoder } = decoding;
+    // What the decoder holds besides its output counts too, from before it sees a byte.
+    let window = 0;
+    const limits = { maxBytes, grow: (total: number) => admission.grow(request, total + window) };
     let received = 0;
+    let stopped = false;
     const stop = (refusal: typeof tooLarge) => {
-      payload.unpipe(decoder);
+      if (stopped) return;
+      stopped = true;
       decoder.destroy();
       payload.resume();
       refusal(request, reply);
     };
+    // Answered, timed out or gone: the decoder goes, and what it held with it.
+    reply.raw.once('close', () => decoder.destroy());
     payload.on('data', (chunk: Buffer) => {
+      if (stopped) return;
+      if (received === 0) window = decoding.windowOf(chunk);
       received += chunk.length;
-      if (received > maxBytes && !reply.sent) stop(tooLarge);
+      if (received > maxBytes) return stop(tooLarge);
+      if (received === chunk.length && !limits.grow(0)) return stop(overBudget);
+      if (!decoder.write(chunk)) {
+        payload.pause();
+        decoder.once('drain', () => payload.resume());
+      }
     });
-    payload.pipe(decoder);
+    payload.once('end', () => stopped || decoder.end());
     collect(decoder, limits, finish, (over) => stop(over === 'size' ? tooLarge : overBudget), (error) => {
-      if (reply.sent) return;
+      if (stopped || reply.sent) return;
+      stopped = true;
       reply.code(400).type(TEXT).send(`bad request: the body is not valid ${encoding}: ${error.message}`);
     });
   };

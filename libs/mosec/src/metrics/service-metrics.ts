@@ -32,7 +32,11 @@ export class ServiceMetrics implements EngineListener {
   private readonly durationByPriority: Array<ReturnType<Histogram<'priority'>['labels']>>;
   private readonly throughputByKey = new Map<string, ReturnType<Counter<'code' | 'endpoint'>['labels']>>();
 
-  constructor(namespace: string, timeoutMs: number, source: MetricsSource) {
+  constructor(
+    private readonly namespace: string,
+    timeoutMs: number,
+    source: MetricsSource,
+  ) {
     const registers = [this.registry];
     // 1 ms doubling up to the service timeout, as mosec.
     const durationBuckets = exponential(1e-3, Math.ceil(Math.log2(Math.max(2, timeoutMs))) + 1);
@@ -108,6 +112,18 @@ export class ServiceMetrics implements EngineListener {
     this.warmUp = new Gauge({ name: `${namespace}_warmup_duration_second`, help: 'warm-up time of each worker', labelNames: ['stage', 'connection'], registers });
     this.totalDuration = this.processDuration.labels('total', 'total');
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The request bytes the HTTP side holds (bodies being read, decoded, or queued until answered), read when scraped. */
+  countBytesInFlight(read: () => number): void {
+    new Gauge({
+      name: `${this.namespace}_inflight_bytes`,
+      help: 'request bytes held now (being read or decoded, or waiting for their answer), against maxBytesInFlight',
+      registers: [this.registry],
+      collect() {
+        this.set(read());
+      },
+    });
   }
 
   onTaskDone(task: Task, status: number): void {

@@ -20,7 +20,7 @@ export const FLAGS = {
   logLevel: { flag: '--log-level', variable: 'MOSEC_LOG_LEVEL', value: '<level>', meaning: 'debug, info, warning or error' },
   debug: { flag: '--debug', variable: 'MOSEC_DEBUG', meaning: 'same as --log-level debug' },
   maxRequestSize: { flag: '--max-request-size', variable: 'MOSEC_MAX_REQUEST_SIZE', value: '<bytes>', meaning: 'largest request body before 413' },
-  compression: { flag: '--compression', variable: 'MOSEC_COMPRESSION', meaning: 'compress answers as Accept-Encoding asks (gzip, br, zstd)' },
+  compression: { flag: '--compression', variable: 'MOSEC_COMPRESSION', meaning: 'compress answers as Accept-Encoding asks (gzip, br, zstd), and take compressed request bodies' },
   dryRun: { flag: '--dry-run', variable: 'MOSEC_DRY_RUN', meaning: 'push the warm-up examples through each pipeline, report, end' },
 } satisfies Record<string, FlagSpec>;
 

@@ -16,6 +16,13 @@ describe('MosecConfig', () => {
     expect(config.nestLogLevels).toEqual(['fatal', 'error', 'warn']);
   });
 
+  it('gives answers 30 s to be taken unless writeTimeout or MOSEC_WRITE_TIMEOUT says otherwise', () => {
+    expect(new MosecConfig({}, { pipelines: [] }, {}).writeTimeout).toBe(30_000);
+    expect(new MosecConfig({ writeTimeout: 5000 }, { pipelines: [] }, {}).writeTimeout).toBe(5000);
+    expect(new MosecConfig({ writeTimeout: 5000 }, { pipelines: [] }, { MOSEC_WRITE_TIMEOUT: '2000' }).writeTimeout).toBe(2000);
+    expect(() => new MosecConfig({}, { pipelines: [] }, { MOSEC_WRITE_TIMEOUT: '0' })).toThrow(/MOSEC_WRITE_TIMEOUT must be an integer from 1/);
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => new MosecConfig({}, { pipelines: [] }, { MOSEC_TIMEOUT: 'soon' })).toThrow(/MOSEC_TIMEOUT must be an integer/);
     expect(() => new MosecConfig({}, { pipelines: [] }, { MOSEC_LOG_LEVEL: 'loud' })).toThrow(/MOSEC_LOG_LEVEL/);

@@ -33,11 +33,12 @@ export class MosecConfig {
   readonly openapi: Exclude<MosecOptions['openapi'], undefined>;
   readonly logFormat: 'text' | 'json';
   readonly dryRun: boolean;
-  /** Compress answers as `Accept-Encoding` asks. */
+  /** Compress answers as `Accept-Encoding` asks, and take compressed request bodies. */
   readonly compression: boolean;
   readonly headersTimeout: number;
   readonly readTimeout: number;
   readonly idleTimeout: number;
+  readonly writeTimeout: number;
   /** Undefined: from the open-files limit, when the service knows its worker count. */
   readonly maxConnections?: number;
   readonly maxBytesInFlight: number;
@@ -88,6 +89,7 @@ export class MosecConfig {
     this.headersTimeout = integer('MOSEC_HEADERS_TIMEOUT', env.MOSEC_HEADERS_TIMEOUT, options.headersTimeout ?? Math.min(DEFAULTS.headersTimeout, this.readTimeout), 1);
     if (this.headersTimeout > this.readTimeout) throw new Error(`headersTimeout (${this.headersTimeout}) must not be longer than readTimeout (${this.readTimeout})`);
     this.idleTimeout = integer('MOSEC_IDLE_TIMEOUT', env.MOSEC_IDLE_TIMEOUT, options.idleTimeout ?? DEFAULTS.idleTimeout, 1);
+    this.writeTimeout = integer('MOSEC_WRITE_TIMEOUT', env.MOSEC_WRITE_TIMEOUT, options.writeTimeout ?? DEFAULTS.writeTimeout, 1);
     const connections = env.MOSEC_MAX_CONNECTIONS ?? options.maxConnections;
     this.maxConnections = connections === undefined ? undefined : integer('MOSEC_MAX_CONNECTIONS', String(connections), 0, 1);
     this.maxBytesInFlight = integer('MOSEC_MAX_BYTES_IN_FLIGHT', env.MOSEC_MAX_BYTES_IN_FLIGHT, options.maxBytesInFlight ?? DEFAULTS.maxBytesInFlight, 1);

@@ -39,6 +39,12 @@ export interface MosecOptions {
   /** Milliseconds a keep-alive connection may wait for its next request (`MOSEC_IDLE_TIMEOUT`). Default 72 s. */
   idleTimeout?: number;
   /**
+   * Milliseconds a client has to take an answer, from when it begins to be written until it is all
+   * out (`MOSEC_WRITE_TIMEOUT`); a client that reads slower, or not at all, has its connection closed,
+   * and what its request held (its bytes in `maxBytesInFlight`) comes back. Default 30 s.
+   */
+  writeTimeout?: number;
+  /**
    * Connections held at once; more are closed as they come (`MOSEC_MAX_CONNECTIONS`). Default: what
    * the open-files limit (`ulimit -n`) leaves after the workers' sockets and a reserve; a value above
    * that is refused at startup.
@@ -109,8 +115,9 @@ export interface MosecOptions {
   dryRun?: boolean;
   /**
    * Compress answers of 1 KiB or more as the client's `Accept-Encoding` asks: zstd (where this Node's
-   * zlib has it), br, gzip or deflate (`MOSEC_COMPRESSION=1`, `--compression`). Default false, as mosec.
-   * Compressed request bodies are taken either way.
+   * zlib has it), br, gzip or deflate (`MOSEC_COMPRESSION=1`, `--compression`), and take request bodies
+   * compressed so (`Content-Encoding`), their decoded bytes and their decoder's window counted against
+   * `maxBytesInFlight`. Off, a compressed body gets 415. Default false, as mosec.
    */
   compression?: boolean;
 }
