@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
-import { scrape, total } from './support/metrics';
+import { ClientHttp2Session, connect as connectH2, constants as h2 } from 'node:http2';
+import { parseMetrics, scrape, total } from './support/metrics';
 import { parseEvents } from './support/sse';
 import { RunningServer, sleep, startServer } from './support/server';
 
@@ -112,5 +113,77 @@ describe('streams whose client has gone', () => {
     leaving.leave();
     const events = parseEvents(await staying.text);
     expect(events.map((event) => event.data)).toEqual(Array.from({ length: 60 }, (_, tick) => `tick ${tick}`));
+  });
+});
+
+/** An h2c session once connected; undefined if the server does not take it. */
+function openH2(url: string): Promise<ClientHttp2Session | undefined> {
+  return new Promise((resolve) => {
+    const session = connectH2(url);
+    session.on('error', () => resolve(undefined));
+    session.once('connect', () => resolve(session));
+  });
+}
+
+/** A GET over an h2c session: the status and the body. */
+function h2Get(session: ClientHttp2Session, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const stream = session.request({ ':path': path });
+    let status = 0;
+    let body = '';
+    stream.on('response', (headers) => (status = Number(headers[':status'])));
+    stream.on('data', (chunk) => (body += chunk));
+    stream.on('error', reject);
+    stream.on('close', () => (status ? resolve({ status, body }) : reject(new Error(`${path}: no answer`))));
+  });
+}
+
+describe('HTTP/2 streams reset as soon as opened (rapid reset)', () => {
+  let server: RunningServer;
+  let probe: ClientHttp2Session;
+  /** Items the batching stage ran. */
+  const batched = async () => total(parseMetrics((await h2Get(probe, '/metrics')).body), 'mosec_service_batch_size_sum', { stage: 'Batch' });
+
+  beforeAll(async () => {
+    server = await startServer(EDGES, { EDGES_HTTP2: '1', MOSEC_MAX_STREAM_RESETS: '50' }, { waitReady: false });
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const session = await openH2(server.url);
+      if (session && (await h2Get(session, '/').catch(() => ({ status: 0 }))).status === 200) {
+        probe = session;
+        return;
+      }
+      session?.destroy();
+      await sleep(200);
+    }
+    throw new Error(`not ready over h2c:\n${server.logs()}`);
+  });
+  afterAll(async () => {
+    probe?.destroy();
+    await server?.stop();
+  });
+
+  it('runs no work for reset streams and closes a connection past the cap with ENHANCE_YOUR_CALM', async () => {
+    const before = await batched();
+    const attacker = (await openH2(server.url))!;
+    const goaway = new Promise<number>((resolve) => attacker.once('goaway', resolve));
+    let resets = 0;
+    while (!attacker.destroyed && !attacker.closed && resets < 1000) {
+      for (let i = 0; i < 20 && !attacker.destroyed && !attacker.closed; i++, resets++) {
+        const stream = attacker.request({ ':method': 'POST', ':path': '/echo', 'content-type': 'application/json' });
+        stream.on('error', () => undefined);
+        stream.end('{}');
+        stream.close(h2.NGHTTP2_CANCEL);
+      }
+      await sleep(10);
+    }
+    // Closed past the cap of 50, long before the 1,000th.
+    expect(resets).toBeLessThan(1000);
+    expect(await goaway).toBe(h2.NGHTTP2_ENHANCE_YOUR_CALM);
+    expect(server.logs()).toMatch(/closed \(ENHANCE_YOUR_CALM\): it reset more than 50 streams within 10 s \(maxStreamResets, MOSEC_MAX_STREAM_RESETS\)/);
+    // What reached a worker would have been counted by now; the service still answers.
+    await sleep(500);
+    expect((await batched()) - before).toBe(0);
+    expect((await h2Get(probe, '/')).status).toBe(200);
   });
 });

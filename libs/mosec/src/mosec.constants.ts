@@ -38,6 +38,8 @@ export const DEFAULTS = {
   heartbeatTimeout: 10_000,
   /** Milliseconds an elastic stage's load must fit in one worker fewer before one goes. */
   scaleDownAfter: 30_000,
+  /** Streams a client may reset on one HTTP/2 connection within 10 s before the connection is closed (rapid reset). */
+  maxStreamResets: 500,
   /** Smallest payload that goes between stages through shared payloads rather than the frames: below it, the frames cost less (measured). */
   ipcThreshold: 128 * 1024,
 } as const;

@@ -38,6 +38,7 @@ export class MosecConfig {
   readonly maxConnections?: number;
   readonly maxBytesInFlight: number;
   readonly heartbeatTimeout: number;
+  readonly maxStreamResets: number;
   readonly scaleDownAfter: number;
   readonly ipc: IpcChoice;
   readonly ipcThreshold: number;
@@ -84,6 +85,7 @@ export class MosecConfig {
       throw new Error(`maxBytesInFlight (${this.maxBytesInFlight}) must be at least maxRequestSize (${this.maxRequestSize}), or no request of that size could be taken`);
     }
     this.heartbeatTimeout = integer('MOSEC_HEARTBEAT_TIMEOUT', env.MOSEC_HEARTBEAT_TIMEOUT, options.heartbeatTimeout ?? DEFAULTS.heartbeatTimeout, 1000);
+    this.maxStreamResets = integer('MOSEC_MAX_STREAM_RESETS', env.MOSEC_MAX_STREAM_RESETS, options.maxStreamResets ?? DEFAULTS.maxStreamResets, 1);
     this.scaleDownAfter = integer('MOSEC_SCALE_DOWN_AFTER', env.MOSEC_SCALE_DOWN_AFTER, options.scaleDownAfter ?? DEFAULTS.scaleDownAfter, 1);
     this.ipc = ipcChoice(env.MOSEC_IPC, options.ipc);
     this.ipcThreshold = integer('MOSEC_IPC_THRESHOLD', env.MOSEC_IPC_THRESHOLD, options.ipcThreshold ?? DEFAULTS.ipcThreshold, 1);
