@@ -132,6 +132,7 @@ const ATTACKS = [
       return { statuses: {}, recoveredAfterS };
     },
   },
+  ...require('./edges').EDGE_ATTACKS,
 ];
 
 module.exports = { ATTACKS, openConnections };

@@ -1,10 +1,13 @@
 // The attacks of `npm run attack` on the service's edges: HTTP/2 streams reset as soon as opened,
 // and SSE clients that leave. Each starts its own service of test/fixtures/edges (h2c where it
 // needs it) beside the runner's, and reports its figures as the attack's answers.
+const { fork } = require('node:child_process');
 const http2 = require('node:http2');
+const { existsSync, readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 const { startServer } = require('../../bench/lib/server-process');
+const { processTreeRss } = require('../../bench/lib/memory');
 
 const DIST = join(__dirname, '..', '..', process.env.MOSEC_DIST || 'dist');
 const ENTRY = join(DIST, 'test', 'fixtures', 'edges', 'main.js');
@@ -116,8 +119,83 @@ async function rapidReset(url, { perSecond = 1000, ms }) {
   return { resets, calmed, connections };
 }
 
+/** `rapidReset` in a process of its own, as an attacker is: its pace does not depend on the measuring clients'. */
+function rapidResetProcess(url, ms) {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, ['rapid-reset', url, String(ms)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    child.on('message', resolve);
+    child.on('error', reject);
+    child.on('exit', (code) => code !== 0 && reject(new Error(`the rapid-reset client exited with ${code}`)));
+  });
+}
+
+/** The edges fixture, over h2c with `EDGES_HTTP2=1`. */
 async function startEdges(env) {
-  return startServer({ name: 'edges fixture', command: process.execPath, args: [ENTRY], env: { MOSEC_LOG_LEVEL: 'info', ...env }, probe: { ready: h2Ready } });
+  const probe = env.EDGES_HTTP2 === '1' ? { ready: h2Ready } : { path: '/echo', body: '{}' };
+  return startServer({ name: 'edges fixture', command: process.execPath, args: [ENTRY], env: { MOSEC_LOG_LEVEL: 'info', ...env }, probe });
+}
+
+/** A metric of the service (summed over its labels), over HTTP/1. */
+async function metric(url, name) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let sum = 0;
+  for (const [, value] of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) sum += Number(value);
+  return sum;
+}
+
+/** Opens `clients` event streams of /ticks, waits for `events` events on each, then every client leaves. */
+async function streamsThatLeave(url, { clients, events, body }) {
+  const controllers = Array.from({ length: clients }, () => new AbortController());
+  await Promise.all(
+    controllers.map(async (controller) => {
+      const response = await fetch(`${url}/ticks`, { method: 'POST', body: JSON.stringify(body), headers: JSON_HEADERS, signal: controller.signal });
+      const reader = response.body.getReader();
+      let seen = 0;
+      while (seen < events) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += (Buffer.from(value).toString().match(/^data:/gm) ?? []).length;
+      }
+    }),
+  );
+  controllers.forEach((controller) => controller.abort());
+}
+
+/** The /dev/shm directory a service logged, and the pids of the processes holding its name (its watcher). */
+function shmDirOf(server) {
+  return /go through (\/dev\/shm\/mosec-\S+)/.exec(server.logs())?.[1];
+}
+function pidsNaming(text) {
+  const pids = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text)) pids.push(Number(pid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+function killAll(pids) {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+}
+
+/** A white PNG page of `width` x `height` with two lines of large text. */
+async function ocrPage(width, height) {
+  const sharp = require('sharp');
+  const text = await sharp({ text: { text: '<span foreground="black">Hello World 2024\nQuick brown fox 17</span>', font: 'DejaVu Sans 200', rgba: true, dpi: 72 } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: '#ffffff' } }).composite([{ input: text, top: 200, left: 200 }]).png().toBuffer();
+}
+
+/** The most memory each worker of a service ever held (VmHWM), MiB. */
+function workerPeaks(server) {
+  return processTreeRss(server.pid).children.map((child) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024);
 }
 
 const ATTACK_MS = 10_000;
@@ -129,17 +207,20 @@ const EDGE_ATTACKS = [
     async run() {
       const server = await startEdges({ EDGES_HTTP2: '1' });
       try {
-        const without = await h2Traffic(server.url, { ms: 5000 });
-        const before = await batchedItems(server.url);
-        const [during, attack] = await Promise.all([h2Traffic(server.url, { ms: ATTACK_MS }), rapidReset(server.url, { ms: ATTACK_MS })]);
+        // Unattacked before and after, so that a change in the machine's load is not taken for the attack's.
+        const before = await h2Traffic(server.url, { ms: 5000 });
+        const itemsBefore = await batchedItems(server.url);
+        const [during, attack] = await Promise.all([h2Traffic(server.url, { ms: ATTACK_MS }), rapidResetProcess(server.url, ATTACK_MS)]);
         await sleep(1000);
+        const itemsAfter = await batchedItems(server.url);
+        const after = await h2Traffic(server.url, { ms: 5000 });
+        const without = { perSecond: (before.perSecond + after.perSecond) / 2 };
         // Every item the batching stage ran was a legitimate request answered 200.
-        const forResets = (await batchedItems(server.url)) - before - during.ok;
+        const forResets = itemsAfter - itemsBefore - during.ok;
         const share = Math.round((100 * during.perSecond) / without.perSecond);
-        process.stderr.write(`  h2c legitimate req/s during / without: ${during.perSecond.toFixed(0)} / ${without.perSecond.toFixed(0)} (${share}%)\n`);
         return {
           statuses: {
-            [`% legitimate h2c req/s kept (${during.perSecond.toFixed(0)} / ${without.perSecond.toFixed(0)})`]: share,
+            [`legitimate h2c req/s during / without: ${during.perSecond.toFixed(0)} / ${without.perSecond.toFixed(0)} (${share}%)`]: 1,
             'resets sent': attack.resets,
             'connections closed ENHANCE_YOUR_CALM': attack.calmed,
             'items batched for reset streams': forResets,
@@ -150,6 +231,89 @@ const EDGE_ATTACKS = [
       }
     },
   },
+  {
+    name: 'SSE clients that leave (64 streams of 100 s, each client gone after 3 events)',
+    env: {},
+    async run() {
+      // A service timeout longer than the streams: only the clients' leaving can stop them.
+      const server = await startEdges({ MOSEC_TIMEOUT: '200000' });
+      try {
+        await streamsThatLeave(server.url, { clients: 64, events: 3, body: { count: 2000, everyMs: 50 } });
+        const left = Date.now();
+        // Stopped once the count has not moved for 2 s: when it last moved.
+        let made = await metric(server.url, 'stream_events_made_total');
+        let movedAt = left;
+        while (Date.now() - movedAt < 2000 && Date.now() - left < 30_000) {
+          await sleep(100);
+          const now = await metric(server.url, 'stream_events_made_total');
+          if (now !== made) movedAt = Date.now();
+          made = now;
+        }
+        const stoppedAfterS = Date.now() - movedAt >= 2000 ? (movedAt - left) / 1000 : undefined;
+        await sleep(5000);
+        const after = (await metric(server.url, 'stream_events_made_total')) - made;
+        return { statuses: { 'streams left': 64, 'events made in the 5 s after it stopped': after }, closedWithinS: stoppedAfterS };
+      } finally {
+        await server.stop();
+      }
+    },
+  },
+  {
+    name: "/dev/shm after SIGKILL of a whole service (its watcher too), then a new start",
+    env: {},
+    async run(runner) {
+      const killed = await startEdges({});
+      const stale = shmDirOf(killed);
+      // Everything that knew the directory dies at once, as in a container's kill.
+      killAll([killed.pid, ...pidsNaming(stale)]);
+      await sleep(500);
+      await killed.stop();
+      const leftBehind = existsSync(stale);
+      const began = Date.now();
+      const next = await startEdges({});
+      try {
+        const removed = !existsSync(stale) && next.logs().includes(`removed ${stale}`);
+        const live = shmDirOf(runner);
+        return {
+          statuses: { 'directory left behind by the kill': leftBehind ? 1 : 0, 'removed at the next start': removed ? 1 : 0, "live service's directory kept": live && existsSync(live) ? 1 : 0 },
+          closedWithinS: (Date.now() - began) / 1000,
+        };
+      } finally {
+        await next.stop();
+      }
+    },
+  },
+  {
+    name: 'huge images to the OCR example (a 40 MP PNG page; 6400x6400)',
+    env: {},
+    async run() {
+      const server = await startServer({
+        name: 'OCR example',
+        command: process.execPath,
+        args: [join(DIST, 'examples', 'ocr', 'main.js')],
+        env: { MOSEC_LOG_LEVEL: 'info', MOSEC_TIMEOUT: '30000' },
+        probe: { ready: async (url) => (await fetch(`${url}/`).catch(() => ({ status: 0 }))).status === 200 },
+      });
+      try {
+        const send = async (image) => {
+          const began = Date.now();
+          const answer = await fetch(`${server.url}/inference`, { method: 'POST', body: image, headers: { 'content-type': 'image/png' } });
+          await answer.arrayBuffer();
+          return { status: answer.status, s: (Date.now() - began) / 1000 };
+        };
+        const read = await send(await ocrPage(8000, 5000));
+        const refused = await send(await ocrPage(6400, 6400));
+        const peak = Math.max(...workerPeaks(server));
+        return { statuses: { [`${read.status} in ${read.s} s (40 MP page)`]: 1, [`${refused.status} in ${refused.s} s (6400x6400)`]: 1, [`MiB peak of the largest worker: ${peak.toFixed(0)}`]: 1 } };
+      } finally {
+        await server.stop();
+      }
+    },
+  },
 ];
 
 module.exports = { EDGE_ATTACKS, h2Connect, h2Request };
+
+if (require.main === module && process.argv[2] === 'rapid-reset') {
+  rapidReset(process.argv[3], { ms: Number(process.argv[4]) }).then((result) => process.send(result, () => process.exit(0)));
+}
