@@ -141,8 +141,11 @@ function h2Get(session: ClientHttp2Session, path: string): Promise<{ status: num
 describe('HTTP/2 streams reset as soon as opened (rapid reset)', () => {
   let server: RunningServer;
   let probe: ClientHttp2Session;
+  const metric = async (name: string, where: Record<string, string>) => total(parseMetrics((await h2Get(probe, '/metrics')).body), name, where);
   /** Items the batching stage ran. */
-  const batched = async () => total(parseMetrics((await h2Get(probe, '/metrics')).body), 'mosec_service_batch_size_sum', { stage: 'Batch' });
+  const batched = () => metric('mosec_service_batch_size_sum', { stage: 'Batch' });
+  /** Requests that reached the route (answered with any status). */
+  const routed = () => metric('mosec_service_throughput', { endpoint: '/echo' });
 
   beforeAll(async () => {
     server = await startServer(EDGES, { EDGES_HTTP2: '1', MOSEC_MAX_STREAM_RESETS: '50' }, { waitReady: false });
@@ -165,6 +168,7 @@ describe('HTTP/2 streams reset as soon as opened (rapid reset)', () => {
 
   it('runs no work for reset streams and closes a connection past the cap with ENHANCE_YOUR_CALM', async () => {
     const before = await batched();
+    const routedBefore = await routed();
     const attacker = (await openH2(server.url))!;
     const goaway = new Promise<number>((resolve) => attacker.once('goaway', resolve));
     let resets = 0;
@@ -184,6 +188,8 @@ describe('HTTP/2 streams reset as soon as opened (rapid reset)', () => {
     // What reached a worker would have been counted by now; the service still answers.
     await sleep(500);
     expect((await batched()) - before).toBe(0);
+    // Most never reached the route at all: dropped as they were handed over, by when they were reset.
+    expect((await routed()) - routedBefore).toBeLessThan(resets / 4);
     expect((await h2Get(probe, '/')).status).toBe(200);
   });
 });

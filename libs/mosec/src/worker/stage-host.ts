@@ -183,9 +183,12 @@ export class StageHost {
     };
     const sink = (items: number[], k: number) => (text: string, index: number) => {
       const position = to(k, index);
-      if (!cancelled(position)) return onEvent(position, text), true;
-      if (items.every(cancelled)) throw new StreamCancelled(`every client of this forward has gone`);
-      return false;
+      if (cancelled(position)) {
+        if (items.every((item) => cancelled(item))) throw new StreamCancelled('every client of this forward has gone');
+        return false;
+      }
+      onEvent(position, text);
+      return true;
     };
     try {
       if (this.batching) {
