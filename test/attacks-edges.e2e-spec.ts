@@ -15,17 +15,16 @@ const FIXTURE = 'test/fixtures/attack/main.js';
 const EDGES = 'test/fixtures/edges/main.js';
 const SHM = '/dev/shm';
 
-/** A directory as a killed service leaves it: a payload and the record of its owner. */
-function leftBehind(owner: object | undefined): string {
-  const dir = mkdtempSync(join(SHM, 'mosec-test-'));
+/** A directory as a service leaves it: named after its owner (`mosec-<pid>-<start>-<pid namespace>-`), holding a payload. */
+function leftBehind(owner: string): string {
+  const dir = mkdtempSync(join(SHM, `mosec-${owner}`));
   writeFileSync(join(dir, 'w1-1'), 'payload');
-  if (owner) writeFileSync(join(dir, '.owner'), JSON.stringify(owner));
   return dir;
 }
 
-function startTimeOf(pid: number): string {
+function startTimeOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
 }
 
 describe('shared memory left by a killed service', () => {
@@ -37,15 +36,15 @@ describe('shared memory left by a killed service', () => {
   });
 
   it('removes the directories of dead owners at start and keeps the live ones', async () => {
-    const pidNamespace = readlinkSync('/proc/self/ns/pid');
+    const pidNamespace = Number(/\d+/.exec(readlinkSync('/proc/self/ns/pid'))![0]);
     const exited = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
     const deadPid = Number(exited.stdout.toString());
-    const live = { pid: process.pid, start: startTimeOf(process.pid), pidNamespace };
-    const dead = leftBehind({ pid: deadPid, start: '1', pidNamespace });
-    const reused = leftBehind({ ...live, start: String(Number(live.start) - 1) }); // our pid, an earlier process's
-    const kept = leftBehind(live);
-    const otherNamespace = leftBehind({ pid: deadPid, pidNamespace: 'pid:[1]' });
-    const unknown = leftBehind(undefined);
+    const start = startTimeOf(process.pid);
+    const dead = leftBehind(`${deadPid}-1-${pidNamespace}-`);
+    const reused = leftBehind(`${process.pid}-${start - 1}-${pidNamespace}-`); // our pid, an earlier process's
+    const kept = leftBehind(`${process.pid}-${start}-${pidNamespace}-`);
+    const otherNamespace = leftBehind(`${deadPid}-1-1-`);
+    const unknown = leftBehind('test-'); // an older version's name, which records no owner
     made.push(dead, reused, kept, otherNamespace, unknown);
 
     server = await startServer(FIXTURE);
@@ -59,8 +58,7 @@ describe('shared memory left by a killed service', () => {
     expect(server.logs()).toContain(`removed ${reused}, left by pid ${process.pid}`);
     // The service's own directory says whose it is.
     const own = /go through (\/dev\/shm\/mosec-\S+)/.exec(server.logs())![1];
-    expect(own).toMatch(new RegExp(`^/dev/shm/mosec-${server.proc.pid}-`));
-    expect(JSON.parse(readFileSync(join(own, '.owner'), 'utf8'))).toMatchObject({ pid: server.proc.pid });
+    expect(own).toMatch(new RegExp(`^/dev/shm/mosec-${server.proc.pid}-${startTimeOf(server.proc.pid)}-${pidNamespace}-`));
   });
 });
 
