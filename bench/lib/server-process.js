@@ -21,7 +21,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Starts `command args` with MOSEC_PORT/PORT set to a free port and waits until `probe` (a POST of
  * `probe.body` to `probe.path`) answers 200 (or anything, with `probe.anyStatus`: for a service that
- * listens only once it is ready).
+ * listens only once it is ready), or until `probe.ready(url)` resolves true (a server fetch cannot
+ * speak to, such as h2c).
  */
 async function startServer({ name, command, args, env = {}, probe, readyTimeoutMs = 90_000 }) {
   const port = await freePort();
@@ -70,6 +71,11 @@ async function waitReady(server, proc, probe, timeoutMs) {
       throw new Error(`${server.name} exited before it was ready:\n${server.logs()}`);
     }
     try {
+      if (probe.ready) {
+        if (await probe.ready(server.url)) return;
+        await sleep(100);
+        continue;
+      }
       const answer = await fetch(server.url + probe.path, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

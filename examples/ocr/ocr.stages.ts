@@ -10,6 +10,7 @@ import { cutRuns } from './line-runs';
 import { lineTensor } from './line-tensor';
 import { createSession, loadCharacters, MODEL_FILES, runModel } from './model-files';
 import { CroppedLines, DetectedLines, DetectionInput, LineCrop, OcrLine, OcrResponse, Quad, RgbImage } from './ocr.types';
+import { positiveInteger } from './positive-integer';
 import { sortReadingOrder } from './reading-order';
 
 /** Requests (images) per recognize batch; 1 turns batching across requests off (read when the class is decorated). */
@@ -51,7 +52,8 @@ export class Decode implements Worker<Buffer, DetectionInput>, OnModuleInit {
     if (!Buffer.isBuffer(body)) {
       throw new ValidationError('send the image bytes with Content-Type image/png, image/jpeg or application/octet-stream');
     }
-    return toDetectionInput(await decodeImage(body));
+    const { image, scale } = await decodeImage(body);
+    return toDetectionInput(image, scale);
   }
 }
 
@@ -77,9 +79,9 @@ export class Detect implements BatchWorker<DetectionInput, DetectedLines>, OnMod
       indices.forEach((index, n) => tensor.set(batch[index].tensor, n * 3 * plane));
       const probabilities = await runModel(this.session, tensor, [indices.length, 3, height, width]);
       indices.forEach((index, n) => {
-        const { image } = batch[index];
+        const { image, scale } = batch[index];
         const map = { data: probabilities.data.subarray(n * plane, (n + 1) * plane), width, height };
-        results[index] = { image, boxes: sortReadingOrder(boxesFromProbabilityMap(map, image.width, image.height)) };
+        results[index] = { image, scale, boxes: sortReadingOrder(boxesFromProbabilityMap(map, image.width, image.height)) };
       });
     }
     return results;
@@ -94,7 +96,7 @@ export class Classify implements BatchWorker<DetectedLines, CroppedLines>, OnMod
 
   async onModuleInit(): Promise<void> {
     this.session = await createSession(MODEL_FILES.classification);
-    this.example = [{ image: blankImage(120, 40), boxes: [[[10, 10], [110, 10], [110, 30], [10, 30]]] }];
+    this.example = [{ image: blankImage(120, 40), scale: 1, boxes: [[[10, 10], [110, 10], [110, 30], [10, 30]]] }];
   }
 
   async forward(batch: DetectedLines[]): Promise<CroppedLines[]> {
@@ -113,7 +115,7 @@ export class Classify implements BatchWorker<DetectedLines, CroppedLines>, OnMod
         }
       });
     }
-    return perRequest.map((lines) => ({ lines: readingOrder(lines, turned) }));
+    return perRequest.map((lines, index) => ({ lines: readingOrder(lines, turned), scale: batch[index].scale }));
   }
 }
 
@@ -131,7 +133,7 @@ export class Recognize implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     this.session = await createSession(MODEL_FILES.recognition, defaultIntraOpThreads(stageWorkerCount(Recognize)));
     this.characters = loadCharacters();
-    this.example = [{ lines: [{ box: [[0, 0], [200, 0], [200, 40], [0, 40]], crop: blankImage(200, 40) }] }];
+    this.example = [{ lines: [{ box: [[0, 0], [200, 0], [200, 40], [0, 40]], crop: blankImage(200, 40) }], scale: 1 }];
   }
 
   /** A batch, or a single request when OCR_RECOGNIZE_BATCH_SIZE is 1 (a stage that does not batch gets items alone). */
@@ -153,7 +155,8 @@ export class Recognize implements OnModuleInit {
       const [, steps, classes] = dims;
       run.forEach(({ request, index, line }, n) => {
         const decoded = ctcGreedyDecode(data.subarray(n * steps * classes, (n + 1) * steps * classes), steps, this.characters);
-        read[request][index] = { text: decoded.text, confidence: round(decoded.confidence), box: roundBox(line.box) };
+        // Boxes in the sender's pixels, though the lines were cut from the scaled image.
+        read[request][index] = { text: decoded.text, confidence: round(decoded.confidence), box: roundBox(line.box, batch[request].scale) };
       });
     }
     return read.map((lines) => ({
@@ -185,13 +188,6 @@ function round(value: number): number {
   return Math.round(value * 1e4) / 1e4;
 }
 
-function roundBox(box: Quad): Quad {
-  return box.map(([x, y]) => [Math.round(x), Math.round(y)]) as Quad;
-}
-
-function positiveInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not "${raw}"`);
-  return value;
+function roundBox(box: Quad, scale: number): Quad {
+  return box.map(([x, y]) => [Math.round(x * scale), Math.round(y * scale)]) as Quad;
 }

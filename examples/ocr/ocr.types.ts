@@ -10,8 +10,18 @@ export type Point = [number, number];
 /** A text line's corners in image pixels: top-left, top-right, bottom-right, bottom-left. */
 export type Quad = [Point, Point, Point, Point];
 
-/** What `Decode` hands to `Detect`: the image, and the detector's input for it. */
-export interface DetectionInput {
+/** How many of the sender's pixels one pixel of the stages' image is (1: not scaled down). */
+export interface Scaled {
+  scale: number;
+}
+
+/** A decoded image, scaled down to what the stages work on. */
+export interface ScaledImage extends Scaled {
+  image: RgbImage;
+}
+
+/** What `Decode` hands to `Detect`: the (scaled) image, and the detector's input for it. */
+export interface DetectionInput extends Scaled {
   image: RgbImage;
   /** 1x3xHxW, normalized, in the channel order the detector was trained with (BGR). */
   tensor: Float32Array;
@@ -20,7 +30,7 @@ export interface DetectionInput {
 }
 
 /** What `Detect` hands to `Classify`: the image and its line boxes in reading order. */
-export interface DetectedLines {
+export interface DetectedLines extends Scaled {
   image: RgbImage;
   boxes: Quad[];
 }
@@ -32,7 +42,7 @@ export interface LineCrop {
 }
 
 /** What `Classify` hands to `Recognize`. */
-export interface CroppedLines {
+export interface CroppedLines extends Scaled {
   lines: LineCrop[];
 }
 

@@ -134,6 +134,7 @@ const ATTACKS = [
   },
   ...require('./workers').WORKER_ATTACKS,
   ...require('./budget').BUDGET_ATTACKS,
+  ...require('./edges').EDGE_ATTACKS,
 ];
 
 module.exports = { ATTACKS, openConnections, summarize, untilClosed, watch };

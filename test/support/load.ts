@@ -71,10 +71,10 @@ export function stagePids(server: RunningServer, stage: string): Map<string, num
   return pids;
 }
 
-/** Resident set size of a process, in bytes. */
-export function rss(pid: number): number {
-  const line = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!line) throw new Error(`no VmRSS for pid ${pid}`);
+/** Resident set size of a process, in bytes: now, or the most it ever had (`VmHWM`). */
+export function rss(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  const line = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!line) throw new Error(`no ${field} for pid ${pid}`);
   return Number(line[1]) * 1024;
 }
 

@@ -3,7 +3,7 @@ export { Pipeline } from './decorators/pipeline.decorator';
 export { InjectPipeline, getPipelineToken } from './decorators/inject-pipeline.decorator';
 export type { StageOptions, PipelineOptions } from './decorators/metadata';
 export type { Worker, BatchWorker, WorkerContext, WorkerIdentity, WorkerCodecs, RequestContext } from './interfaces';
-export { StreamWorker } from './worker/stream-worker';
+export { StreamCancelled, StreamWorker } from './worker/stream-worker';
 export type { RunOptions } from './client/pipeline.client';
 export type { PriorityName } from './http/request-priority';
 export type { FieldProblem, ValidationFailure } from './http/validation';

@@ -50,6 +50,8 @@ export const DEFAULTS = {
   maxBodyValues: 100_000,
   /** Arrays and objects nested in one another in a body checked against a request DTO: the most any body may have (MAX_NESTING). */
   maxBodyDepth: 512,
+  /** Streams a client may reset on one HTTP/2 connection within 10 s before the connection is closed (rapid reset). */
+  maxStreamResets: 500,
   /** Smallest payload that goes between stages through shared payloads rather than the frames: below it, the frames cost less (measured). */
   ipcThreshold: 128 * 1024,
 } as const;

@@ -127,6 +127,7 @@ export class Engine {
     if (task.finished) return;
     task.finished = true;
     if (task.queued) task.route.stages[task.step].discard(task);
+    else if (status === CLIENT_GONE || status === 408) this.cancelInWorker(task);
     if (task.shared) this.options.shared?.free(task.payload);
     task.shared = false;
     // The payload may be a view into a large socket read; an answered task must not keep it alive.
@@ -134,6 +135,12 @@ export class Engine {
     this.table.remove();
     this.listener.onTaskDone?.(task, status);
     task.respond(status, body, task);
+  }
+
+  /** A task answered while a worker holds it (a stream producing for a client that left): the worker is told. */
+  private cancelInWorker(task: Task): void {
+    const held = task.route.stages[task.step]?.batchOf(task);
+    held?.batch.worker.cancel?.(held.batch.id, held.index);
   }
 
   /** A worker reported its batch: successes move on, failures are answered. */

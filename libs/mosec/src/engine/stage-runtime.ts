@@ -31,6 +31,8 @@ export interface WorkerHandle {
   dispatch(batch: Batch): void;
   /** Ends a worker that overran its timeout; it will be reported lost. */
   kill(reason: string): void;
+  /** Tells the worker that item `index` of batch `batchId` was answered without it: it may stop working on it. */
+  cancel?(batchId: number, index: number): void;
 }
 
 export interface Batch {
@@ -169,6 +171,17 @@ export class StageRuntime {
   addWorker(worker: WorkerHandle): void {
     this.idle.push(worker);
     this.schedulePump();
+  }
+
+  /** The batch a worker holds with this task in it (running, or sent ahead), and the task's place in it. */
+  batchOf(task: Task): { batch: Batch; index: number } | undefined {
+    for (const batches of [this.running, this.sentAhead]) {
+      for (const batch of batches.values()) {
+        const index = batch.tasks.indexOf(task);
+        if (index >= 0) return { batch, index };
+      }
+    }
+    return undefined;
   }
 
   /** The batch a worker is running now, if any. */

@@ -79,9 +79,9 @@ export class MosecHttp implements OnModuleInit {
     if (!fastify) return;
     if (this.config.compression) this.logger.log(compressionSummary());
     if (!this.config.guardProbes) this.registerProbes(fastify);
-    const { headersTimeout, readTimeout, idleTimeout, maxConnections } = this.config;
+    const { headersTimeout, readTimeout, idleTimeout, maxConnections, maxStreamResets } = this.config;
     const workers = this.orchestrator.workerCount;
-    const limits = limitServer(fastify.server, { headersTimeout, readTimeout, idleTimeout, maxConnections, workers });
+    const limits = limitServer(fastify.server, { headersTimeout, readTimeout, idleTimeout, maxConnections, workers, maxStreamResets });
     fastify.addHook('onListen', (done) => {
       const where = fastify.server.address();
       const url = where && typeof where === 'object' ? `http://${where.address}:${where.port}` : String(where);
@@ -121,6 +121,8 @@ export class MosecHttp implements OnModuleInit {
 
   private submit(route: HttpRoute, body: Buffer, codecFlags: number, reply: FastifyReply, options: SubmitOptions): Promise<Buffer> | undefined {
     const { engine } = this.orchestrator;
+    // Gone before it reached a queue (an HTTP/2 stream reset as soon as opened): no work is queued for it.
+    if (isClientGone(reply)) throw new PipelineError(CLIENT_GONE, ANSWERS.clientGone);
     if (route.stream) {
       const stream = new EventStream(reply);
       const task = engine.submit(route, body, codecFlags, stream.finish, { ...options, onEvent: stream.message });
@@ -190,6 +192,11 @@ function watchClient(engine: MosecOrchestrator['engine'], task: Task, reply: Fas
     // writableEnded: an HTTP/2 answer says writableFinished once its stream is reset, answered or not.
     if (!task.finished && !reply.raw.writableEnded) engine.finish(task, CLIENT_GONE, ANSWERS.clientGone);
   });
+}
+
+function isClientGone(reply: FastifyReply): boolean {
+  const raw = reply.raw as FastifyReply['raw'] & { stream?: { destroyed: boolean } };
+  return raw.stream ? raw.stream.destroyed : raw.destroyed;
 }
 
 function refuseTakenRoute(fastify: FastifyInstance, path: string, purpose: string, option: string): void {

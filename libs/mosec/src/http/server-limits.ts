@@ -11,6 +11,8 @@ export interface ServerLimits {
   maxConnections?: number;
   /** Worker processes: each holds file descriptors of the HTTP process. */
   workers: number;
+  /** HTTP/2: streams a client may reset within 10 s before its connection is closed. */
+  maxStreamResets: number;
 }
 
 /** Descriptors kept for what is not a client connection: workers' sockets and pipes, files, logs. */

@@ -7,6 +7,7 @@ import type { SharedPayloadOwner } from '../engine/engine';
 import { RedisStore } from './redis-store';
 import type { PayloadStore, SharedPayloadSpec } from './shared-payload-spec';
 import { ShmStore } from './shm-store';
+import { ownedPrefix, removeStaleDirectories } from './stale-shm';
 
 const SHM = '/dev/shm';
 
@@ -38,7 +39,9 @@ export class SharedPayloads implements SharedPayloadOwner {
         logger.warn(`ipc 'shm': ${SHM} is not writable here; payloads between stages go through the HTTP process`);
         return undefined;
       }
-      const dir = mkdtempSync(join(SHM, 'mosec-')); // mode 0700
+      // A service killed with its watcher (SIGKILL of the whole tree) left its directory: removed now.
+      for (const stale of removeStaleDirectories(SHM)) logger.log(`ipc 'shm': removed ${stale.dir}, left by pid ${stale.pid}, which is gone`);
+      const dir = mkdtempSync(join(SHM, ownedPrefix())); // mode 0700, named after its owner
       const shared = new SharedPayloads({ store: 'shm', threshold, dir }, new ShmStore(dir));
       shared.watchForDeath(dir);
       return shared;

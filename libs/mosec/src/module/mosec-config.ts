@@ -44,6 +44,7 @@ export class MosecConfig {
   readonly maxBytesInFlight: number;
   readonly heartbeatTimeout: number;
   readonly quarantine: number;
+  readonly maxStreamResets: number;
   readonly scaleDownAfter: number;
   readonly ipc: IpcChoice;
   readonly ipcThreshold: number;
@@ -98,6 +99,7 @@ export class MosecConfig {
     }
     this.heartbeatTimeout = integer('MOSEC_HEARTBEAT_TIMEOUT', env.MOSEC_HEARTBEAT_TIMEOUT, options.heartbeatTimeout ?? DEFAULTS.heartbeatTimeout, 1000);
     this.quarantine = integer('MOSEC_QUARANTINE', env.MOSEC_QUARANTINE, options.quarantine ?? DEFAULTS.quarantine, 0);
+    this.maxStreamResets = integer('MOSEC_MAX_STREAM_RESETS', env.MOSEC_MAX_STREAM_RESETS, options.maxStreamResets ?? DEFAULTS.maxStreamResets, 1);
     this.scaleDownAfter = integer('MOSEC_SCALE_DOWN_AFTER', env.MOSEC_SCALE_DOWN_AFTER, options.scaleDownAfter ?? DEFAULTS.scaleDownAfter, 1);
     this.ipc = ipcChoice(env.MOSEC_IPC, options.ipc);
     this.ipcThreshold = integer('MOSEC_IPC_THRESHOLD', env.MOSEC_IPC_THRESHOLD, options.ipcThreshold ?? DEFAULTS.ipcThreshold, 1);

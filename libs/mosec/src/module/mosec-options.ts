@@ -68,6 +68,12 @@ export interface MosecOptions {
    */
   quarantine?: number;
   /**
+   * Streams a client may reset (RST_STREAM before its answer) on one HTTP/2 connection within 10 s
+   * (`MOSEC_MAX_STREAM_RESETS`): past it the connection is closed with GOAWAY `ENHANCE_YOUR_CALM`
+   * (the "rapid reset" attack). Default 500.
+   */
+  maxStreamResets?: number;
+  /**
    * Milliseconds an elastic stage's (`@Stage({ num: { min, max } })`) load must fit in one worker fewer,
    * that one at most half busy, before it goes (`MOSEC_SCALE_DOWN_AFTER`). Default 30 s.
    */

@@ -28,6 +28,8 @@ export const FrameKind = {
   STREAM: 8,
   /** Worker → HTTP process, every second once ready: alive, and how far into its batch (see heartbeat-frame.ts). */
   HEARTBEAT: 9,
+  /** HTTP process → worker: an item of a batch it was sent lost its client; stop working on it (see cancel-frame.ts). */
+  CANCEL: 10,
 } as const;
 
 import { ItemFlags } from './item-flags';

@@ -15,6 +15,7 @@ import { workerExecArgv } from './worker-exec-argv';
 import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from '../protocol/frame';
 import { decodeHeartbeat } from '../protocol/heartbeat-frame';
 import { decodeStreamEvent } from '../protocol/stream-frame';
+import { encodeCancel } from '../protocol/cancel-frame';
 import { now } from '../engine/clock';
 
 /** The compiled worker entry beside this file (`.ts` when run from sources under a TS loader). */
@@ -156,6 +157,10 @@ export class WorkerProcess implements WorkerHandle {
       }
     }
     this.socket!.write(encodeItems(FrameKind.BATCH, batch.id, flags, payloads, metas));
+  }
+
+  cancel(batchId: number, index: number): void {
+    if (this.socket && !this.socket.destroyed) this.socket.write(encodeCancel(batchId, index));
   }
 
   private failedToSpawn(error: Error): void {

@@ -16,6 +16,7 @@ import { encodeIpc } from '../protocol/codecs';
 import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from '../protocol/frame';
 import { FatalMessage, MetricsReport, MetricsRequest, ReadyMessage, WORKER_SPEC_ENV, WorkerSpec } from '../protocol/messages';
 import { encodeStreamEvent } from '../protocol/stream-frame';
+import { decodeCancel } from '../protocol/cancel-frame';
 import { WORKER_SOCKET_FD } from '../transport/worker-fd';
 import { HeartbeatSender } from './heartbeat-state';
 import { SharedItems } from './shared-items';
@@ -109,17 +110,27 @@ function serve(socket: Socket, host: Promise<StageHost>): void {
   // Batches are run one after another, in arrival order.
   let chain: Promise<unknown> = host;
   const shared = spec.shared && new SharedItems(spec.shared, spec.sharedPrefix!, logger);
+  // The items cancelled in each batch received and not yet answered (a cancel for any other is stale).
+  const cancelled = new Map<number, Set<number>>();
   const reader = new FrameReader((kind, body) => {
     if (kind === FrameKind.METRICS_REQUEST) return void reportMetrics(socket, decodeControl<MetricsRequest>(body));
+    if (kind === FrameKind.CANCEL) {
+      const { batchId, index } = decodeCancel(body);
+      return void cancelled.get(batchId)?.add(index);
+    }
     if (kind !== FrameKind.BATCH) return;
     const { batchId, tags, bodies, metas } = decodeItems(kind, body);
+    const gone = new Set<number>();
+    cancelled.set(batchId, gone);
     chain = chain.then(async () => {
       heartbeat.running(batchId);
       await shared?.resolve(tags, bodies);
       // Stream events go out as they come, before the batch's RESULT frame on the same socket.
-      const results = await (await host).run(tags, bodies, metas, (index, text) => socket.write(encodeStreamEvent(batchId, index, text)));
+      const send = (index: number, text: string) => void socket.write(encodeStreamEvent(batchId, index, text));
+      const results = await (await host).run(tags, bodies, metas, send, (index) => gone.has(index));
       await shared?.share(tags, results.statuses, results.bodies);
       socket.write(encodeItems(FrameKind.RESULT, batchId, results.statuses, results.bodies));
+      cancelled.delete(batchId);
       heartbeat.running(0);
     });
   });

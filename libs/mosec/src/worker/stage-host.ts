@@ -4,7 +4,7 @@ import { MESSAGES } from '../mosec.messages';
 import { ItemFlags } from '../protocol/item-flags';
 import type { BatchWorker, RequestContext, Worker } from '../interfaces';
 import { contentTypeOf, decodeIpc, decodeRequest, encodeIpc, encodeResponse, requestCodecOf, toBuffer } from '../protocol/codecs';
-import { isStreamWorker, setStreamSink } from './stream-worker';
+import { isStreamWorker, setStreamSink, StreamCancelled } from './stream-worker';
 
 type AnyWorker = (Worker<unknown, unknown> | BatchWorker<unknown, unknown>) & Record<string, any>;
 
@@ -15,6 +15,8 @@ export interface ItemResults {
 
 /** Receives a stream worker's events: `position` is the item's place in the frame. */
 export type ItemEventSink = (position: number, text: string) => void;
+/** Whether the item at `position` of the frame was cancelled (its task answered without it). */
+export type ItemCancelled = (position: number) => boolean;
 
 const EMPTY = Buffer.alloc(0);
 
@@ -37,7 +39,13 @@ export class StageHost {
   ) {}
 
   /** Runs one frame's items; `metas` holds the request metadata of the items that carry some. */
-  async run(flags: number[], payloads: Buffer[], metas?: Array<Buffer | undefined>, onEvent?: ItemEventSink): Promise<ItemResults> {
+  async run(
+    flags: number[],
+    payloads: Buffer[],
+    metas?: Array<Buffer | undefined>,
+    onEvent?: ItemEventSink,
+    cancelled: ItemCancelled = () => false,
+  ): Promise<ItemResults> {
     this.itemsDone = 0;
     this.onItemsDone?.(0);
     const count = payloads.length;
@@ -55,8 +63,8 @@ export class StageHost {
     }
     const contexts = metas && positions.map((i) => (metas[i] ? (decodeIpc(metas[i]!) as RequestContext) : { headers: {} }));
     const outputs = onEvent && isStreamWorker(this.worker)
-      ? await this.forwardStreaming(inputs, positions, onEvent, contexts)
-      : this.batching ? await this.forwardBatch(inputs, contexts) : await this.forwardEach(inputs, contexts);
+      ? await this.forwardStreaming(inputs, positions, onEvent, cancelled, contexts)
+      : this.batching ? await this.forwardBatch(inputs, contexts) : await this.forwardEach(inputs, contexts, (k) => cancelled(positions[k]));
     for (let k = 0; k < positions.length; k++) {
       const i = positions[k];
       const output = outputs[k];
@@ -121,9 +129,15 @@ export class StageHost {
     }
   }
 
-  private async forwardEach(inputs: unknown[], contexts?: RequestContext[]): Promise<unknown[]> {
+  /** One `forward` per input, in order; an input whose task was answered meanwhile (`skip`) is not run. */
+  private async forwardEach(inputs: unknown[], contexts?: RequestContext[], skip?: (k: number) => boolean): Promise<unknown[]> {
     const outputs = new Array<unknown>(inputs.length);
     for (let i = 0; i < inputs.length; i++) {
+      if (skip?.(i)) {
+        outputs[i] = new StreamCancelled('its task was answered');
+        this.itemsDone++;
+        continue;
+      }
       try {
         const worker = this.worker as Worker;
         outputs[i] = await (contexts ? worker.forward(inputs[i], contexts[i]) : worker.forward(inputs[i]));
@@ -149,8 +163,18 @@ export class StageHost {
     this.logger.warn(MESSAGES.looksLikeBatchWorker(this.worker.stage ?? this.worker.constructor.name));
   }
 
-  /** `forward` with the stream worker's `sendStreamEvent` pointed at the items' clients (input k is item positions[k]). */
-  private async forwardStreaming(inputs: unknown[], positions: number[], onEvent: ItemEventSink, contexts?: RequestContext[]): Promise<unknown[]> {
+  /**
+   * `forward` with the stream worker's `sendStreamEvent` pointed at the items' clients (input k is
+   * item positions[k]). Events for a cancelled item are dropped; once every item of the call is
+   * cancelled, `sendStreamEvent` throws, which ends the stream loop at its next event.
+   */
+  private async forwardStreaming(
+    inputs: unknown[],
+    positions: number[],
+    onEvent: ItemEventSink,
+    cancelled: ItemCancelled,
+    contexts?: RequestContext[],
+  ): Promise<unknown[]> {
     if (inputs.length === 0) return [];
     const worker = this.worker as any;
     const to = (k: number, index: number) => {
@@ -159,17 +183,26 @@ export class StageHost {
       }
       return positions[k + index];
     };
+    const sink = (items: number[], k: number) => (text: string, index: number) => {
+      const position = to(k, index);
+      if (cancelled(position)) {
+        if (items.every((item) => cancelled(item))) throw new StreamCancelled('every client of this forward has gone');
+        return false;
+      }
+      onEvent(position, text);
+      return true;
+    };
     try {
       if (this.batching) {
-        setStreamSink(worker, (text, index) => onEvent(to(0, index), text));
+        setStreamSink(worker, sink(positions, 0));
         // Its answer is the events: any return value will do, but an Error at index i still fails item i.
         const outputs = await (contexts ? worker.forward(inputs, contexts) : worker.forward(inputs));
         return Array.isArray(outputs) && outputs.length === inputs.length ? outputs : inputs.map(() => undefined);
       }
       const outputs: unknown[] = [];
       for (let k = 0; k < inputs.length; k++) {
-        setStreamSink(worker, (text, index) => onEvent(to(k, index), text));
-        outputs.push(...(await this.forwardEach([inputs[k]], contexts && [contexts[k]])));
+        setStreamSink(worker, sink([positions[k]], k));
+        outputs.push(...(await this.forwardEach([inputs[k]], contexts && [contexts[k]], () => cancelled(positions[k]))));
       }
       return outputs;
     } catch (error) {
