@@ -18,9 +18,6 @@ import { buildLlamaGraph } from './llama-graph';
 import { layerWeights, vector, vocabularyMatrix } from './llama-weights';
 import { specialTokens, tokenizerConfigJson, tokenizerJson } from './tokenizer-files';
 
-/** Changes whenever the converter's output changes, so a cached conversion is redone. */
-export const CONVERTER_VERSION = 1;
-
 export function huggingFaceConfig(config: LlamaConfig, file: GgufFile): object {
   const special = specialTokens(file);
   return {
