@@ -2,7 +2,7 @@
 // The GGUF -> ONNX converter (libs/mosec/src/gguf) compiled on the spot, so it runs during `npm ci`
 // before the project is built, and from the command line:
 //
-//   node scripts/gguf-converter.js <model.gguf> <output directory>
+//   node scripts/gguf-converter.js <model.gguf> <output directory> [q4|float32|int8]
 //
 // The output directory gets the Hugging Face layout: onnx/model.onnx, config.json,
 // generation_config.json, tokenizer.json, tokenizer_config.json.
@@ -54,21 +54,21 @@ function withConverter(use) {
   }
 }
 
-function convert(ggufPath, outputDir) {
-  return withConverter(({ convertGguf }) => convertGguf(ggufPath, outputDir));
+function convert(ggufPath, outputDir, weightType) {
+  return withConverter(({ convertGguf }) => convertGguf(ggufPath, outputDir, weightType));
 }
 
 module.exports = { converterDigest, convert };
 
 if (require.main === module) {
-  const [input, output] = process.argv.slice(2);
-  if (!input || !output) {
-    console.error('usage: node scripts/gguf-converter.js <model.gguf> <output directory>');
+  const [input, output, weightType = 'q4'] = process.argv.slice(2);
+  if (!input || !output || !['q4', 'float32', 'int8'].includes(weightType)) {
+    console.error('usage: node scripts/gguf-converter.js <model.gguf> <output directory> [q4|float32|int8]');
     process.exit(2);
   }
   const started = Date.now();
   try {
-    const { config, modelBytes } = convert(input, output);
+    const { config, modelBytes } = convert(input, output, weightType);
     console.log(`${output}: ${config.layers} layers, ${(modelBytes / 1e6).toFixed(0)} MB, ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
     console.error(`cannot convert ${input}: ${error.message}`);

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { encodeModel, writeFileAtomically } from '../onnx-writer';
 import { parseGguf, GgufFile } from './gguf-file';
 import { LlamaConfig, readLlamaConfig } from './llama-config';
-import { buildLlamaGraph } from './llama-graph';
+import { buildLlamaGraph, WeightType } from './llama-graph';
 import { layerWeights, vector, vocabularyMatrix } from './llama-weights';
 import { specialTokens, tokenizerConfigJson, tokenizerJson } from './tokenizer-files';
 
@@ -51,7 +51,11 @@ export interface ConversionResult {
   modelBytes: number;
 }
 
-export function convertGguf(ggufPath: string, outputDir: string): ConversionResult {
+/**
+ * `weightType` q4 (default) keeps Q4_0/Q4_1 linear weights as the GGUF has them (MatMulNBits) and
+ * expands the rest to float32; float32 expands everything; int8 requantises every linear weight.
+ */
+export function convertGguf(ggufPath: string, outputDir: string, weightType: WeightType = 'q4'): ConversionResult {
   const file = parseGguf(readFileSync(ggufPath));
   const config = readLlamaConfig(file);
   // Tokenizer first: it fails fast on an unsupported vocabulary, before the long part.
@@ -64,7 +68,7 @@ export function convertGguf(ggufPath: string, outputDir: string): ConversionResu
     outputProjection: config.tiedEmbeddings ? embedding : vocabularyMatrix(file, 'output.weight', config),
     finalNorm: vector(file, 'output_norm.weight', config.hiddenSize),
     layer: (index) => layerWeights(file, config, index),
-  });
+  }, weightType);
   const model = encodeModel(graph);
   writeFileAtomically(join(outputDir, 'onnx', 'model.onnx'), model);
 

@@ -1,6 +1,6 @@
 /**
  * The ONNX graph of a llama-family decoder with a key/value cache, in standard ONNX operators
- * (opset 17), float32 weights:
+ * (opset 17) but for the linear layers of 4-bit weights (onnxruntime's MatMulNBits, see q4-linear.ts):
  *
  *   inputs   input_ids [batch, sequence] int64, attention_mask [batch, past + sequence] int64,
  *            position_ids [batch, sequence] int64, past_key_values.{i}.key/value [batch, kv_heads, past, head_dim]
@@ -14,8 +14,10 @@
  * grouped-query attention (query heads reshaped into [kv_heads, group] so MatMul broadcasts over the
  * shared key/value heads without copying them), output projection, residual; RMSNorm, SwiGLU, residual.
  */
-import { onnx } from 'onnx-proto';
-import { ElementType, GraphParts, floatInitializer, int64Initializer, node, tensorValue } from '../onnx-writer';
+import { ElementType, GraphParts, node, tensorValue } from '../onnx-writer';
+import { GraphBuilder } from './graph-builder';
+import { int8Linear, transposed } from './int8-linear';
+import { isQ4, q4Linear } from './q4-linear';
 import { LlamaConfig } from './llama-config';
 import { LayerWeights, Matrix } from './llama-weights';
 
@@ -30,40 +32,13 @@ export interface LlamaWeights {
 /** A float32 scalar's stand-in for minus infinity, as Hugging Face's masks use: softmax stays finite. */
 const MASKED = -3.4028234663852886e38;
 
-class GraphBuilder {
-  readonly nodes: onnx.INodeProto[] = [];
-  readonly initializers: onnx.ITensorProto[] = [];
+/**
+ * q4: Q4_0/Q4_1 linear weights stay 4-bit, exactly the GGUF's values (others as float32);
+ * float32: every weight expanded; int8: linear weights requantised per output column (lossy).
+ */
+export type WeightType = 'float32' | 'int8' | 'q4';
 
-  add(opType: string, inputs: string[], output: string, attributes: Record<string, number | number[]> = {}): string {
-    this.nodes.push(node(opType, inputs, [output], attributes));
-    return output;
-  }
-
-  floats(name: string, dims: number[], values: Float32Array): string {
-    this.initializers.push(floatInitializer(name, dims, values));
-    return name;
-  }
-
-  int64s(name: string, values: number[]): string {
-    this.initializers.push(int64Initializer(name, values));
-    return name;
-  }
-
-  scalar(name: string, value: number, dataType = ElementType.FLOAT): string {
-    this.initializers.push(
-      dataType === ElementType.FLOAT
-        ? { name, dims: [], dataType, floatData: [value] }
-        : { name, dims: [], dataType, int64Data: [value] },
-    );
-    return name;
-  }
-
-  matrix(name: string, matrix: Matrix): string {
-    return this.floats(name, [matrix.rows, matrix.columns], matrix.values);
-  }
-}
-
-export function buildLlamaGraph(config: LlamaConfig, weights: LlamaWeights): GraphParts {
+export function buildLlamaGraph(config: LlamaConfig, weights: LlamaWeights, weightType: WeightType = 'float32'): GraphParts {
   const g = new GraphBuilder();
   const { heads, kvHeads, headDim, hiddenSize, vocabSize } = config;
   const group = heads / kvHeads;
@@ -105,7 +80,12 @@ export function buildLlamaGraph(config: LlamaConfig, weights: LlamaWeights): Gra
     const rms = g.add('Sqrt', [g.add('Add', [meanSquare, eps], `${name}_eps`)], `${name}_rms`);
     return g.add('Mul', [g.add('Div', [x, rms], `${name}_normed`), g.floats(`${name}.weight`, [hiddenSize], weight)], name);
   };
-  const linear = (x: string, matrix: Matrix, name: string) => g.add('MatMul', [x, g.matrix(`${name}.weight`, matrix)], name);
+  const linear = (x: string, matrix: Matrix, name: string) =>
+    weightType === 'int8'
+      ? int8Linear(g, x, matrix, name)
+      : weightType === 'q4' && isQ4(matrix)
+        ? q4Linear(g, x, matrix, name)
+        : g.add('MatMul', [x, g.matrix(`${name}.weight`, matrix)], name);
   // [batch, sequence, n * head_dim] -> [batch, n, sequence, head_dim]
   const splitHeads = (x: string, n: number, name: string) =>
     g.add('Transpose', [g.add('Reshape', [x, g.int64s(`${name}_shape`, [0, 0, n, headDim])], `${name}_4d`)], name, { perm: [0, 2, 1, 3] });
@@ -165,8 +145,13 @@ export function buildLlamaGraph(config: LlamaConfig, weights: LlamaWeights): Gra
   // Output projection with Gemm's transB, so a tied embedding is stored once.
   const finalNormed = rmsNorm(hidden, weights.finalNorm, 'norm');
   const flat = g.add('Reshape', [finalNormed, g.int64s('flat_shape', [-1, hiddenSize])], 'norm_flat');
-  const projection = config.tiedEmbeddings ? 'embed_tokens.weight' : g.matrix('lm_head.weight', weights.outputProjection);
-  const flatLogits = g.add('Gemm', [flat, projection], 'logits_flat', { transB: 1 });
+  let flatLogits: string;
+  if (weightType === 'int8') {
+    flatLogits = int8Linear(g, flat, transposed(weights.outputProjection), 'lm_head');
+  } else {
+    const projection = config.tiedEmbeddings ? 'embed_tokens.weight' : g.matrix('lm_head.weight', weights.outputProjection);
+    flatLogits = g.add('Gemm', [flat, projection], 'logits_flat', { transB: 1 });
+  }
   const logitsShape = g.add('Concat', [idsShape, g.int64s('vocab_size', [vocabSize])], 'logits_shape', { axis: 0 });
   g.add('Reshape', [flatLogits, logitsShape], 'logits');
 

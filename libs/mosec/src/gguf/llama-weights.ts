@@ -9,7 +9,7 @@
  * halves (i, i + d/2). The permutation is undone here, and the graph rotates halves:
  * GGUF row `h*d + 2i + s` is row `h*d + s*d/2 + i` of the original (s in {0, 1}, i < d/2).
  */
-import { dequantize } from './ggml-types';
+import { dequantize, GgmlType } from './ggml-types';
 import { GgufFile, tensorBytes } from './gguf-file';
 import { LlamaConfig } from './llama-config';
 
@@ -17,6 +17,8 @@ export interface Matrix {
   rows: number;
   columns: number;
   values: Float32Array;
+  /** The stored tensor a linear weight came from: `[columns][rows]` in blocks, rows of it in `rowOrder`. */
+  stored?: { type: GgmlType; bytes: Buffer; rowOrder?: Int32Array };
 }
 
 function tensor(file: GgufFile, name: string, dims: number[]): Float32Array {
@@ -52,7 +54,8 @@ export function linear(file: GgufFile, name: string, inputs: number, outputs: nu
     const from = (source ? source[out] : out) * inputs;
     for (let i = 0; i < inputs; i++) values[i * outputs + out] = stored[from + i];
   }
-  return { rows: inputs, columns: outputs, values };
+  const info = file.tensors.get(name)!;
+  return { rows: inputs, columns: outputs, values, stored: { type: info.type, bytes: tensorBytes(file, info), rowOrder: source } };
 }
 
 /** For each original row, the GGUF row that holds it. */

@@ -51,7 +51,7 @@ export function encodeModel(parts: GraphParts, opset = 17): Uint8Array {
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName: 'mosec-nest',
-    opsetImport: [{ domain: '', version: opset }],
+    opsetImport: [{ domain: '', version: opset }, { domain: 'com.microsoft', version: 1 }],
     graph: {
       name: parts.name,
       input: parts.inputs,
