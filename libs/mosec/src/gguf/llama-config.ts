@@ -47,6 +47,9 @@ export function readLlamaConfig(file: GgufFile): LlamaConfig {
   if (scaling !== undefined && scaling !== 'none') {
     throw new Error(`GGUF model uses rope scaling "${String(scaling)}", which is not supported`);
   }
+  if (file.tensors.has('rope_freqs.weight')) {
+    throw new Error('GGUF model scales its rotary frequencies (rope_freqs.weight), which is not supported');
+  }
   if (file.metadata.has(`${architecture}.expert_count`) && optional('expert_count', 0) > 0) {
     throw new Error('GGUF model is a mixture of experts, which is not supported');
   }
