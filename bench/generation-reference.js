@@ -2,14 +2,18 @@
 // The plain greedy loop (bench/lib/greedy.js) over the converted SmolLM2-135M-Instruct: time per
 // token of one sequence alone and of 8 sequences in one batch, decode steps only (the prefill is
 // reported apart), best and median of a few runs, since the machine is shared. With --compare, the
-// share of 24 chat prompts whose first 16 greedy tokens are the same with both models.
+// share of 24 chat prompts whose first 16 greedy tokens are the same with both models; with
+// --llama-cpp PYTHON (a Python with llama-cpp-python), the same against llama.cpp on the GGUF itself.
 //
-//   node bench/generation-reference.js [--runs 3] [--tokens 32] [--threads 2] [--model DIR] [--compare DIR]
+//   node bench/generation-reference.js [--runs 3] [--tokens 32] [--threads 2] [--model DIR]
+//                                      [--compare DIR | --llama-cpp PYTHON [--gguf FILE]]
 
 const { parseArgs } = require('node:util');
 const { loadCausalModel, greedyGenerate } = require('./lib/greedy');
 const { plainTable } = require('./lib/table');
-const { smollm2Dir } = require('../scripts/fetch-smollm2');
+const { execFileSync } = require('node:child_process');
+const { join } = require('node:path');
+const { modelsRoot, smollm2Dir } = require('../scripts/fetch-smollm2');
 
 const PROMPTS = require('./lib/chat-prompts');
 
@@ -23,9 +27,15 @@ async function main() {
       threads: { type: 'string', default: '2' },
       model: { type: 'string', default: smollm2Dir() },
       compare: { type: 'string' },
+      'llama-cpp': { type: 'string' },
+      gguf: { type: 'string', default: join(modelsRoot(), '.downloads', 'SmolLM2-135M-Instruct.Q4_1.gguf') },
     },
   });
-  if (values.compare) return compare(values.model, values.compare, Number(values.threads));
+  if (values.compare) return compare(await first16(values.model, Number(values.threads)), await first16(values.compare, Number(values.threads)));
+  if (values['llama-cpp']) {
+    const ours = await first16(values.model, Number(values.threads));
+    return compare(ours, llamaCpp(values['llama-cpp'], values.gguf, ours));
+  }
   const runs = Number(values.runs);
   const maxNewTokens = Number(values.tokens);
   const model = await loadCausalModel(values.model, { threads: Number(values.threads) });
@@ -67,12 +77,20 @@ async function first16(dir, threads) {
   for (let i = 0; i < prompts.length; i += 8) {
     tokens.push(...(await greedyGenerate(model, prompts.slice(i, i + 8), { maxNewTokens: 16 })).tokens);
   }
-  return { tokens, decode: (ids) => model.tokenizer.decode(ids, { skip_special_tokens: true }) };
+  const decode = (ids) => model.tokenizer.decode(ids, { skip_special_tokens: true });
+  return { name: dir, tokens, prompts, texts: prompts.map((ids) => model.tokenizer.decode(ids)), decode };
 }
 
-async function compare(dirA, dirB, threads) {
-  const a = await first16(dirA, threads);
-  const b = await first16(dirB, threads);
+/** llama.cpp's first 16 greedy tokens for the same rendered prompts; says where its tokens differ. */
+function llamaCpp(python, gguf, ours) {
+  const input = JSON.stringify({ gguf, prompts: ours.texts, tokens: 16 });
+  const results = JSON.parse(execFileSync(python, [join(__dirname, 'llama-cpp-greedy.py')], { input, maxBuffer: 1 << 24 }));
+  const sameTokenisation = results.filter((result, i) => JSON.stringify(result.prompt) === JSON.stringify(ours.prompts[i])).length;
+  console.log(`prompts tokenised the same by llama.cpp: ${sameTokenisation} of ${results.length}`);
+  return { name: `llama.cpp on ${gguf}`, tokens: results.map((result) => result.generated), decode: ours.decode };
+}
+
+function compare(a, b) {
   let same = 0;
   a.tokens.forEach((tokens, i) => {
     const other = b.tokens[i];
@@ -80,7 +98,7 @@ async function compare(dirA, dirB, threads) {
     if (agreeing === -1 && tokens.length === other.length) return same++;
     console.log(`differs at token ${agreeing === -1 ? tokens.length : agreeing}: ${JSON.stringify(a.decode(tokens))} / ${JSON.stringify(b.decode(other))}`);
   });
-  console.log(`first 16 greedy tokens equal for ${same} of ${PROMPTS.length} prompts (${dirA} vs ${dirB})`);
+  console.log(`first 16 greedy tokens equal for ${same} of ${PROMPTS.length} prompts (${a.name} vs ${b.name})`);
 }
 
 main().catch((error) => {
