@@ -2,7 +2,7 @@
 // The GGUF -> ONNX converter (libs/mosec/src/gguf) compiled on the spot, so it runs during `npm ci`
 // before the project is built, and from the command line:
 //
-//   node scripts/gguf-converter.js <model.gguf> <output directory> [q4|float32|int8]
+//   node scripts/gguf-converter.js <model.gguf> <output directory> [gguf|float32|int8]
 //
 // The output directory gets the Hugging Face layout: onnx/model.onnx, config.json,
 // generation_config.json, tokenizer.json, tokenizer_config.json.
@@ -61,9 +61,9 @@ function convert(ggufPath, outputDir, weightType) {
 module.exports = { converterDigest, convert };
 
 if (require.main === module) {
-  const [input, output, weightType = 'q4'] = process.argv.slice(2);
-  if (!input || !output || !['q4', 'float32', 'int8'].includes(weightType)) {
-    console.error('usage: node scripts/gguf-converter.js <model.gguf> <output directory> [q4|float32|int8]');
+  const [input, output, weightType = 'gguf'] = process.argv.slice(2);
+  if (!input || !output || !['gguf', 'float32', 'int8'].includes(weightType)) {
+    console.error('usage: node scripts/gguf-converter.js <model.gguf> <output directory> [gguf|float32|int8]');
     process.exit(2);
   }
   const started = Date.now();

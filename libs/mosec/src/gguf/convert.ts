@@ -52,10 +52,11 @@ export interface ConversionResult {
 }
 
 /**
- * `weightType` q4 (default) keeps Q4_0/Q4_1 linear weights as the GGUF has them (MatMulNBits) and
- * expands the rest to float32; float32 expands everything; int8 requantises every linear weight.
+ * `weightType` gguf (default) keeps Q4_0, Q4_1 and Q8_0 linear weights as the GGUF has them
+ * (MatMulNBits) and expands the rest to float32; float32 expands everything; int8 requantises every
+ * linear weight.
  */
-export function convertGguf(ggufPath: string, outputDir: string, weightType: WeightType = 'q4'): ConversionResult {
+export function convertGguf(ggufPath: string, outputDir: string, weightType: WeightType = 'gguf'): ConversionResult {
   const file = parseGguf(readFileSync(ggufPath));
   const config = readLlamaConfig(file);
   // Tokenizer first: it fails fast on an unsupported vocabulary, before the long part.

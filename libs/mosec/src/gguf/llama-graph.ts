@@ -1,6 +1,6 @@
 /**
  * The ONNX graph of a llama-family decoder with a key/value cache, in standard ONNX operators
- * (opset 17) but for the linear layers of 4-bit weights (onnxruntime's MatMulNBits, see q4-linear.ts):
+ * (opset 17) but for the linear layers of block-quantised weights (onnxruntime's MatMulNBits, see block-linear.ts):
  *
  *   inputs   input_ids [batch, sequence] int64, attention_mask [batch, past + sequence] int64,
  *            position_ids [batch, sequence] int64, past_key_values.{i}.key/value [batch, kv_heads, past, head_dim]
@@ -17,7 +17,7 @@
 import { ElementType, GraphParts, node, tensorValue } from '../onnx-writer';
 import { GraphBuilder } from './graph-builder';
 import { int8Linear, transposed } from './int8-linear';
-import { isQ4, q4Linear } from './q4-linear';
+import { blockLinear, isBlockQuantized } from './block-linear';
 import { LlamaConfig } from './llama-config';
 import { LayerWeights, Matrix } from './llama-weights';
 
@@ -33,10 +33,11 @@ export interface LlamaWeights {
 const MASKED = -3.4028234663852886e38;
 
 /**
- * q4: Q4_0/Q4_1 linear weights stay 4-bit, exactly the GGUF's values (others as float32);
+ * gguf: Q4_0, Q4_1 and Q8_0 linear weights (and output projection) keep the GGUF's blocks and exact
+ * values (others become float32);
  * float32: every weight expanded; int8: linear weights requantised per output column (lossy).
  */
-export type WeightType = 'float32' | 'int8' | 'q4';
+export type WeightType = 'gguf' | 'float32' | 'int8';
 
 export function buildLlamaGraph(config: LlamaConfig, weights: LlamaWeights, weightType: WeightType = 'float32'): GraphParts {
   const g = new GraphBuilder();
@@ -83,8 +84,8 @@ export function buildLlamaGraph(config: LlamaConfig, weights: LlamaWeights, weig
   const linear = (x: string, matrix: Matrix, name: string) =>
     weightType === 'int8'
       ? int8Linear(g, x, matrix, name)
-      : weightType === 'q4' && isQ4(matrix)
-        ? q4Linear(g, x, matrix, name)
+      : weightType === 'gguf' && isBlockQuantized(matrix.stored)
+        ? blockLinear(g, x, matrix.stored, name)
         : g.add('MatMul', [x, g.matrix(`${name}.weight`, matrix)], name);
   // [batch, sequence, n * head_dim] -> [batch, n, sequence, head_dim]
   const splitHeads = (x: string, n: number, name: string) =>
@@ -142,18 +143,20 @@ export function buildLlamaGraph(config: LlamaConfig, weights: LlamaWeights, weig
     hidden = g.add('Add', [hidden, linear(activated, w.down, `${p}.down_proj`)], `${p}.output`);
   }
 
-  // Output projection with Gemm's transB, so a tied embedding is stored once.
   const finalNormed = rmsNorm(hidden, weights.finalNorm, 'norm');
-  const flat = g.add('Reshape', [finalNormed, g.int64s('flat_shape', [-1, hiddenSize])], 'norm_flat');
-  let flatLogits: string;
-  if (weightType === 'int8') {
-    flatLogits = int8Linear(g, flat, transposed(weights.outputProjection), 'lm_head');
+  const projection = weights.outputProjection;
+  if (weightType === 'gguf' && isBlockQuantized(projection.stored)) {
+    blockLinear(g, finalNormed, projection.stored, 'logits');
+  } else if (weightType === 'int8') {
+    int8Linear(g, finalNormed, transposed(projection), 'logits');
   } else {
-    const projection = config.tiedEmbeddings ? 'embed_tokens.weight' : g.matrix('lm_head.weight', weights.outputProjection);
-    flatLogits = g.add('Gemm', [flat, projection], 'logits_flat', { transB: 1 });
+    // Gemm's transB reads the [vocab][hidden] table as it is, so a tied embedding is stored once.
+    const flat = g.add('Reshape', [finalNormed, g.int64s('flat_shape', [-1, hiddenSize])], 'norm_flat');
+    const table = config.tiedEmbeddings ? 'embed_tokens.weight' : g.matrix('lm_head.weight', projection);
+    const flatLogits = g.add('Gemm', [flat, table], 'logits_flat', { transB: 1 });
+    const logitsShape = g.add('Concat', [idsShape, g.int64s('vocab_size', [vocabSize])], 'logits_shape', { axis: 0 });
+    g.add('Reshape', [flatLogits, logitsShape], 'logits');
   }
-  const logitsShape = g.add('Concat', [idsShape, g.int64s('vocab_size', [vocabSize])], 'logits_shape', { axis: 0 });
-  g.add('Reshape', [flatLogits, logitsShape], 'logits');
 
   return { name: 'llama', inputs, outputs, nodes: g.nodes, initializers: g.initializers };
 }

@@ -9,7 +9,8 @@
  * halves (i, i + d/2). The permutation is undone here, and the graph rotates halves:
  * GGUF row `h*d + 2i + s` is row `h*d + s*d/2 + i` of the original (s in {0, 1}, i < d/2).
  */
-import { dequantize, GgmlType } from './ggml-types';
+import { StoredWeight } from './block-linear';
+import { dequantize } from './ggml-types';
 import { GgufFile, tensorBytes } from './gguf-file';
 import { LlamaConfig } from './llama-config';
 
@@ -17,8 +18,8 @@ export interface Matrix {
   rows: number;
   columns: number;
   values: Float32Array;
-  /** The stored tensor a linear weight came from: `[columns][rows]` in blocks, rows of it in `rowOrder`. */
-  stored?: { type: GgmlType; bytes: Buffer; rowOrder?: Int32Array };
+  /** The tensor as the GGUF stores it, for layers that keep its blocks. */
+  stored?: StoredWeight;
 }
 
 function tensor(file: GgufFile, name: string, dims: number[]): Float32Array {
@@ -39,7 +40,9 @@ export function vector(file: GgufFile, name: string, length: number): Float32Arr
 /** `[vocab][hidden]`, as stored: the embedding table, and with Gemm's transB the output projection. */
 export function vocabularyMatrix(file: GgufFile, name: string, config: LlamaConfig): Matrix {
   const values = tensor(file, name, [config.hiddenSize, config.vocabSize]);
-  return { rows: config.vocabSize, columns: config.hiddenSize, values };
+  const info = file.tensors.get(name)!;
+  const stored = { type: info.type, bytes: tensorBytes(file, info), inputs: config.hiddenSize, outputs: config.vocabSize };
+  return { rows: config.vocabSize, columns: config.hiddenSize, values, stored };
 }
 
 /**
@@ -47,15 +50,16 @@ export function vocabularyMatrix(file: GgufFile, name: string, config: LlamaConf
  * query or key projection whose output is heads of that size.
  */
 export function linear(file: GgufFile, name: string, inputs: number, outputs: number, headDim?: number): Matrix {
-  const stored = tensor(file, name, [inputs, outputs]);
+  const dense = tensor(file, name, [inputs, outputs]);
   const source = headDim ? unpermutedRows(outputs, headDim) : undefined;
   const values = new Float32Array(inputs * outputs);
   for (let out = 0; out < outputs; out++) {
     const from = (source ? source[out] : out) * inputs;
-    for (let i = 0; i < inputs; i++) values[i * outputs + out] = stored[from + i];
+    for (let i = 0; i < inputs; i++) values[i * outputs + out] = dense[from + i];
   }
   const info = file.tensors.get(name)!;
-  return { rows: inputs, columns: outputs, values, stored: { type: info.type, bytes: tensorBytes(file, info), rowOrder: source } };
+  const stored = { type: info.type, bytes: tensorBytes(file, info), inputs, outputs, rowOrder: source };
+  return { rows: inputs, columns: outputs, values, stored };
 }
 
 /** For each original row, the GGUF row that holds it. */

@@ -3,29 +3,39 @@ import { ElementType, encodeModel, tensorValue } from '../onnx-writer';
 import { onnxRuntime } from '../onnx/runtime';
 import { dequantize, GgmlType } from './ggml-types';
 import { GraphBuilder } from './graph-builder';
-import { Matrix } from './llama-weights';
-import { q4Linear } from './q4-linear';
+import { blockLinear, StoredWeight } from './block-linear';
 
 const INPUTS = 64; // two blocks of 32
 const OUTPUTS = 3;
 
-/** Q4 blocks with varied scales, minimums and nibbles, stored `[out][in]` as in a GGUF file. */
-function storedBlocks(type: GgmlType.Q4_0 | GgmlType.Q4_1): Buffer {
-  const blockBytes = type === GgmlType.Q4_1 ? 20 : 18;
+type BlockType = GgmlType.Q4_0 | GgmlType.Q4_1 | GgmlType.Q8_0;
+
+/** Blocks with varied scales, minimums and values, stored `[out][in]` as in a GGUF file. */
+function storedBlocks(type: BlockType): Buffer {
+  const blockBytes = { [GgmlType.Q4_0]: 18, [GgmlType.Q4_1]: 20, [GgmlType.Q8_0]: 34 }[type];
   const bytes = Buffer.alloc(OUTPUTS * (INPUTS / 32) * blockBytes);
   const halves = [0x3800, 0x3c00, 0x3400, 0x4000, 0x2e66, 0x3a00]; // 0.5, 1, 0.25, 2, 0.1, 0.75
   for (let block = 0; block < bytes.length / blockBytes; block++) {
     const at = block * blockBytes;
     bytes.writeUInt16LE(halves[block % halves.length], at);
     if (type === GgmlType.Q4_1) bytes.writeUInt16LE(0xbc00 + block, at + 2); // about -1
+    if (type === GgmlType.Q8_0) {
+      for (let j = 0; j < 32; j++) bytes.writeInt8(((j * 37 + block * 11) % 256) - 128, at + 2 + j);
+      continue;
+    }
     const quants = at + (type === GgmlType.Q4_1 ? 4 : 2);
     for (let j = 0; j < 16; j++) bytes[quants + j] = ((j * 7 + block) & 0x0f) | (((j * 3 + 5 * block) & 0x0f) << 4);
   }
   return bytes;
 }
 
+interface Layer {
+  values: Float32Array; // [in][out]
+  stored: StoredWeight;
+}
+
 /** The layer as float32 `[in][out]`, with the stored rows read in `rowOrder`. */
-function matrixOf(type: GgmlType.Q4_0 | GgmlType.Q4_1, rowOrder?: Int32Array): Matrix {
+function layerOf(type: BlockType, rowOrder?: Int32Array): Layer {
   const bytes = storedBlocks(type);
   const stored = dequantize(type, bytes, INPUTS * OUTPUTS);
   const values = new Float32Array(INPUTS * OUTPUTS);
@@ -33,12 +43,12 @@ function matrixOf(type: GgmlType.Q4_0 | GgmlType.Q4_1, rowOrder?: Int32Array): M
     const row = rowOrder ? rowOrder[out] : out;
     for (let i = 0; i < INPUTS; i++) values[i * OUTPUTS + out] = stored[row * INPUTS + i];
   }
-  return { rows: INPUTS, columns: OUTPUTS, values, stored: { type, bytes, rowOrder } };
+  return { values, stored: { type, bytes, inputs: INPUTS, outputs: OUTPUTS, rowOrder } };
 }
 
-async function run(matrix: Matrix, input: Float32Array): Promise<Float32Array> {
+async function run(layer: Layer, input: Float32Array): Promise<Float32Array> {
   const g = new GraphBuilder();
-  q4Linear(g, 'x', matrix, 'y');
+  blockLinear(g, 'x', layer.stored, 'y');
   const model = encodeModel({
     name: 'q4',
     inputs: [tensorValue('x', ElementType.FLOAT, ['batch', 'sequence', INPUTS])],
@@ -52,26 +62,26 @@ async function run(matrix: Matrix, input: Float32Array): Promise<Float32Array> {
   return y.data as Float32Array;
 }
 
-function expected(matrix: Matrix, input: Float32Array): number[] {
+function expected(layer: Layer, input: Float32Array): number[] {
   const out: number[] = [];
   for (let row = 0; row < input.length / INPUTS; row++) {
     for (let o = 0; o < OUTPUTS; o++) {
       let sum = 0;
-      for (let i = 0; i < INPUTS; i++) sum += input[row * INPUTS + i] * matrix.values[i * OUTPUTS + o];
+      for (let i = 0; i < INPUTS; i++) sum += input[row * INPUTS + i] * layer.values[i * OUTPUTS + o];
       out.push(sum);
     }
   }
   return out;
 }
 
-describe('q4Linear (the GGUF\'s 4-bit blocks in MatMulNBits)', () => {
+describe('blockLinear (the GGUF\'s blocks in MatMulNBits)', () => {
   const input = Float32Array.from({ length: 2 * INPUTS }, (_, i) => Math.sin(i * 0.37) * 2);
 
-  for (const type of [GgmlType.Q4_0, GgmlType.Q4_1] as const) {
+  for (const type of [GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q8_0] as const) {
     it(`computes the same product as the dequantised ${GgmlType[type]} weights, rows in the given order`, async () => {
-      const matrix = matrixOf(type, Int32Array.from([2, 0, 1]));
-      const actual = Array.from(await run(matrix, input));
-      expected(matrix, input).forEach((value, i) => expect(actual[i]).toBeCloseTo(value, 3));
+      const layer = layerOf(type, Int32Array.from([2, 0, 1]));
+      const actual = Array.from(await run(layer, input));
+      expected(layer, input).forEach((value, i) => expect(actual[i]).toBeCloseTo(value, 3));
     });
   }
 });
