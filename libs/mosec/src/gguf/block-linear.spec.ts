@@ -8,21 +8,17 @@ import { blockLinear, StoredWeight } from './block-linear';
 const INPUTS = 64; // two blocks of 32
 const OUTPUTS = 3;
 
-type BlockType = GgmlType.Q4_0 | GgmlType.Q4_1 | GgmlType.Q8_0;
+type BlockType = GgmlType.Q4_0 | GgmlType.Q4_1;
 
 /** Blocks with varied scales, minimums and values, stored `[out][in]` as in a GGUF file. */
 function storedBlocks(type: BlockType): Buffer {
-  const blockBytes = { [GgmlType.Q4_0]: 18, [GgmlType.Q4_1]: 20, [GgmlType.Q8_0]: 34 }[type];
+  const blockBytes = type === GgmlType.Q4_1 ? 20 : 18;
   const bytes = Buffer.alloc(OUTPUTS * (INPUTS / 32) * blockBytes);
   const halves = [0x3800, 0x3c00, 0x3400, 0x4000, 0x2e66, 0x3a00]; // 0.5, 1, 0.25, 2, 0.1, 0.75
   for (let block = 0; block < bytes.length / blockBytes; block++) {
     const at = block * blockBytes;
     bytes.writeUInt16LE(halves[block % halves.length], at);
     if (type === GgmlType.Q4_1) bytes.writeUInt16LE(0xbc00 + block, at + 2); // about -1
-    if (type === GgmlType.Q8_0) {
-      for (let j = 0; j < 32; j++) bytes.writeInt8(((j * 37 + block * 11) % 256) - 128, at + 2 + j);
-      continue;
-    }
     const quants = at + (type === GgmlType.Q4_1 ? 4 : 2);
     for (let j = 0; j < 16; j++) bytes[quants + j] = ((j * 7 + block) & 0x0f) | (((j * 3 + 5 * block) & 0x0f) << 4);
   }
@@ -77,7 +73,7 @@ function expected(layer: Layer, input: Float32Array): number[] {
 describe('blockLinear (the GGUF\'s blocks in MatMulNBits)', () => {
   const input = Float32Array.from({ length: 2 * INPUTS }, (_, i) => Math.sin(i * 0.37) * 2);
 
-  for (const type of [GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q8_0] as const) {
+  for (const type of [GgmlType.Q4_0, GgmlType.Q4_1] as const) {
     it(`computes the same product as the dequantised ${GgmlType[type]} weights, rows in the given order`, async () => {
       const layer = layerOf(type, Int32Array.from([2, 0, 1]));
       const actual = Array.from(await run(layer, input));

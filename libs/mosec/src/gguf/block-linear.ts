@@ -1,18 +1,18 @@
 /**
- * A linear layer that keeps a Q4_0, Q4_1 or Q8_0 weight as the GGUF file has it, in onnxruntime's
- * MatMulNBits (com.microsoft): per block of 32 inputs, 4- or 8-bit values and a float scale; without
- * zero points it computes (q - 8) * d for 4 bits and (u - 128) * d for 8 bits, which is Q4_0's and
- * (with u = q + 128) Q8_0's value exactly. Q4_1's q * d + m is (q - 8) * d + (m + 8d): the second
- * term is each block's inputs' sum times a per-block constant, one small MatMul beside.
+ * A linear layer that keeps a Q4_0 or Q4_1 weight as the GGUF file has it, in onnxruntime's
+ * MatMulNBits (com.microsoft): per block of 32 inputs, 4-bit values and a float scale; without zero
+ * points it computes (q - 8) * d, Q4_0's value exactly. Q4_1's q * d + m is (q - 8) * d + (m + 8d):
+ * the second term is each block's inputs' sum times a per-block constant, one small MatMul beside.
  * Activations stay float32 (the default accuracy level): quantising them too (int8 compute) changed
- * this model's answers.
+ * this model's answers. Q8_0 is left to float32: MatMulNBits' 8-bit path measured several times
+ * slower than a float32 Gemm for one sequence.
  */
 import { ElementType } from '../onnx-writer';
 import { GgmlType, halfToFloat } from './ggml-types';
 import { GraphBuilder } from './graph-builder';
 
 const BLOCK = 32;
-const BLOCK_BYTES: Partial<Record<GgmlType, number>> = { [GgmlType.Q4_0]: 18, [GgmlType.Q4_1]: 20, [GgmlType.Q8_0]: 34 };
+const BLOCK_BYTES: Partial<Record<GgmlType, number>> = { [GgmlType.Q4_0]: 18, [GgmlType.Q4_1]: 20 };
 
 /** A weight as stored in the GGUF: `outputs` rows of `inputs` values in blocks; row `rowOrder[o]` is output o. */
 export interface StoredWeight {
@@ -30,8 +30,8 @@ export function isBlockQuantized(stored: StoredWeight | undefined): stored is St
 export function blockLinear(g: GraphBuilder, x: string, stored: StoredWeight, name: string): string {
   const { type, bytes, inputs, outputs, rowOrder } = stored;
   const blockBytes = BLOCK_BYTES[type]!;
-  const bits = type === GgmlType.Q8_0 ? 8 : 4;
-  const blobBytes = (BLOCK * bits) / 8;
+  const bits = 4;
+  const blobBytes = BLOCK / 2;
   const blocks = inputs / BLOCK;
   const packed = new Uint8Array(outputs * blocks * blobBytes);
   const scales = new Float32Array(outputs * blocks);
@@ -45,10 +45,6 @@ export function blockLinear(g: GraphBuilder, x: string, stored: StoredWeight, na
       const d = halfToFloat(bytes.readUInt16LE(at));
       scales[index] = d;
       const blob = index * blobBytes;
-      if (type === GgmlType.Q8_0) {
-        for (let j = 0; j < BLOCK; j++) packed[blob + j] = bytes[at + 2 + j] ^ 0x80; // int8 q -> q + 128
-        continue;
-      }
       if (offsets) offsets[block * outputs + out] = halfToFloat(bytes.readUInt16LE(at + 2)) + 8 * d;
       const quants = at + (type === GgmlType.Q4_1 ? 4 : 2);
       // GGUF: byte j holds values j (low) and j + 16 (high); MatMulNBits: values 2j (low) and 2j + 1 (high).

@@ -52,7 +52,7 @@ export interface ConversionResult {
 }
 
 /**
- * `weightType` gguf (default) keeps Q4_0, Q4_1 and Q8_0 linear weights as the GGUF has them
+ * `weightType` gguf (default) keeps Q4_0 and Q4_1 linear weights as the GGUF has them
  * (MatMulNBits) and expands the rest to float32; float32 expands everything; int8 requantises every
  * linear weight.
  */

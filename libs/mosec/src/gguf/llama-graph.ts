@@ -33,8 +33,7 @@ export interface LlamaWeights {
 const MASKED = -3.4028234663852886e38;
 
 /**
- * gguf: Q4_0, Q4_1 and Q8_0 linear weights (and output projection) keep the GGUF's blocks and exact
- * values (others become float32);
+ * gguf: Q4_0 and Q4_1 linear weights keep the GGUF's blocks and exact values (others become float32);
  * float32: every weight expanded; int8: linear weights requantised per output column (lossy).
  */
 export type WeightType = 'gguf' | 'float32' | 'int8';
@@ -145,9 +144,7 @@ export function buildLlamaGraph(config: LlamaConfig, weights: LlamaWeights, weig
 
   const finalNormed = rmsNorm(hidden, weights.finalNorm, 'norm');
   const projection = weights.outputProjection;
-  if (weightType === 'gguf' && isBlockQuantized(projection.stored)) {
-    blockLinear(g, finalNormed, projection.stored, 'logits');
-  } else if (weightType === 'int8') {
+  if (weightType === 'int8') {
     int8Linear(g, finalNormed, transposed(projection), 'logits');
   } else {
     // Gemm's transB reads the [vocab][hidden] table as it is, so a tied embedding is stored once.

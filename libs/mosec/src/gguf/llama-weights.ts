@@ -40,9 +40,7 @@ export function vector(file: GgufFile, name: string, length: number): Float32Arr
 /** `[vocab][hidden]`, as stored: the embedding table, and with Gemm's transB the output projection. */
 export function vocabularyMatrix(file: GgufFile, name: string, config: LlamaConfig): Matrix {
   const values = tensor(file, name, [config.hiddenSize, config.vocabSize]);
-  const info = file.tensors.get(name)!;
-  const stored = { type: info.type, bytes: tensorBytes(file, info), inputs: config.hiddenSize, outputs: config.vocabSize };
-  return { rows: config.vocabSize, columns: config.hiddenSize, values, stored };
+  return { rows: config.vocabSize, columns: config.hiddenSize, values };
 }
 
 /**
