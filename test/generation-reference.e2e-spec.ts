@@ -5,9 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { loadCausalModel, greedyGenerate } = require('../bench/lib/greedy');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { loadCausalModel, greedyGenerate, lastTokenArgmax } = require('../bench/lib/greedy');
 const { smollm2Dir } = require('../scripts/fetch-smollm2');
 
 jest.setTimeout(300_000);
@@ -25,7 +23,6 @@ const QUESTIONS = [
 
 describe('SmolLM2-135M-Instruct converted from GGUF, greedy with the key/value cache', () => {
   const dir = smollm2Dir();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let model: any;
 
   beforeAll(async () => {
@@ -48,5 +45,42 @@ describe('SmolLM2-135M-Instruct converted from GGUF, greedy with the key/value c
       const alone = await greedyGenerate(model, [prompt], { maxNewTokens: 16 });
       expect({ question: QUESTIONS[i], tokens: batched.tokens[i] }).toEqual({ question: QUESTIONS[i], tokens: alone.tokens[0] });
     }
+  });
+
+  it('takes right padding too: after a right-padded prefill, a decode step skips the padding columns', async () => {
+    const { ort, session, config } = model;
+    const prompts: number[][] = QUESTIONS.slice(0, 4).map((question) => model.chatPrompt(question));
+    const alone = [];
+    for (const prompt of prompts) alone.push((await greedyGenerate(model, [prompt], { maxNewTokens: 2, stopAtEos: false })).tokens[0]);
+    const longest = Math.max(...prompts.map((prompt) => prompt.length));
+    const int64 = (values: number[], columns: number) => new ort.Tensor('int64', BigInt64Array.from(values.map(BigInt)), [prompts.length, columns]);
+    const padded = (fill: (prompt: number[], i: number) => number) =>
+      int64(prompts.flatMap((prompt) => Array.from({ length: longest }, (_, i) => (i < prompt.length ? fill(prompt, i) : 0))), longest);
+    const mask = (extra: number) => prompts.flatMap((prompt) => [...Array.from({ length: longest }, (_, i) => (i < prompt.length ? 1 : 0)), ...Array(extra).fill(1)]);
+    const feeds: Record<string, unknown> = { input_ids: padded((prompt, i) => prompt[i]), attention_mask: int64(mask(0), longest), position_ids: padded((_, i) => i) };
+    for (let layer = 0; layer < config.num_hidden_layers; layer++) {
+      for (const part of ['key', 'value']) {
+        feeds[`past_key_values.${layer}.${part}`] = new ort.Tensor('float32', new Float32Array(0), [prompts.length, config.num_key_value_heads, 0, config.head_dim]);
+      }
+    }
+    const prefill = await session.run(feeds);
+    const [, , vocab] = prefill.logits.dims;
+    const first = prompts.map((prompt, row) => {
+      const at = (row * longest + prompt.length - 1) * vocab;
+      return lastTokenArgmax(new ort.Tensor('float32', prefill.logits.data.slice(at, at + vocab), [1, 1, vocab]))[0];
+    });
+    expect(first).toEqual(alone.map((tokens) => tokens[0]));
+
+    // The next token goes after the padding, at its true position; the mask hides the padding columns.
+    const step: Record<string, unknown> = {
+      input_ids: int64(first, 1),
+      attention_mask: int64(mask(1), longest + 1),
+      position_ids: int64(prompts.map((prompt) => prompt.length), 1),
+    };
+    for (let layer = 0; layer < config.num_hidden_layers; layer++) {
+      for (const part of ['key', 'value']) step[`past_key_values.${layer}.${part}`] = prefill[`present.${layer}.${part}`];
+    }
+    const second = lastTokenArgmax((await session.run(step)).logits);
+    expect(second).toEqual(alone.map((tokens) => tokens[1]));
   });
 });
