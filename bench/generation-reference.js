@@ -2,18 +2,14 @@
 // The plain greedy loop (bench/lib/greedy.js) over the converted SmolLM2-135M-Instruct: time per
 // token of one sequence alone and of 8 sequences in one batch, decode steps only (the prefill is
 // reported apart), best and median of a few runs, since the machine is shared. With --compare, the
-// share of 24 chat prompts whose first 16 greedy tokens are the same with both models; with
-// --llama-cpp PYTHON (a Python with llama-cpp-python), the same against llama.cpp on the GGUF itself.
+// share of 24 chat prompts whose first 16 greedy tokens are the same with both models.
 //
-//   node bench/generation-reference.js [--runs 3] [--tokens 32] [--threads 2] [--model DIR]
-//                                      [--compare DIR | --llama-cpp PYTHON [--gguf FILE]]
+//   node bench/generation-reference.js [--runs 3] [--tokens 32] [--threads 2] [--model DIR] [--compare DIR]
 
 const { parseArgs } = require('node:util');
 const { loadCausalModel, greedyGenerate } = require('./lib/greedy');
 const { plainTable } = require('./lib/table');
-const { execFileSync } = require('node:child_process');
-const { join } = require('node:path');
-const { modelsRoot, smollm2Dir } = require('../scripts/fetch-smollm2');
+const { smollm2Dir } = require('../scripts/fetch-smollm2');
 
 const PROMPTS = require('./lib/chat-prompts');
 
@@ -27,15 +23,9 @@ async function main() {
       threads: { type: 'string', default: '2' },
       model: { type: 'string', default: smollm2Dir() },
       compare: { type: 'string' },
-      'llama-cpp': { type: 'string' },
-      gguf: { type: 'string', default: join(modelsRoot(), '.downloads', 'SmolLM2-135M-Instruct.Q4_1.gguf') },
     },
   });
   if (values.compare) return compare(await first16(values.model, Number(values.threads)), await first16(values.compare, Number(values.threads)));
-  if (values['llama-cpp']) {
-    const ours = await first16(values.model, Number(values.threads));
-    return compare(ours, llamaCpp(values['llama-cpp'], values.gguf, ours));
-  }
   const runs = Number(values.runs);
   const maxNewTokens = Number(values.tokens);
   const model = await loadCausalModel(values.model, { threads: Number(values.threads) });
@@ -77,17 +67,7 @@ async function first16(dir, threads) {
   for (let i = 0; i < prompts.length; i += 8) {
     tokens.push(...(await greedyGenerate(model, prompts.slice(i, i + 8), { maxNewTokens: 16 })).tokens);
   }
-  const decode = (ids) => model.tokenizer.decode(ids, { skip_special_tokens: true });
-  return { name: dir, tokens, prompts, texts: prompts.map((ids) => model.tokenizer.decode(ids)), decode };
-}
-
-/** llama.cpp's first 16 greedy tokens for the same rendered prompts; says where its tokens differ. */
-function llamaCpp(python, gguf, ours) {
-  const input = JSON.stringify({ gguf, prompts: ours.texts, tokens: 16 });
-  const results = JSON.parse(execFileSync(python, [join(__dirname, 'llama-cpp-greedy.py')], { input, maxBuffer: 1 << 24 }));
-  const sameTokenisation = results.filter((result, i) => JSON.stringify(result.prompt) === JSON.stringify(ours.prompts[i])).length;
-  console.log(`prompts tokenised the same by llama.cpp: ${sameTokenisation} of ${results.length}`);
-  return { name: `llama.cpp on ${gguf}`, tokens: results.map((result) => result.generated), decode: ours.decode };
+  return { name: dir, tokens, decode: (ids) => model.tokenizer.decode(ids, { skip_special_tokens: true }) };
 }
 
 function compare(a, b) {
