@@ -58,7 +58,7 @@ describe('shared memory left by a killed service', () => {
     expect(server.logs()).toContain(`removed ${reused}, left by pid ${process.pid}`);
     // The service's own directory says whose it is.
     const own = /go through (\/dev\/shm\/mosec-\S+)/.exec(server.logs())![1];
-    expect(own).toMatch(new RegExp(`^/dev/shm/mosec-${server.proc.pid}-${startTimeOf(server.proc.pid)}-${pidNamespace}-`));
+    expect(own).toMatch(new RegExp(`^/dev/shm/mosec-${server.proc.pid}-${startTimeOf(server.proc.pid!)}-${pidNamespace}-`));
   });
 });
 
