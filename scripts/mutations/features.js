@@ -1,0 +1,86 @@
+// The features `npm run test:mutations` switches off, one at a time: a single edit of the compiled
+// file (`find` must occur there exactly once), and the end-to-end tests that must then fail.
+const FEATURES = [
+  {
+    name: 'send-ahead',
+    what: 'no batch is sent to a busy worker',
+    file: 'libs/mosec/src/engine/stage-runtime.js',
+    find: 'const SEND_AHEAD_MIN_FORWARD_MS = 5;',
+    replace: 'const SEND_AHEAD_MIN_FORWARD_MS = Infinity;',
+    tests: ['test/send-ahead.e2e-spec.ts'],
+  },
+  {
+    name: 'priority',
+    what: 'every queued task counts as the same level (first in, first out)',
+    file: 'libs/mosec/src/engine/task-queue.js',
+    find: 'const lifted = Math.min(exports.Priority.HIGH, level + Math.floor((at - head.enqueuedAt) / this.agingMs));',
+    replace: 'const lifted = exports.Priority.NORMAL;',
+    tests: ['test/pipeline-client.e2e-spec.ts'],
+  },
+  {
+    name: 'byte budget',
+    what: 'a declared Content-Length is never refused for the bytes in flight',
+    file: 'libs/mosec/src/http/request-admission.js',
+    find: 'if (this.bytes + declared > this.limits.maxBytesInFlight)',
+    replace: 'if (false)',
+    tests: ['test/attacks-budget.e2e-spec.ts'],
+  },
+  {
+    name: 'heartbeat',
+    what: 'a worker silent past heartbeatTimeout is not killed',
+    file: 'libs/mosec/src/transport/worker-pool.js',
+    find: 'if (silent > heartbeatTimeout) {',
+    replace: 'if (false) {',
+    tests: ['test/faults.e2e-spec.ts'],
+  },
+  {
+    name: 'drain',
+    what: 'a shutdown does not wait for the requests in flight',
+    file: 'libs/mosec/src/module/mosec.orchestrator.js',
+    find: 'while (this.engine.activeTasks > 0 && Date.now() < deadline)',
+    replace: 'while (false)',
+    tests: ['test/lifecycle.e2e-spec.ts'],
+  },
+  {
+    name: 'compression opt-in',
+    what: 'answers are compressed with compression off',
+    file: 'libs/mosec/src/http/mosec-http.js',
+    find: 'if (!pipeline.stream && this.config.compression)',
+    replace: 'if (!pipeline.stream)',
+    tests: ['test/compression.e2e-spec.ts'],
+  },
+  {
+    name: 'elastic',
+    what: 'the autoscaler never asks for another worker',
+    file: 'libs/mosec/src/engine/autoscaler.js',
+    find: 'if (starting === 0 && total < max && this.behindSince !== undefined && at - this.behindSince >= upAfterMs) {',
+    replace: 'if (false) {',
+    tests: ['test/elastic.e2e-spec.ts'],
+  },
+  {
+    name: 'daemons',
+    what: 'a daemon that exits while serving does not stop the service',
+    file: 'libs/mosec/src/module/mosec.orchestrator.js',
+    find: "if (this.phase !== 'serving')\n            return; // while starting, the start fails with it",
+    replace: 'return;',
+    tests: ['test/daemons.e2e-spec.ts'],
+  },
+  {
+    name: '413',
+    what: 'a Content-Length over maxRequestSize is not refused at header time',
+    file: 'libs/mosec/src/http/request-admission.js',
+    find: 'if (declared > maxBytes)\n            return refuse(request, reply, 413',
+    replace: 'if (false)\n            return refuse(request, reply, 413',
+    tests: ['test/bad-input.e2e-spec.ts'],
+  },
+  {
+    name: 'crash retry',
+    what: "the tasks of a worker that died are answered 500 instead of run again",
+    file: 'libs/mosec/src/engine/engine.js',
+    find: 'if (!retry || task.crashes >= 2 || task.shared || task.streamed) {',
+    replace: 'if (true) {',
+    tests: ['test/attacks-workers.e2e-spec.ts'],
+  },
+];
+
+module.exports = { FEATURES };
