@@ -6,9 +6,10 @@ const LUA = join(__dirname, '..', 'lua');
 
 /**
  * Drives `url` with `connections` open connections for `seconds`, POSTing the body of
- * `bench/lua/<script>.lua`. Resolves with { rps, p50, p99 (ms), requests, errors, non2xx }.
+ * `bench/lua/<script>.lua`, with `env` added to wrk's environment (the script may read it).
+ * Resolves with { rps, p50, p99 (ms), requests, errors, non2xx }.
  */
-function runWrk({ url, script, connections, seconds, threads = 1 }) {
+function runWrk({ url, script, connections, seconds, threads = 1, env = {} }) {
   const args = [
     `-t${Math.max(1, Math.min(threads, connections))}`,
     `-c${connections}`,
@@ -20,7 +21,7 @@ function runWrk({ url, script, connections, seconds, threads = 1 }) {
   ];
   return new Promise((resolve, reject) => {
     // wrk stops by itself after `seconds`; the kill is a guard against a hung run.
-    execFile('wrk', args, { timeout: (seconds + 30) * 1000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
+    execFile('wrk', args, { env: { ...process.env, ...env }, timeout: (seconds + 30) * 1000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`wrk ${args.join(' ')} failed: ${error.message}\n${stderr}`));
       try {
         resolve(parseWrk(stdout));
