@@ -1,6 +1,6 @@
 """all-MiniLM-L6-v2 as sentence-transformers runs it, on onnxruntime and HF `tokenizers`: the model
 directory's tokenizer.json truncating to the model's 256 tokens (its file says 128), the ONNX graph,
-mean pooling over the attention mask, L2 normalisation. The model directory is EMBEDDING_MODEL_DIR
+mean pooling over the attention mask, L2 normalisation. The model directory is MOSEC_EMBEDDING_MODEL
 (Hugging Face layout: tokenizer.json, onnx/model.onnx), by default the project's models/all-MiniLM-L6-v2."""
 
 import os
@@ -16,7 +16,7 @@ from common import onnx_session  # noqa: E402
 NAME = "all-MiniLM-L6-v2"
 MAX_TOKENS = 256
 ROOT = Path(__file__).resolve().parents[3]
-MODEL_DIR = Path(os.environ.get("EMBEDDING_MODEL_DIR", ROOT / "models" / NAME))
+MODEL_DIR = Path(os.environ.get("MOSEC_EMBEDDING_MODEL", ROOT / "models" / NAME))
 
 
 class MiniLM:
