@@ -35,7 +35,7 @@ function sentence(random, words) {
     const roll = random();
     let word = roll < 0.8 ? pick(WORDS) : roll < 0.92 ? pick(FOREIGN) : pick(SYMBOLS);
     if (i === 0 || random() < 0.05) word = word[0].toUpperCase() + word.slice(1);
-    if (i < words - 1 && random() < 0.08) word += pick([',', ';', ' -', ' (ok)', '"']);
+    if (i < words - 1 && random() < 0.08) word += pick([',', ';', ':', ')', '"']);
     parts.push(word);
   }
   return parts.join(' ') + pick(PUNCTUATION);
