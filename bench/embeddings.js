@@ -3,12 +3,14 @@
 // the same ONNX file with onnxruntime, HF `tokenizers` and dynamic batching (bench/peers/mosec-embedding)
 // and against a plain Nest controller that runs the model per request (bench/servers/naive-embedding):
 // vectors and token counts against the Python reference, requests/s at c=32 (one sentence a request),
-// PSS of each process tree after that load, and a lone 10-word request's p50. Alternating rounds,
-// each server started afresh; every ratio is the median of the per-round ratios.
+// PSS of each process tree after that load, and a lone 10-word request's p50; and, for scale, what
+// batching gains the model alone (bench/servers/embedding-offline.js). Alternating rounds, each
+// server started afresh; every ratio is the median of the per-round ratios.
 //
 //   bash bench/install-venv.sh mosec-embedding && npm run build && node bench/embeddings.js
 //   BENCH_ROUNDS (3), BENCH_DURATION (15 s per load), BENCH_WARMUP (2 s), BENCH_ONNX_THREADS (cores),
 //   MOSEC_EMBEDDING_MODEL (models/all-MiniLM-L6-v2), MOSEC_DIST
+const { execFileSync } = require('node:child_process');
 const { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { loadavg, tmpdir } = require('node:os');
 const { join } = require('node:path');
@@ -77,6 +79,13 @@ async function measure(server, { sentences, reference, bodies, lone }) {
 /** `value` with `digits` decimals, or n/a when nothing was measured (no answer in a whole load). */
 const fixed = (value, digits) => (value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits));
 
+/** The model alone on the 300 sentences, in a process of its own: { single, batched } texts/s. */
+function offline() {
+  const script = join(__dirname, 'servers', 'embedding-offline.js');
+  const env = { ...process.env, MOSEC_EMBEDDING_MODEL: MODEL_DIR, MOSEC_ONNX_THREADS: THREADS };
+  return JSON.parse(execFileSync(process.execPath, [script], { env, encoding: 'utf8', timeout: 600_000 }));
+}
+
 /** What the table and bench/summary.js show: medians over rounds, ratios as medians of per-round ratios. */
 function figures(runs) {
   const each = (pick) => Object.fromEntries(SERVERS.map(({ key }) => [key, median(runs[key].map(pick))]));
@@ -96,6 +105,9 @@ function figures(runs) {
     rpsOverMosec: ratio('mosec', rps),
     rpsOverNaive: ratio('naive', rps),
     pssOverMosec: ratio('mosec', pss),
+    offlineSingle: median(runs.offline.map((run) => run.single)),
+    offlineBatched: median(runs.offline.map((run) => run.batched)),
+    offlineGain: median(runs.offline.map((run) => run.batched / run.single)),
   };
 }
 
@@ -114,6 +126,8 @@ function report(f) {
     [`p50 ms at c=${CONNECTIONS}`, ...cells((k) => fixed(f.p50[k], 0)), '', ''],
     ['PSS MiB of the process tree after the load', ...cells((k) => fixed(f.pss[k], 0)), '', ''],
     ['PSS, ours / mosec', ...times(f.pssOverMosec, '<= 1.5x', (v) => v <= 1.5)],
+    ['the model alone: texts/s one a run, 32 a run', `${fixed(f.offlineSingle, 1)}, ${fixed(f.offlineBatched, 1)}`, '', '', '', ''],
+    ['the model alone: 32 a run / one a run', `${fixed(f.offlineGain, 2)}x`, '', '', '', ''],
   ];
   return plainTable(['measure', ...SERVERS.map((server) => server.name), 'target', ''], rows);
 }
@@ -135,9 +149,12 @@ async function main() {
   writeFileSync(bodies, sentences.map(body).join('\n') + '\n');
   writeFileSync(lone, body(LONE_SENTENCE) + '\n');
   const loadBefore = loadavg()[0];
-  const runs = Object.fromEntries(SERVERS.map((server) => [server.key, []]));
+  const runs = { ...Object.fromEntries(SERVERS.map((server) => [server.key, []])), offline: [] };
   try {
     for (let round = 0; round < rounds; round++) {
+      log(`round ${round + 1}: the model alone`);
+      runs.offline.push(offline());
+      log(`  ${runs.offline[round].single.toFixed(1)} texts/s one a run, ${runs.offline[round].batched.toFixed(1)} texts/s 32 a run`);
       for (const server of round % 2 === 0 ? SERVERS : [...SERVERS].reverse()) {
         log(`round ${round + 1}: ${server.name}`);
         runs[server.key].push(await measure(server, { sentences, reference, bodies, lone }));
