@@ -15,7 +15,7 @@ const { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } = require('n
 const { loadavg, tmpdir } = require('node:os');
 const { join } = require('node:path');
 const config = require('./lib/config');
-const { startServer, killAll } = require('./lib/server-process');
+const { startServer, runBenchmark } = require('./lib/server-process');
 const { runWrk } = require('./lib/wrk');
 const { driveFetch } = require('./lib/fetch-load');
 const { processTreeMemory } = require('./lib/memory');
@@ -178,15 +178,4 @@ async function main() {
   }
 }
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    killAll();
-    process.exit(1);
-  });
-}
-
-main().catch((error) => {
-  killAll();
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -2,6 +2,11 @@
 // seeded generator from English, French, German, Spanish, Greek, Russian, Chinese, Japanese words,
 // digits, punctuation and emoji, a few of them past the model's 256 tokens; and a lone 10-word one.
 
+const { join } = require('node:path');
+const { DIST } = require('./config');
+// The examples' seeded generator (mulberry32), compiled: the same numbers on every machine.
+const { seededRandom } = require(join(DIST, 'examples', 'mlp', 'seeded-random.js'));
+
 const WORDS = (
   'the a model serves batches of sentences quickly and every request waits for its answer while ' +
   'workers share two cores vectors tokens latency throughput memory process queue server client ' +
@@ -15,18 +20,6 @@ const FOREIGN = (
 ).split(' ');
 const SYMBOLS = ['42', '3.14', '2026-12-04', '$19.99', '100%', 'v1.2.3', 'e-mail', "don't", "it's", 'C++', '#tag', '@user', '🙂', '🚀', '—', '…'];
 const PUNCTUATION = ['.', '!', '?', '...', ';', ':', '?!', ''];
-
-/** A seeded generator of numbers in [0, 1) (mulberry32). */
-function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sentence(random, words) {
   const pick = (list) => list[Math.floor(random() * list.length)];
@@ -46,7 +39,7 @@ function sentence(random, words) {
  * and one in fifty of 180 to 240 words, past 256 tokens, which the model truncates.
  */
 function benchSentences(count = 300, seed = 24) {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   return Array.from({ length: count }, (_, i) => {
     if (i % 50 === 49) return sentence(random, 180 + Math.floor(random() * 61));
     const words = i < 10 ? i + 1 : 1 + Math.floor(120 * random() ** 2);
