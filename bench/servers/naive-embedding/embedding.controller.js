@@ -1,8 +1,8 @@
 // The naive way to serve embeddings from Nest: POST /v1/embeddings tokenizes and runs the model for
 // each request on its own, in the HTTP process: no batching across requests, no workers. Answers
-// OpenAI's shape for `input` a string or an array of strings, floats only. Plain JS, so the
-// decorators are applied by hand below.
-const { BadRequestException, Body, Controller, HttpCode, Inject, Post } = require('@nestjs/common');
+// OpenAI's shape for `input` a string or an array of strings, floats only.
+const { BadRequestException } = require('@nestjs/common');
+const { postRoute } = require('../plain-nest');
 
 const ENCODER = 'ENCODER';
 
@@ -30,11 +30,6 @@ class EmbeddingController {
   }
 }
 
-Controller('v1')(EmbeddingController);
-Inject(ENCODER)(EmbeddingController, undefined, 0);
-const method = Object.getOwnPropertyDescriptor(EmbeddingController.prototype, 'embeddings');
-Post('embeddings')(EmbeddingController.prototype, 'embeddings', method);
-HttpCode(200)(EmbeddingController.prototype, 'embeddings', method);
-Body()(EmbeddingController.prototype, 'embeddings', 0);
+postRoute(EmbeddingController, { prefix: 'v1', path: 'embeddings', method: 'embeddings', token: ENCODER });
 
 module.exports = { EmbeddingController, ENCODER };
