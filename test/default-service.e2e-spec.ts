@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { post, RunningServer, startServer } from './support/server';
 
-/** What `npm run start:prod` serves: OCR at /ocr and the MLP at /classify, side by side. */
+/** What `npm run start:prod` serves: OCR at /ocr, the MLP at /classify and embeddings at /v1/embeddings, side by side. */
 describe('the default service (src/)', () => {
   let server: RunningServer;
   beforeAll(async () => {
@@ -31,5 +31,14 @@ describe('the default service (src/)', () => {
     expect(probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 4);
     expect(label).toBe(probabilities.indexOf(Math.max(...probabilities)));
     expect((await post(`${server.url}/classify`, { features: [1, 2] })).status).toBe(422);
+  });
+
+  it('embeds text at OpenAI\'s /v1/embeddings', async () => {
+    const answer = await post(`${server.url}/v1/embeddings`, { model: 'all-MiniLM-L6-v2', input: ['Hello, World!', 'Total 2026'] });
+    expect(answer.status).toBe(200);
+    const { data, usage } = JSON.parse(answer.body);
+    expect(data.map((d: { embedding: number[] }) => d.embedding.length)).toEqual([384, 384]);
+    expect(usage.prompt_tokens).toBeGreaterThan(4);
+    expect((await post(`${server.url}/v1/embeddings`, { model: 'all-MiniLM-L6-v2', input: [] })).status).toBe(400);
   });
 });

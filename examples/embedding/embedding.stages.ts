@@ -2,6 +2,7 @@ import { BatchWorker, Stage, ValidationError } from '@mosec/nest';
 import type { EmbeddingItem, EmbeddingResult } from '@mosec/nest/openai';
 import { ModelDirectory, SentenceEncoder, TextTokenizer, TokenizedText } from '@mosec/nest/transformers';
 import { OnModuleInit } from '@nestjs/common';
+import { Counter } from 'prom-client';
 import { embeddingModel } from './embedding-model';
 
 /** Tokenizes texts (token ids pass as they are, checked): one worker, batches of up to 64 texts. */
@@ -10,6 +11,8 @@ export class Tokenize implements BatchWorker<EmbeddingItem, TokenizedText>, OnMo
   example: EmbeddingItem[] = [{ text: 'A warm-up sentence.' }];
   private model: ModelDirectory;
   private tokenizer: TextTokenizer;
+  // In the worker; the service's GET /metrics shows it.
+  private readonly truncated = new Counter({ name: 'embedding_truncated_inputs_total', help: 'texts cut to the model maximum length' });
 
   onModuleInit(): void {
     this.model = embeddingModel();
@@ -30,7 +33,9 @@ export class Tokenize implements BatchWorker<EmbeddingItem, TokenizedText>, OnMo
     if (typeof (item as { text?: unknown })?.text === 'string') {
       const { text } = item as { text: string };
       if (text.length === 0) throw new ValidationError('text must not be empty');
-      return this.tokenizer.encode(text);
+      const tokenized = this.tokenizer.encode(text);
+      if (tokenized.truncated) this.truncated.inc();
+      return tokenized;
     }
     const ids = (item as { ids?: unknown })?.ids;
     if (!Array.isArray(ids)) throw new ValidationError('send { "text": string } or { "ids": number[] }');

@@ -1,5 +1,5 @@
 // OpenAI's API over mosec pipelines: a subpath of its own (it loads class-validator; @nestjs/swagger when installed).
-export { openAIController, TRUNCATED_HEADER } from './openai.controller';
+export { OpenAIModule, TRUNCATED_HEADER } from './openai.controller';
 export type { EmbeddingModel, OpenAIControllerOptions } from './openai.controller';
 export { OpenAIError, invalidRequest, openAIErrorBody } from './openai-error';
 export type { OpenAIErrorBody } from './openai-error';

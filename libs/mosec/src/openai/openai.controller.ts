@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res, Type, UseFilters } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import type { ServerResponse } from 'node:http';
+import { Body, Controller, DynamicModule, Get, HttpCode, Module, Param, Post, Res, Type } from '@nestjs/common';
+import { APP_FILTER, HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { validateSync } from 'class-validator';
 import type { PipelineClient } from '../client/pipeline.client';
 import { getPipelineToken } from '../decorators/inject-pipeline.decorator';
@@ -43,20 +44,36 @@ export interface OpenAIControllerOptions {
 export const TRUNCATED_HEADER = 'x-truncated-inputs';
 
 /**
- * A controller serving OpenAI's embeddings API (`POST /v1/embeddings`, `GET /v1/models`) over mosec
- * pipelines: add it to the `controllers` of the module that imports `MosecModule.forRoot` with those
- * pipelines. Each input of a request is one item of the pipeline (so it batches with everyone's);
- * the answers are joined in input order. Errors answer in OpenAI's shape.
+ * OpenAI's embeddings API (`POST /v1/embeddings`, `GET /v1/models`) over mosec pipelines: import
+ * `OpenAIModule.forRoot({ embeddings })` beside `MosecModule.forRoot` serving those pipelines. Each
+ * input of a request is one item of its pipeline (so it batches with everyone's); the answers are
+ * joined in input order. Errors on these routes answer in OpenAI's shape, bodies that do not parse included.
  */
-export function openAIController(options: OpenAIControllerOptions): Type<unknown> {
+@Module({})
+export class OpenAIModule {
+  static forRoot(options: OpenAIControllerOptions): DynamicModule {
+    const path = (options.path ?? 'v1').replace(/^\/+|\/+$/g, '');
+    const routes = new RegExp(`/${escapeRegExp(path)}/(embeddings|models)(/[^/]*)?/?$`);
+    return {
+      module: OpenAIModule,
+      controllers: [openAIController(options, path)],
+      providers: [{ provide: APP_FILTER, useFactory: (host: HttpAdapterHost) => new OpenAIErrorFilter(routes, host), inject: [HttpAdapterHost] }],
+    };
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function openAIController(options: OpenAIControllerOptions, path: string): Type<unknown> {
   const models = new Map<string, EmbeddingModel>();
   for (const model of options.embeddings) for (const name of [model.id, ...(model.aliases ?? [])]) models.set(name, model);
   const inFlight = options.inputsInFlight ?? 128;
   const created = Math.floor(Date.now() / 1000);
   const card = (model: EmbeddingModel): ModelCard => ({ id: model.id, object: 'model', created, owned_by: model.ownedBy ?? 'mosec' });
 
-  @Controller(options.path ?? 'v1')
-  @UseFilters(OpenAIErrorFilter)
+  @Controller(path)
   @swaggerDecorator('ApiTags', 'OpenAI')
   class OpenAIController {
     private readonly clients = new Map<Type<unknown>, PipelineClient<EmbeddingItem, EmbeddingResult>>();
@@ -68,7 +85,7 @@ export function openAIController(options: OpenAIControllerOptions): Type<unknown
     @swaggerDecorator('ApiOperation', { summary: "Creates embedding vectors (OpenAI's API)" })
     @swaggerDecorator('ApiBody', { type: CreateEmbeddingRequest })
     @swaggerDecorator('ApiOkResponse', { type: CreateEmbeddingResponse })
-    async embeddings(@Body() body: unknown, @Res({ passthrough: true }) reply: { header(name: string, value: string): unknown }): Promise<CreateEmbeddingResponse> {
+    async embeddings(@Body() body: unknown, @Res({ passthrough: true }) reply: Reply): Promise<CreateEmbeddingResponse> {
       const request = checkRequest(body);
       const model = models.get(request.model);
       if (!model) throw new OpenAIError(400, `The model '${request.model}' does not exist`, { param: 'model', code: 'model_not_found' });
@@ -78,7 +95,7 @@ export function openAIController(options: OpenAIControllerOptions): Type<unknown
       const items = embeddingItems(request.input);
       const problem = tokenIdsProblem(items, model.vocabSize, model.maxTokens);
       if (problem) throw invalidRequest(problem, 'input');
-      const results = await runEach(items, inFlight, (item, signal) => this.client(model).run(item, { signal }));
+      const results = await runEach(items, inFlight, (item, signal) => this.client(model).run(item, { signal }), clientGone(reply));
       const base64 = request.encoding_format === 'base64';
       const tokens = results.reduce((sum, result) => sum + result.tokens, 0);
       const truncated = results.filter((result) => result.truncated).length;
@@ -130,13 +147,27 @@ function checkRequest(body: unknown): CreateEmbeddingRequest {
   return request;
 }
 
+/** Fastify's reply (its Node response in `raw`) or Express's response. */
+type Reply = { header(name: string, value: string): unknown; raw?: ServerResponse };
+
+/** Aborted when the client leaves before its answer is sent. */
+function clientGone(reply: Reply): AbortSignal {
+  const response = reply.raw ?? (reply as unknown as ServerResponse);
+  const gone = new AbortController();
+  response.once('close', () => {
+    if (!response.writableFinished) gone.abort();
+  });
+  return gone.signal;
+}
+
 /**
- * `run` on every item, at most `limit` at once, results in item order. The first failure stops the
- * rest: the items not yet started never start, those in the pipeline are withdrawn.
+ * `run` on every item, at most `limit` at once, results in item order. The first failure, or `stop`,
+ * ends the rest: the items not yet started never start, those in the pipeline are withdrawn.
  */
-async function runEach<In, Out>(items: In[], limit: number, run: (item: In, signal: AbortSignal) => Promise<Out>): Promise<Out[]> {
+async function runEach<In, Out>(items: In[], limit: number, run: (item: In, signal: AbortSignal) => Promise<Out>, stop: AbortSignal): Promise<Out[]> {
   const results = new Array<Out>(items.length);
   const abort = new AbortController();
+  stop.addEventListener('abort', () => abort.abort(), { once: true });
   let next = 0;
   const lane = async () => {
     while (next < items.length && !abort.signal.aborted) {
@@ -150,5 +181,7 @@ async function runEach<In, Out>(items: In[], limit: number, run: (item: In, sign
     abort.abort();
     throw error;
   }
+  // Stopped between two items: no run failed, but some never ran.
+  if (abort.signal.aborted) throw Object.assign(new Error('the client closed the request'), { name: 'AbortError' });
   return results;
 }
