@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { reference as fixture } from './support/embedding-reference';
 import { DIST, RunningServer, startServer } from './support/server';
 
 // The embedding benchmark's own parts (bench/lib): its sentences and its comparison with a reference.
@@ -6,9 +7,6 @@ import { DIST, RunningServer, startServer } from './support/server';
 const { benchSentences, LONE_SENTENCE } = require('../bench/lib/sentences');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { compareWithReference } = require('../bench/lib/embedding-accuracy');
-// Vectors of onnxruntime + HF tokenizers in Python for a few texts, committed with the embedding tests.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const fixture = require('./fixtures/embeddings/reference.json') as { cases: Array<{ text: string; ids: number[]; embedding: number[] }> };
 
 const body = (text: string) => JSON.stringify({ input: text, model: 'all-MiniLM-L6-v2' });
 
