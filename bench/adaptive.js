@@ -6,7 +6,7 @@
 // and requests per second.
 const { join } = require('node:path');
 const config = require('./lib/config');
-const { startServer, killAll } = require('./lib/server-process');
+const { startServer, runBenchmark } = require('./lib/server-process');
 const { runWrk } = require('./lib/wrk');
 const { median } = require('./lib/stats');
 const { prepareModel } = require('./lib/model');
@@ -72,8 +72,4 @@ async function main() {
   console.log(lines.join('\n'));
 }
 
-main().catch((error) => {
-  killAll();
-  console.error(error.message ?? error);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -7,7 +7,7 @@
 //   node bench/large-payloads.js        BENCH_ROUNDS (2), BENCH_DURATION (10 s per load), MOSEC_DIST
 const { readFileSync, writeFileSync, mkdirSync } = require('node:fs');
 const { join } = require('node:path');
-const { startServer, killAll } = require('./lib/server-process');
+const { startServer, runBenchmark } = require('./lib/server-process');
 const { processTreeRss } = require('./lib/memory');
 const { median } = require('./lib/stats');
 const { driveFetch } = require('./lib/fetch-load');
@@ -124,8 +124,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  killAll();
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

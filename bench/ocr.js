@@ -8,7 +8,7 @@ const { spawnSync } = require('node:child_process');
 const { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync, existsSync } = require('node:fs');
 const { loadavg, tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { startServer, killAll } = require('./lib/server-process');
+const { startServer, runBenchmark } = require('./lib/server-process');
 const { median } = require('./lib/stats');
 const { driveFetch } = require('./lib/fetch-load');
 const { plainTable } = require('./lib/table');
@@ -156,15 +156,4 @@ async function main() {
   }
 }
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    killAll();
-    process.exit(1);
-  });
-}
-
-main().catch((error) => {
-  killAll();
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

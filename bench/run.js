@@ -15,7 +15,7 @@ const { peerBars, peerRows } = require('./lib/peers-table');
 const { buildRows, memoryDetail, problems } = require('./lib/report');
 const { runRound } = require('./lib/round');
 const { benchSteps } = require('./lib/steps');
-const { killAll } = require('./lib/server-process');
+const { runBenchmark } = require('./lib/server-process');
 const { median } = require('./lib/stats');
 const { markdownTable } = require('./lib/table');
 const { prepareModel } = require('./lib/model');
@@ -139,15 +139,4 @@ async function main() {
   if (failures.length > 0) process.exitCode = 1;
 }
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    killAll();
-    process.exit(130);
-  });
-}
-
-main().catch((error) => {
-  killAll();
-  console.error(error.message ?? error);
-  process.exit(1);
-});
+runBenchmark(main);

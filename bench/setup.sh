@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what `npm run bench` drives and compares against: wrk (Debian), and each Python peer
-# (mosec, PyTriton, LitServe, BentoML) in a venv of its own, bench/.venvs/<peer>, from the pinned
-# bench/peers/<peer>/requirements.txt, by install-venv.sh: only when missing or when its requirements
-# changed; a peer that fails to install is skipped, not fatal (the benchmark then says so and measures
-# the rest). With BENCH_PYTHON set, mosec goes into that Python instead.
+# (mosec, PyTriton, LitServe, BentoML, and the embedding reference, mosec-embedding) in a venv of its
+# own, bench/.venvs/<peer>, from the pinned bench/peers/<peer>/requirements.txt, by install-venv.sh:
+# only when missing or when its requirements changed; a peer that fails to install is skipped, not
+# fatal (the benchmark then says so and measures the rest). With BENCH_PYTHON set, mosec goes into
+# that Python instead.
 set -u
 
 bench="$(cd "$(dirname "$0")" && pwd)"
@@ -23,7 +24,7 @@ else
   bash "$bench/install-venv.sh" mosec
 fi
 
-for peer in pytriton litserve bentoml; do
+for peer in pytriton litserve bentoml mosec-embedding; do
   bash "$bench/install-venv.sh" "$peer"
 done
 bash "$bench/setup-ocr.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The last step of `npm run bench`: one table of the performance targets, from what the steps before
-// it wrote to bench/results/ in the same run (run.js, adaptive.js, worker-footprint.js, ocr.js).
+// it wrote to bench/results/ in the same run (run.js, adaptive.js, worker-footprint.js, ocr.js, embeddings.js).
 // Every ratio is the median over rounds of ours / the baseline measured in the same round.
 const { existsSync, readFileSync, writeFileSync } = require('node:fs');
 const { availableParallelism, cpus, totalmem } = require('node:os');
@@ -82,6 +82,19 @@ function ocrRows(ocr) {
   return rows;
 }
 
+function embeddingRows(embeddings) {
+  if (!embeddings) return [];
+  const f = embeddings.figures;
+  return [
+    { id: '6', measure: `embeddings: min cosine with the Python reference (${f.sentences} sentences)`, ours: fixed(5)(f.minCosine.ours), base: '', ratio: '', target: '>= 0.999', verdict: f.minCosine.ours >= 0.999 ? 'met' : 'MISSED' },
+    { id: '6', measure: 'embeddings: token counts equal to the reference', ours: `${f.tokensEqual.ours}/${f.sentences}`, base: '', ratio: '', target: 'all', verdict: f.tokensEqual.ours === f.sentences ? 'met' : 'MISSED' },
+    row('6', `embeddings: req/s at c=${embeddings.connections}, ours / mosec + onnxruntime`, fixed(1)(f.rps.ours), fixed(1)(f.rps.mosec), f.rpsOverMosec, '>= 1.3', (r) => r >= 1.3),
+    row('6', `embeddings: req/s at c=${embeddings.connections}, ours / plain Nest controller`, fixed(1)(f.rps.ours), fixed(1)(f.rps.naive), f.rpsOverNaive, '>= 3', (r) => r >= 3),
+    row('6', 'embeddings: PSS MiB of the tree after load, ours / mosec + onnxruntime', int(f.pss.ours), int(f.pss.mosec), f.pssOverMosec, '<= 1.5', (r) => r <= 1.5),
+    { id: '6', measure: 'embeddings: lone 10-word request p50 ms (mosec + onnxruntime beside)', ours: fixed(2)(f.loneP50.ours), base: fixed(2)(f.loneP50.mosec), ratio: '', target: '< 10 ms', verdict: f.loneP50.ours < 10 ? 'met' : 'MISSED' },
+  ];
+}
+
 function main() {
   const mainRun = read('results.json');
   const rows = [
@@ -91,6 +104,7 @@ function main() {
     ...fromMainTable(mainRun, /^MLP items\/s/, '3'),
     ...peerRows(mainRun),
     ...ocrRows(read('ocr.json')),
+    ...embeddingRows(read('embeddings.json')),
   ];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = `@mosec/nest performance targets, ${new Date().toISOString().slice(0, 10)}, ${availableParallelism()} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}: from what the steps of \`npm run bench\` wrote to bench/results/; each ratio is ours / a baseline measured in the same round.`;

@@ -123,4 +123,22 @@ function killAll() {
   running.clear();
 }
 
-module.exports = { startServer, killAll, freePort };
+/**
+ * Runs a benchmark's async `main`: on Ctrl+C, SIGTERM or a failure it kills every server still
+ * running and exits non-zero.
+ */
+function runBenchmark(main) {
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
+  main().catch((error) => {
+    killAll();
+    console.error(error);
+    process.exit(1);
+  });
+}
+
+module.exports = { startServer, killAll, freePort, runBenchmark };

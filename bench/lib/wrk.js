@@ -6,21 +6,23 @@ const LUA = join(__dirname, '..', 'lua');
 
 /**
  * Drives `url` with `connections` open connections for `seconds`, POSTing the body of
- * `bench/lua/<script>.lua`. Resolves with { rps, p50, p99 (ms), requests, errors, non2xx }.
+ * `bench/lua/<script>.lua`, with `env` added to wrk's environment (the script may read it). A request
+ * unanswered after `timeoutSeconds` counts as a timeout, not in the latencies.
+ * Resolves with { rps, p50, p99 (ms), requests, errors, non2xx }.
  */
-function runWrk({ url, script, connections, seconds, threads = 1 }) {
+function runWrk({ url, script, connections, seconds, threads = 1, env = {}, timeoutSeconds = 10 }) {
   const args = [
     `-t${Math.max(1, Math.min(threads, connections))}`,
     `-c${connections}`,
     `-d${seconds}s`,
-    '--timeout', '10s',
+    '--timeout', `${timeoutSeconds}s`,
     '--latency',
     '-s', join(LUA, `${script}.lua`),
     url,
   ];
   return new Promise((resolve, reject) => {
     // wrk stops by itself after `seconds`; the kill is a guard against a hung run.
-    execFile('wrk', args, { timeout: (seconds + 30) * 1000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
+    execFile('wrk', args, { env: { ...process.env, ...env }, timeout: (seconds + timeoutSeconds + 20) * 1000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`wrk ${args.join(' ')} failed: ${error.message}\n${stderr}`));
       try {
         resolve(parseWrk(stdout));

@@ -33,20 +33,24 @@ def mlp_features(body) -> list:
     return features
 
 
+def onnx_session(path: str):
+    """An onnxruntime session on the CPU with the Node service's options: MOSEC_ONNX_THREADS intra-op
+    threads, one inter-op thread, sequential execution, all graph optimisations."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = int(os.environ.get("MOSEC_ONNX_THREADS", "2"))
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+
+
 class Mlp:
     """The benchmark's ONNX MLP: `run(rows)` takes a [batch, 16] float32 array and gives [batch, 10]."""
 
     def __init__(self):
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = int(os.environ.get("MOSEC_ONNX_THREADS", "2"))
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(
-            os.environ["MLP_MODEL_PATH"], options, providers=["CPUExecutionProvider"]
-        )
+        self.session = onnx_session(os.environ["MLP_MODEL_PATH"])
 
     def run(self, rows):
         import numpy as np

@@ -1,6 +1,7 @@
 // The naive way to serve the MLP from Nest: one POST route that calls session.run for each request,
-// in the HTTP process, with no batching. Plain JS, so the decorators are applied by hand below.
-const { BadRequestException, Body, Controller, HttpCode, Inject, Post } = require('@nestjs/common');
+// in the HTTP process, with no batching.
+const { BadRequestException } = require('@nestjs/common');
+const { postRoute } = require('../plain-nest');
 
 const MLP = 'MLP';
 
@@ -24,11 +25,6 @@ class MlpController {
   }
 }
 
-Controller()(MlpController);
-Inject(MLP)(MlpController, undefined, 0);
-const infer = Object.getOwnPropertyDescriptor(MlpController.prototype, 'infer');
-Post('inference')(MlpController.prototype, 'infer', infer);
-HttpCode(200)(MlpController.prototype, 'infer', infer);
-Body()(MlpController.prototype, 'infer', 0);
+postRoute(MlpController, { path: 'inference', method: 'infer', token: MLP });
 
 module.exports = { MlpController, MLP };
