@@ -31,7 +31,7 @@ const FEATURES = [
     file: 'libs/mosec/src/transport/worker-pool.js',
     find: 'if (silent > heartbeatTimeout) {',
     replace: 'if (false) {',
-    tests: ['test/faults.e2e-spec.ts'],
+    tests: ['test/attacks.e2e-spec.ts'],
   },
   {
     name: 'drain',
