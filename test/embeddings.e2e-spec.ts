@@ -16,17 +16,9 @@ const MODEL = 'all-MiniLM-L6-v2';
 const texts = reference.cases.map((c) => c.text);
 const tokenCount = (cases: typeof reference.cases) => cases.reduce((sum, c) => sum + c.ids.length, 0);
 
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let k = 0; k < a.length; k++) {
-    dot += a[k] * b[k];
-    na += a[k] * a[k];
-    nb += b[k] * b[k];
-  }
-  return dot / Math.sqrt(na * nb);
-}
+// The benchmark's cosine, one definition for both.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { cosine } = require('../bench/lib/embedding-accuracy') as { cosine: (a: ArrayLike<number>, b: ArrayLike<number>) => number };
 
 describe('embedding example (OpenAI API, all-MiniLM-L6-v2)', () => {
   let server: RunningServer;

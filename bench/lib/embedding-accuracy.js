@@ -57,4 +57,4 @@ async function compareWithReference(url, texts, reference, body) {
   return { minCosine: Math.min(...cosines), medianCosine: median(cosines), tokensEqual, count: texts.length, mismatches };
 }
 
-module.exports = { referenceEmbeddings, compareWithReference };
+module.exports = { referenceEmbeddings, compareWithReference, cosine };

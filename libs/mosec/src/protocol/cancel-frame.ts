@@ -1,7 +1,4 @@
-import { FrameKind } from './frame';
-
-const HEADER = 5;
-const BODY = 8;
+import { encodeWords, FrameKind } from './frame';
 
 /**
  * A CANCEL frame, HTTP process → worker: the task of one item of a batch the worker was sent has
@@ -13,12 +10,7 @@ const BODY = 8;
  *   CANCEL body: u32 batchId | u32 index (the item's position in the BATCH frame)
  */
 export function encodeCancel(batchId: number, index: number): Buffer {
-  const frame = Buffer.allocUnsafe(HEADER + BODY);
-  frame.writeUInt32LE(1 + BODY, 0);
-  frame[4] = FrameKind.CANCEL;
-  frame.writeUInt32LE(batchId, 5);
-  frame.writeUInt32LE(index, 9);
-  return frame;
+  return encodeWords(FrameKind.CANCEL, [batchId, index]);
 }
 
 export function decodeCancel(body: Buffer): { batchId: number; index: number } {

@@ -50,6 +50,15 @@ export interface DecodedBatch {
   metas?: Array<Buffer | undefined>;
 }
 
+/** A frame whose body is a few u32 fields (heartbeats, cancels). */
+export function encodeWords(kind: number, words: number[]): Buffer {
+  const frame = Buffer.allocUnsafe(HEADER + 4 * words.length);
+  frame.writeUInt32LE(1 + 4 * words.length, 0);
+  frame[4] = kind;
+  words.forEach((word, i) => frame.writeUInt32LE(word, HEADER + 4 * i));
+  return frame;
+}
+
 export function encodeControl(kind: number, message: unknown): Buffer {
   const json = Buffer.from(JSON.stringify(message));
   const frame = Buffer.allocUnsafe(HEADER + json.length);

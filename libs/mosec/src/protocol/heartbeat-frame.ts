@@ -1,7 +1,4 @@
-import { FrameKind } from './frame';
-
-const HEADER = 5;
-const BODY = 12;
+import { encodeWords, FrameKind } from './frame';
 
 /** How often a ready worker says it is alive. */
 export const HEARTBEAT_INTERVAL_MS = 1000;
@@ -24,13 +21,7 @@ export interface Heartbeat {
  *   HEARTBEAT body: u32 batchId (0: none running) | u32 items done | u32 ms the event loop has not turned
  */
 export function encodeHeartbeat({ batchId, done, loopSilentMs }: Heartbeat): Buffer {
-  const frame = Buffer.allocUnsafe(HEADER + BODY);
-  frame.writeUInt32LE(1 + BODY, 0);
-  frame[4] = FrameKind.HEARTBEAT;
-  frame.writeUInt32LE(batchId, 5);
-  frame.writeUInt32LE(done, 9);
-  frame.writeUInt32LE(Math.min(0xffffffff, Math.round(loopSilentMs)), 13);
-  return frame;
+  return encodeWords(FrameKind.HEARTBEAT, [batchId, done, Math.min(0xffffffff, Math.round(loopSilentMs))]);
 }
 
 export function decodeHeartbeat(body: Buffer): Heartbeat {
