@@ -36,7 +36,7 @@ const FEATURES = [
   {
     name: 'drain',
     what: 'a shutdown does not wait for the requests in flight',
-    file: 'libs/mosec/src/module/mosec.orchestrator.js',
+    file: 'libs/mosec/src/service/mosec-orchestrator.service.js',
     find: 'while (this.engine.activeTasks > 0 && Date.now() < deadline)',
     replace: 'while (false)',
     tests: ['test/lifecycle.e2e-spec.ts'],
@@ -44,7 +44,7 @@ const FEATURES = [
   {
     name: 'compression opt-in',
     what: 'answers are compressed with compression off',
-    file: 'libs/mosec/src/http/mosec-http.js',
+    file: 'libs/mosec/src/http/mosec-http.service.js',
     find: 'if (!pipeline.stream && this.config.compression)',
     replace: 'if (!pipeline.stream)',
     tests: ['test/compression.e2e-spec.ts'],
@@ -60,7 +60,7 @@ const FEATURES = [
   {
     name: 'daemons',
     what: 'a daemon that exits while serving does not stop the service',
-    file: 'libs/mosec/src/module/mosec.orchestrator.js',
+    file: 'libs/mosec/src/service/mosec-orchestrator.service.js',
     find: "if (this.phase !== 'serving')\n            return; // while starting, the start fails with it",
     replace: 'return;',
     tests: ['test/daemons.e2e-spec.ts'],

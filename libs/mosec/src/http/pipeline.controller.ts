@@ -1,11 +1,11 @@
 import { Controller, Get, HttpCode, Inject, NotFoundException, Post, Req, Res, Type } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { MosecOrchestrator } from '../module/mosec.orchestrator';
-import { pipelineMetadata } from '../module/pipeline-plan';
+import { MosecOrchestrator } from '../service/mosec-orchestrator.service';
+import { pipelineMetadata } from '../plan/pipeline-plan';
 import { PIPELINE_ROUTE_CONFIG } from '../mosec.constants';
 import { isStreamWorkerClass } from '../worker/stream-worker';
-import type { HttpRoute } from './http-route';
-import { MosecHttp } from './mosec-http';
+import type { HttpRoute } from '../gateway/pipeline-route';
+import { MosecHttp } from './mosec-http.service';
 import { PipelineExceptionFilter } from './pipeline-exception.filter';
 
 /** Metadata of a `@Pipeline` class that is about the module, not the route: not carried over. */

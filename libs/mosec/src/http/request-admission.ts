@@ -3,7 +3,7 @@ import { ANSWERS } from '../mosec.messages';
 import { BurstMemory } from './burst-memory';
 import { LimitLog, mib } from './limit-log';
 import { lingerForUpload } from './lingering-close';
-import { PRIORITY_HEADER, priorityLevel } from './request-priority';
+import { PRIORITY_HEADER, priorityLevel } from '../gateway/admission';
 
 const TEXT = 'text/plain; charset=utf-8';
 const HELD = Symbol('mosec.held');

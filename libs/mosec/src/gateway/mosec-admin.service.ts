@@ -2,7 +2,7 @@ import { Injectable, Type } from '@nestjs/common';
 import { PRIORITY_NAMES } from '../engine/task-queue';
 import { STAGE_METADATA } from '../mosec.constants';
 import type { WorkerPool } from '../transport/worker-pool';
-import { MosecOrchestrator } from './mosec.orchestrator';
+import { MosecOrchestrator } from '../service/mosec-orchestrator.service';
 
 export interface WorkerStatus {
   id: number;

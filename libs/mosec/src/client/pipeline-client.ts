@@ -1,12 +1,12 @@
 import { CLIENT_GONE } from '../engine/engine';
 import type { Task } from '../engine/task';
 import { PipelineError } from '../pipeline-error';
-import type { HttpRoute } from '../http/http-route';
+import type { HttpRoute } from '../gateway/pipeline-route';
 import { ANSWERS } from '../mosec.messages';
 import { decodeIpc, encodeIpc } from '../protocol/codecs';
 import { ItemFlags, RequestCodec } from '../protocol/item-flags';
-import { PriorityName, priorityLevel } from '../http/request-priority';
-import type { MosecOrchestrator } from '../module/mosec.orchestrator';
+import { PriorityName, priorityLevel } from '../gateway/admission';
+import type { MosecOrchestrator } from '../service/mosec-orchestrator.service';
 
 export interface RunOptions {
   /** Request headers for the stages that asked for some (`@Stage({ headers })`), by lower-case name. */

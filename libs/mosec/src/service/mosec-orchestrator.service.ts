@@ -11,7 +11,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { Engine } from '../engine/engine';
 import type { StageRuntime } from '../engine/stage-runtime';
-import { HttpRoute, httpRoute } from '../http/http-route';
+import { HttpRoute, httpRoute } from '../gateway/pipeline-route';
 import { SharedPayloads } from '../ipc/shared-payloads';
 import { ServiceMetrics } from '../metrics/service-metrics';
 import { WorkerMetrics } from '../metrics/worker-metrics';
@@ -19,9 +19,9 @@ import { WorkerPool } from '../transport/worker-pool';
 import type { WorkerProcess } from '../transport/worker-process';
 import { Daemons } from './daemons';
 import { dryRun } from './dry-run';
-import { MosecConfig } from './mosec-config';
-import { MosecExplorer } from './mosec.explorer';
-import type { StagePlan } from './pipeline-plan';
+import { MosecConfig } from '../config/mosec-config';
+import { MosecExplorer } from '../plan/mosec-explorer.service';
+import type { StagePlan } from '../plan/pipeline-plan';
 
 type Phase = 'created' | 'starting' | 'serving' | 'draining' | 'stopped';
 

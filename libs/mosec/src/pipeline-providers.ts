@@ -1,11 +1,11 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
-import { PipelineClient } from '../client/pipeline.client';
-import { getPipelineToken } from '../decorators/inject-pipeline.decorator';
-import { adminController } from '../http/admin.controller';
-import { pipelineController, probesController } from '../http/pipeline.controller';
-import { DEFAULTS, MOSEC_EXTRAS } from '../mosec.constants';
-import type { MosecExtras } from './mosec-options';
-import { MosecOrchestrator } from './mosec.orchestrator';
+import { PipelineClient } from './client/pipeline-client';
+import { getPipelineToken } from './decorators/inject-pipeline.decorator';
+import { adminController } from './http/admin.controller';
+import { pipelineController, probesController } from './http/pipeline.controller';
+import { DEFAULTS, MOSEC_EXTRAS } from './mosec.constants';
+import type { MosecExtras } from './config/mosec-options';
+import { MosecOrchestrator } from './service/mosec-orchestrator.service';
 
 /**
  * What the served pipelines add to `MosecModule`: a controller each (their routes), a

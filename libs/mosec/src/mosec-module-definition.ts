@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import type { MosecExtras, MosecOptions } from './mosec-options';
+import type { MosecExtras, MosecOptions } from './config/mosec-options';
 import { withPipelines } from './pipeline-providers';
 
 /**

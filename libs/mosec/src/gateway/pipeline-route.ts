@@ -1,8 +1,8 @@
 import type { StageRuntime } from '../engine/stage-runtime';
 import type { Route } from '../engine/task';
-import type { PipelinePlan } from '../module/pipeline-plan';
-import type { BodyShapeLimits } from './body-shape';
-import type { RequestValidator } from './validation';
+import type { PipelinePlan } from '../plan/pipeline-plan';
+import type { BodyShapeLimits } from '../validation/body-shape';
+import type { RequestValidator } from '../validation/request-validator';
 
 /** A pipeline as callers reach it (its HTTP route or its client): the engine's route plus how requests are taken and answered. */
 export interface HttpRoute extends Route {
@@ -35,6 +35,6 @@ export function httpRoute(plan: PipelinePlan, stages: StageRuntime[], checks: Dt
   const route = { path: plan.path, stages, stream: plan.stream, responseType, headers: plan.headers, codec: plan.codec, ownDecoding };
   if (!plan.request) return route;
   // Loaded only for a pipeline with a DTO: class-validator costs every process that loads it ~70 ms.
-  const { createRequestValidator } = require('./validation') as typeof import('./validation');
+  const { createRequestValidator } = require('../validation/request-validator') as typeof import('../validation/request-validator');
   return { ...route, validate: createRequestValidator(plan.request, plan.forbidUnknown ?? checks.forbidUnknown ?? false, checks.shape, checks.warn) };
 }

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { MosecHttp } from '../http/mosec-http';
-import { MosecConfig } from './mosec-config';
-import { mosecConfigProvider } from './mosec-config.provider';
-import { MosecOpenApi } from './mosec-openapi';
-import { ConfigurableModuleClass } from './mosec.module-definition';
-import { MosecAdmin } from './mosec.admin';
-import { MosecExplorer } from './mosec.explorer';
-import { MosecOrchestrator } from './mosec.orchestrator';
+import { MosecHttp } from './http/mosec-http.service';
+import { MosecConfig } from './config/mosec-config';
+import { mosecConfigProvider } from './config/mosec-config.provider';
+import { MosecOpenApi } from './http/mosec-openapi.service';
+import { ConfigurableModuleClass } from './mosec-module-definition';
+import { MosecAdmin } from './gateway/mosec-admin.service';
+import { MosecExplorer } from './plan/mosec-explorer.service';
+import { MosecOrchestrator } from './service/mosec-orchestrator.service';
 
 /**
  * Serves `@Pipeline` modules: `MosecModule.forRoot({ pipelines: [EchoPipeline], timeout: 5000 })`, or

@@ -4,7 +4,7 @@ import { MOSEC_EXTRAS } from '../mosec.constants';
 import { helpText, readCommandLine } from './command-line';
 import { MosecConfig } from './mosec-config';
 import type { MosecExtras, MosecOptions } from './mosec-options';
-import { MOSEC_OPTIONS } from './mosec.module-definition';
+import { MOSEC_OPTIONS } from '../mosec-module-definition';
 
 /**
  * `MosecConfig`: the options in force, from the module options, the extras, the environment and the
