@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ANSWERS } from '../mosec.messages';
-import { BurstMemory } from './burst-memory';
+import { BurstMemory } from '../gateway/burst-memory';
 import { LimitLog, mib } from './limit-log';
 import { lingerForUpload } from './lingering-close';
 import { PRIORITY_HEADER, priorityLevel } from '../gateway/admission';
