@@ -5,6 +5,7 @@ import { mosecConfigProvider } from './config/mosec-config.provider';
 import { MosecOpenApi } from './http/mosec-openapi.service';
 import { ConfigurableModuleClass } from './mosec-module-definition';
 import { MosecAdmin } from './gateway/mosec-admin.service';
+import { PipelineGateway } from './gateway/pipeline-gateway';
 import { MosecExplorer } from './plan/mosec-explorer.service';
 import { MosecOrchestrator } from './service/mosec-orchestrator.service';
 
@@ -15,7 +16,16 @@ import { MosecOrchestrator } from './service/mosec-orchestrator.service';
  * only in the worker processes, where the models belong; their routes and clients are the application's.
  */
 @Module({
-  providers: [mosecConfigProvider, MosecExplorer, MosecOrchestrator, MosecHttp, MosecOpenApi, MosecAdmin],
+  providers: [
+    mosecConfigProvider,
+    MosecExplorer,
+    MosecOrchestrator,
+    // The transports reach the pipelines through the gateway only, never through the orchestrator.
+    { provide: PipelineGateway, useFactory: (orchestrator: MosecOrchestrator) => orchestrator.gateway, inject: [MosecOrchestrator] },
+    MosecHttp,
+    MosecOpenApi,
+    MosecAdmin,
+  ],
   exports: [MosecConfig, MosecAdmin],
 })
 export class MosecModule extends ConfigurableModuleClass {}

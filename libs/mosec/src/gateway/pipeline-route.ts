@@ -5,7 +5,7 @@ import type { BodyShapeLimits } from '../validation/body-shape';
 import type { RequestValidator } from '../validation/request-validator';
 
 /** A pipeline as callers reach it (its HTTP route or its client): the engine's route plus how requests are taken and answered. */
-export interface HttpRoute extends Route {
+export interface PipelineRoute extends Route {
   /** Checks bodies against the request DTO; absent, the body reaches the first stage unread. */
   readonly validate?: RequestValidator;
   /** Answers with Server-Sent Events (the last stage is a `StreamWorker`). */
@@ -29,7 +29,7 @@ export interface DtoChecks {
 }
 
 /** The route of a planned pipeline. */
-export function httpRoute(plan: PipelinePlan, stages: StageRuntime[], checks: DtoChecks = {}): HttpRoute {
+export function pipelineRoute(plan: PipelinePlan, stages: StageRuntime[], checks: DtoChecks = {}): PipelineRoute {
   const responseType = plan.stages[plan.stages.length - 1].responseType;
   const ownDecoding = typeof (plan.stages[0].type.prototype as { deserialize?: unknown } | undefined)?.deserialize === 'function';
   const route = { path: plan.path, stages, stream: plan.stream, responseType, headers: plan.headers, codec: plan.codec, ownDecoding };
