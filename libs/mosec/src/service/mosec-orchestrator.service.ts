@@ -14,8 +14,8 @@ import type { StageRuntime } from '../engine/stage-runtime';
 import { GatewayBackend, PipelineGateway } from '../gateway/pipeline-gateway';
 import { PipelineRoute, pipelineRoute } from '../gateway/pipeline-route';
 import { SharedPayloads } from '../ipc/shared-payloads';
-import { ServiceMetrics } from '../metrics/service-metrics';
-import { WorkerMetrics } from '../metrics/worker-metrics';
+import type { ServiceMetrics } from '../metrics/service-metrics';
+import type { WorkerMetrics } from '../metrics/worker-metrics';
 import { WorkerPool } from '../transport/worker-pool';
 import type { WorkerProcess } from '../transport/worker-process';
 import { Daemons } from './daemons';
@@ -40,7 +40,7 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
   readonly metrics?: ServiceMetrics;
   /** What the transports (HTTP, the pipeline clients) reach the pipelines through. */
   readonly gateway: PipelineGateway;
-  private readonly workerMetrics = new WorkerMetrics();
+  private readonly workerMetrics?: WorkerMetrics;
   private readonly stages = new Map<StagePlan, StageRuntime>();
   private readonly routes = new Map<Type<unknown>, PipelineRoute>();
   private readonly pools: WorkerPool[] = [];
@@ -56,7 +56,14 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     @Optional() @Inject(HttpAdapterHost) private readonly adapterHost?: HttpAdapterHost,
   ) {
     Logger.overrideLogger(config.nestLogLevels);
-    this.metrics = config.metrics ? new ServiceMetrics(config.namespace, config.timeout, this) : undefined;
+    if (config.metrics) {
+      // Loaded here, with metrics on: worker processes load this file too (through the library's entry),
+      // and would otherwise load prom-client and OpenTelemetry's API for nothing.
+      const { ServiceMetrics } = require('../metrics/service-metrics') as typeof import('../metrics/service-metrics');
+      const { WorkerMetrics } = require('../metrics/worker-metrics') as typeof import('../metrics/worker-metrics');
+      this.metrics = new ServiceMetrics(config.namespace, config.timeout, this);
+      this.workerMetrics = new WorkerMetrics();
+    }
     this.shared = SharedPayloads.open(config.ipc, config.ipcThreshold, config.timeout, this.logger);
     this.engine = new Engine({ timeout: config.timeout, capacity: config.capacity, shared: this.shared, quarantine: config.quarantine }, {
       onTaskDone: this.metrics && ((task, status) => this.metrics!.onTaskDone(task, status)),
@@ -132,12 +139,12 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
 
   /** The service's metrics and the workers' own, in Prometheus text. */
   metricsText(): Promise<{ type: string; text: string }> | undefined {
-    return this.metrics && this.allMetricsText(this.metrics);
+    return this.metrics && this.allMetricsText(this.metrics, this.workerMetrics!);
   }
 
-  private async allMetricsText(metrics: ServiceMetrics): Promise<{ type: string; text: string }> {
+  private async allMetricsText(metrics: ServiceMetrics, workerMetrics: WorkerMetrics): Promise<{ type: string; text: string }> {
     const registry = metrics.registry;
-    const [own, theirs] = await Promise.all([registry.metrics(), this.workerMetrics.text(this.liveWorkers())]);
+    const [own, theirs] = await Promise.all([registry.metrics(), workerMetrics.text(this.liveWorkers())]);
     return { type: registry.contentType, text: theirs ? `${own}\n${theirs}` : own };
   }
 
