@@ -20,8 +20,8 @@ const FEATURES = [
   {
     name: 'byte budget',
     what: 'a declared Content-Length is never refused for the bytes in flight',
-    file: 'libs/mosec/src/http/request-admission.js',
-    find: 'if (this.bytes + declared > this.limits.maxBytesInFlight)',
+    file: 'libs/mosec/src/gateway/admission.js',
+    find: 'if (this.bytes + bytes > this.limits.maxBytesInFlight)',
     replace: 'if (false)',
     tests: ['test/attacks-budget.e2e-spec.ts'],
   },
@@ -68,9 +68,9 @@ const FEATURES = [
   {
     name: '413',
     what: 'a Content-Length over maxRequestSize is not refused at header time',
-    file: 'libs/mosec/src/http/request-admission.js',
-    find: 'if (declared > maxBytes)\n            return refuse(request, reply, 413',
-    replace: 'if (false)\n            return refuse(request, reply, 413',
+    file: 'libs/mosec/src/gateway/admission.js',
+    find: 'if (bytes > this.limits.maxRequestSize)',
+    replace: 'if (false)',
     tests: ['test/bad-input.e2e-spec.ts'],
   },
   {

@@ -1,6 +1,6 @@
 import { Injectable, Type } from '@nestjs/common';
 import { PRIORITY_NAMES } from '../engine/task-queue';
-import { STAGE_METADATA } from '../mosec.constants';
+import { readStageOptions } from '../decorators/metadata';
 import type { WorkerPool } from '../transport/worker-pool';
 import { PipelineGateway } from './pipeline-gateway';
 
@@ -51,7 +51,7 @@ export class MosecAdmin {
   }
 
   private poolOf(stage: Type<unknown> | string): WorkerPool {
-    const name = typeof stage === 'string' ? stage : (Reflect.getMetadata(STAGE_METADATA, stage)?.name ?? stage.name);
+    const name = typeof stage === 'string' ? stage : (readStageOptions(stage)?.name ?? stage.name);
     const pool = this.gateway.workerPools.find((each) => each.stage.name === name);
     if (!pool) throw new RangeError(`no stage ${name} is served`);
     return pool;

@@ -1,7 +1,7 @@
 import type { StageRuntime } from '../engine/stage-runtime';
 import type { Route } from '../engine/task';
 import type { PipelinePlan } from '../plan/pipeline-plan';
-import type { BodyShapeLimits } from '../validation/body-shape';
+import type { BodyShapeLimits } from '../validation/shape-count';
 import type { RequestValidator } from '../validation/request-validator';
 
 /** A pipeline as callers reach it (its HTTP route or its client): the engine's route plus how requests are taken and answered. */
