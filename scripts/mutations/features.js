@@ -4,9 +4,9 @@ const FEATURES = [
   {
     name: 'send-ahead',
     what: 'no batch is sent to a busy worker',
-    file: 'libs/mosec/src/engine/stage-runtime.js',
-    find: 'const SEND_AHEAD_MIN_FORWARD_MS = 5;',
-    replace: 'const SEND_AHEAD_MIN_FORWARD_MS = Infinity;',
+    file: 'libs/mosec/src/engine/batch-forming.js',
+    find: 'exports.SEND_AHEAD_MIN_FORWARD_MS = 5;',
+    replace: 'exports.SEND_AHEAD_MIN_FORWARD_MS = Infinity;',
     tests: ['test/send-ahead.e2e-spec.ts'],
   },
   {

@@ -1,6 +1,6 @@
 import { ANSWERS } from '../mosec.messages';
 import { Engine } from './engine';
-import type { Batch, WorkerHandle } from './stage-runtime';
+import type { Batch, WorkerHandle } from './batch';
 import type { Route } from './task';
 
 class FakeWorker implements WorkerHandle {

@@ -1,8 +1,8 @@
 import { ANSWERS } from '../mosec.messages';
 import { SHARED_RESULT } from '../protocol/item-flags';
 import { now } from './clock';
-import { BatchPolicy, StageRuntime } from './stage-runtime';
-import type { Batch, WorkerHandle } from './stage-runtime';
+import type { Batch, BatchPolicy, WorkerHandle } from './batch';
+import { StageRuntime } from './stage-runtime';
 import { Quarantine } from './quarantine';
 import { TaskTable } from './task-table';
 import type { Responder, Route, Task } from './task';

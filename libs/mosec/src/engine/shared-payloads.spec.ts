@@ -1,5 +1,5 @@
 import { Engine, SharedPayloadOwner } from './engine';
-import type { Batch, WorkerHandle } from './stage-runtime';
+import type { Batch, WorkerHandle } from './batch';
 import { itemFlags, Route } from './task';
 import { ItemFlags, SHARED_RESULT } from '../protocol/item-flags';
 

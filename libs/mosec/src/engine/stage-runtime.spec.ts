@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Engine } from './engine';
-import type { Batch, WorkerHandle } from './stage-runtime';
+import type { Batch, WorkerHandle } from './batch';
 import type { Route } from './task';
 
 /** A worker that records the batches it gets; the test decides when they finish. */

@@ -1,5 +1,5 @@
 import { Engine } from './engine';
-import type { Batch, WorkerHandle } from './stage-runtime';
+import type { Batch, WorkerHandle } from './batch';
 import { decodeStreamEvent, encodeStreamEvent } from '../protocol/stream-frame';
 import { FrameKind, FrameReader } from '../protocol/frame';
 
