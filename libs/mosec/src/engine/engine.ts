@@ -5,7 +5,7 @@ import type { Batch, BatchPolicy, WorkerHandle } from './batch';
 import { StageRuntime } from './stage-runtime';
 import { Quarantine } from './quarantine';
 import { TaskTable } from './task-table';
-import type { Responder, Route, Task } from './task';
+import type { Responder, Route, RouteStage, Task } from './task';
 
 export const STATUS_OK = 200;
 /** Status given to a task whose client went away before its answer (nginx's "client closed request"). */
@@ -64,7 +64,7 @@ export interface EngineListener {
  */
 export class Engine {
   private readonly table: TaskTable;
-  private readonly quarantines = new Map<StageRuntime, Quarantine>();
+  private readonly quarantines = new Map<RouteStage, Quarantine>();
   private nextTaskId = 1;
 
   constructor(
@@ -221,13 +221,13 @@ export class Engine {
   }
 
   /** Answers a task whose content is quarantined in `stage` (one that waited while it was quarantined, say). */
-  private refuses(stage: StageRuntime, task: Task): boolean {
+  private refuses(stage: RouteStage, task: Task): boolean {
     if (!this.isQuarantined(stage, task)) return false;
     this.finish(task, 500, ANSWERS.quarantined(stage.name, this.quarantines.get(stage)!.ms));
     return true;
   }
 
-  private isQuarantined(stage: StageRuntime, task: Task): boolean {
+  private isQuarantined(stage: RouteStage, task: Task): boolean {
     return !task.shared && (this.quarantines.get(stage)?.holds(task.payload, now()) ?? false);
   }
 
