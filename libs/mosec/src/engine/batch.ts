@@ -19,8 +19,8 @@ export interface BatchPolicy {
   readsShared?: boolean;
 }
 
-/** A worker as the engine sees it: something that takes a batch and later reports its results. */
-export interface WorkerHandle {
+/** A slot: a worker process as the engine sees it, something that takes a batch and later reports its results. */
+export interface Slot {
   readonly label: string;
   /** Sends the batch to the worker. Results come back through `StageRuntime.complete`. */
   dispatch(batch: Batch): void;
@@ -33,7 +33,7 @@ export interface WorkerHandle {
 export interface Batch {
   readonly id: number;
   readonly tasks: Task[];
-  readonly worker: WorkerHandle;
+  readonly worker: Slot;
   readonly dispatchedAt: number;
   /** When the worker began it: its dispatch, or the end of the batch before it when it was sent ahead. */
   startedAt: number;
@@ -46,7 +46,7 @@ export interface Batch {
 let nextBatchId = 1;
 
 /** A new batch of `tasks` for `worker`, dispatched now; ids wrap at 2^32 (they travel as u32). */
-export function newBatch(worker: WorkerHandle, tasks: Task[], dispatchedAt: number): Batch {
+export function newBatch(worker: Slot, tasks: Task[], dispatchedAt: number): Batch {
   const batch: Batch = { id: nextBatchId++, tasks, worker, dispatchedAt, startedAt: dispatchedAt, done: 0, progressAt: dispatchedAt };
   if (nextBatchId > 0xffffffff) nextBatchId = 1;
   return batch;

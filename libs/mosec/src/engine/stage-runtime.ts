@@ -4,7 +4,7 @@ import { ForwardTime } from './forward-time';
 import { LoadSample, StageLoad } from './stage-load';
 import type { Task } from './task';
 import { TaskQueue } from './task-queue';
-import { Batch, BatchPolicy, newBatch, WorkerHandle } from './batch';
+import { Batch, BatchPolicy, newBatch, Slot } from './batch';
 import { itemCost, itemsPerDispatch, SEND_AHEAD_MIN_FORWARD_MS, sendAheadLead, takeBatch } from './batch-forming';
 
 export interface StageEvents {
@@ -23,12 +23,12 @@ export interface StageEvents {
  */
 export class StageRuntime {
   readonly queue: TaskQueue;
-  private readonly idle: WorkerHandle[] = [];
-  private readonly running = new Map<WorkerHandle, Batch>();
+  private readonly idle: Slot[] = [];
+  private readonly running = new Map<Slot, Batch>();
   /** Batches sent ahead to busy workers: each starts when the worker's running batch is done. */
-  private readonly sentAhead = new Map<WorkerHandle, Batch>();
+  private readonly sentAhead = new Map<Slot, Batch>();
   /** Workers leaving: they finish the batch they run and take no other. */
-  private readonly retiring = new Set<WorkerHandle>();
+  private readonly retiring = new Set<Slot>();
   private waitTimer: NodeJS.Timeout | undefined;
   private waitTimerAt = Infinity;
   private pumpScheduled = false;
@@ -82,7 +82,7 @@ export class StageRuntime {
    * Takes a worker out of the stage (scaling down): at once if idle (true), else after the batch it
    * runs, whose results still come back (false: the caller waits for `isRetired`).
    */
-  retire(worker: WorkerHandle): boolean {
+  retire(worker: Slot): boolean {
     const at = this.idle.indexOf(worker);
     if (at >= 0) {
       this.idle.splice(at, 1);
@@ -93,19 +93,19 @@ export class StageRuntime {
   }
 
   /** A retiring worker has finished its last batch (and the one sent ahead to it, if any). */
-  isRetired(worker: WorkerHandle): boolean {
+  isRetired(worker: Slot): boolean {
     return !this.running.has(worker) && !this.sentAhead.has(worker) && !this.idle.includes(worker);
   }
 
   /** A worker's heartbeat: `done` items of its batch `batchId` are finished. */
-  progress(worker: WorkerHandle, batchId: number, done: number): void {
+  progress(worker: Slot, batchId: number, done: number): void {
     const batch = this.running.get(worker);
     if (!batch || batch.id !== batchId || done <= batch.done) return;
     batch.done = done;
     batch.progressAt = now();
   }
 
-  addWorker(worker: WorkerHandle): void {
+  addWorker(worker: Slot): void {
     this.idle.push(worker);
     this.schedulePump();
   }
@@ -122,7 +122,7 @@ export class StageRuntime {
   }
 
   /** The batch a worker is running now, if any. */
-  runningBatch(worker: WorkerHandle): Batch | undefined {
+  runningBatch(worker: Slot): Batch | undefined {
     return this.running.get(worker);
   }
 
@@ -130,7 +130,7 @@ export class StageRuntime {
    * Forgets a worker (it exited or was killed) and returns the batch it was running, if any. A batch
    * sent ahead to it had not begun: its tasks go back to the queue, for another worker.
    */
-  removeWorker(worker: WorkerHandle): Batch | undefined {
+  removeWorker(worker: Slot): Batch | undefined {
     const at = this.idle.indexOf(worker);
     if (at >= 0) this.idle.splice(at, 1);
     this.retiring.delete(worker);
@@ -151,7 +151,7 @@ export class StageRuntime {
    * The worker finished its batch: it begins the one sent ahead to it, or becomes idle again (unless
    * retiring), and the finished batch is returned to the caller.
    */
-  complete(worker: WorkerHandle, batchId: number): Batch | undefined {
+  complete(worker: Slot, batchId: number): Batch | undefined {
     const batch = this.running.get(worker);
     if (!batch || batch.id !== batchId) return undefined;
     this.running.delete(worker);
@@ -246,14 +246,14 @@ export class StageRuntime {
     return takeBatch(this.queue, limit, this.policy, (task) => this.events.refuses?.(this, task) ?? false);
   }
 
-  private dispatch(worker: WorkerHandle, tasks: Task[]): void {
+  private dispatch(worker: Slot, tasks: Task[]): void {
     const batch = newBatch(worker, tasks, now());
     this.begin(worker, batch, batch.dispatchedAt);
     worker.dispatch(batch);
   }
 
   /** The worker runs `batch` from `at` on: the stage timeout counts from there. */
-  private begin(worker: WorkerHandle, batch: Batch, at: number): void {
+  private begin(worker: Slot, batch: Batch, at: number): void {
     batch.startedAt = at;
     batch.progressAt = at;
     this.running.set(worker, batch);
