@@ -1,4 +1,5 @@
-import { BatchWorker, loadOnnxSession, OnnxBatchRunner, Stage, ValidationError, Worker } from '@mosec/nest';
+import { BatchWorker, Stage, ValidationError, Worker } from '@mosec/nest';
+import { loadOnnxSession, OnnxBatchRunner } from '@mosec/nest/onnx';
 import { OnModuleInit } from '@nestjs/common';
 import { MlpRequest, MlpResponse } from './mlp.dto';
 import { MLP_INPUT, MLP_MODEL_ENV, MLP_OUTPUT, MLP_SIZES } from './mlp-shape';

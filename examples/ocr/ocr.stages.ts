@@ -1,4 +1,5 @@
-import { BatchWorker, defaultIntraOpThreads, Stage, stageWorkerCount, ValidationError, Worker } from '@mosec/nest';
+import { BatchWorker, Stage, ValidationError, Worker } from '@mosec/nest';
+import { defaultIntraOpThreads, stageWorkerCount } from '@mosec/nest/onnx';
 import { OnModuleInit } from '@nestjs/common';
 import type { InferenceSession } from 'onnxruntime-node';
 import sharp from 'sharp';

@@ -21,6 +21,8 @@ export type { StageStatus, WorkerStatus } from './gateway/mosec-admin.service';
 export type { MosecOptions, MosecExtras } from './config/mosec-options';
 export type { DaemonOptions } from './config/daemon-options';
 export { MOSEC_WORKER } from './mosec.constants';
+// The ONNX helpers are the `@mosec/nest/onnx` subpath; still here for apps that import them from the
+// main entry (onnxruntime-node loads on first use either way).
 export * from './onnx';
 export { MosecModule } from './mosec.module';
 export { MOSEC_OPTIONS } from './mosec-module-definition';
