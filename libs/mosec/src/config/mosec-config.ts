@@ -1,7 +1,9 @@
 import type { LogLevel, Type } from '@nestjs/common';
 import { DEFAULTS } from '../mosec.constants';
 import { checkDaemons, DaemonOptions } from './daemon-options';
-import { overriding, readCommandLine, Setting } from './command-line';
+import { readCommandLine } from './command-line';
+import { Given, integerOf, onOffOf, SettingReader } from './setting-reader';
+import { SETTINGS } from './settings';
 import type { IpcChoice } from '../ipc/shared-payloads';
 import type { BodyShapeLimits } from '../validation/shape-count';
 import { MAX_NESTING } from '../protocol/nesting';
@@ -52,57 +54,52 @@ export class MosecConfig {
 
   /** `argv`: the command-line arguments after the script's path. */
   constructor(options: MosecOptions, extras: MosecExtras, env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)) {
-    const line = readCommandLine(argv);
-    const given = (setting: Setting) => overriding(line, env, setting);
+    const read = new SettingReader(options ?? {}, env, readCommandLine(argv));
     this.pipelines = extras.pipelines ?? [];
     this.readinessPath = routePath('readinessPath', extras.readinessPath ?? DEFAULTS.readinessPath);
     this.metricsPath = routePath('metricsPath', extras.metricsPath ?? DEFAULTS.metricsPath);
     this.guardProbes = extras.guardProbes ?? false;
-    this.port = integer(...given('port'), options.port ?? DEFAULTS.port, 0, 65535);
-    this.address = given('address')[1] || options.address || DEFAULTS.address;
-    this.timeout = integer(...given('timeout'), options.timeout ?? DEFAULTS.timeout, 1);
-    this.wait = waitGiven(given('wait'), options.wait ?? DEFAULTS.wait);
-    this.capacity = integer(...given('capacity'), options.capacity ?? DEFAULTS.capacity, 1);
-    this.maxRequestSize = integer(...given('maxRequestSize'), options.maxRequestSize ?? DEFAULTS.maxRequestSize, 1);
-    this.namespace = given('namespace')[1] || options.namespace || DEFAULTS.namespace;
-    const [levelFrom, levelGiven] = logLevelGiven(given('debug'), given('logLevel'));
-    const level = (levelGiven || options.logLevel || 'info').toLowerCase();
-    if (!['debug', 'info', 'warning', 'error'].includes(level)) {
-      throw new Error(`${levelFrom} must be debug, info, warning or error, not "${level}"`);
-    }
-    this.logLevel = level as MosecConfig['logLevel'];
-    this.shutdownTimeout = options.shutdownTimeout ?? this.timeout;
-    const format = (env.MOSEC_LOG_FORMAT || options.logFormat || 'text').toLowerCase();
-    if (format !== 'text' && format !== 'json') throw new Error(`MOSEC_LOG_FORMAT must be text or json, not "${format}"`);
-    this.logFormat = format;
-    this.dryRun = flag(given('dryRun')[1]) ?? options.dryRun ?? false;
-    this.compression = flag(given('compression')[1]) ?? options.compression ?? false;
-    this.metrics = flag(env.MOSEC_METRICS) ?? options.metrics ?? true;
-    this.forbidUnknown = options.forbidUnknown ?? false;
+    this.port = read.integer('port', DEFAULTS.port);
+    this.address = read.text('address', DEFAULTS.address);
+    this.timeout = read.integer('timeout', DEFAULTS.timeout);
+    this.wait = waitOf(read.given('wait'));
+    this.capacity = read.integer('capacity', DEFAULTS.capacity);
+    this.maxRequestSize = read.integer('maxRequestSize', DEFAULTS.maxRequestSize);
+    this.namespace = read.text('namespace', DEFAULTS.namespace);
+    this.logLevel = logLevelOf(read);
+    this.shutdownTimeout = read.integer('shutdownTimeout', this.timeout);
+    this.logFormat = read.choice('logFormat', 'text');
+    this.dryRun = read.onOff('dryRun', false);
+    this.compression = read.onOff('compression', false);
+    this.metrics = read.onOff('metrics', true);
+    this.forbidUnknown = read.onOff('forbidUnknown', false);
     this.bodyShape = {
-      maxObjectKeys: integer('MOSEC_MAX_OBJECT_KEYS', env.MOSEC_MAX_OBJECT_KEYS, options.maxObjectKeys ?? DEFAULTS.maxObjectKeys, 1),
-      maxArrayLength: integer('MOSEC_MAX_ARRAY_LENGTH', env.MOSEC_MAX_ARRAY_LENGTH, options.maxArrayLength ?? DEFAULTS.maxArrayLength, 1),
-      maxBodyValues: integer('MOSEC_MAX_BODY_VALUES', env.MOSEC_MAX_BODY_VALUES, options.maxBodyValues ?? DEFAULTS.maxBodyValues, 1),
-      maxBodyDepth: integer('MOSEC_MAX_BODY_DEPTH', env.MOSEC_MAX_BODY_DEPTH, options.maxBodyDepth ?? DEFAULTS.maxBodyDepth, 1, MAX_NESTING),
+      maxObjectKeys: read.integer('maxObjectKeys', DEFAULTS.maxObjectKeys),
+      maxArrayLength: read.integer('maxArrayLength', DEFAULTS.maxArrayLength),
+      maxBodyValues: read.integer('maxBodyValues', DEFAULTS.maxBodyValues),
+      maxBodyDepth: read.integer('maxBodyDepth', DEFAULTS.maxBodyDepth),
     };
+    if (this.bodyShape.maxBodyDepth > MAX_NESTING) {
+      throw new Error(`${read.given('maxBodyDepth')![0]} must be an integer from 1 to ${MAX_NESTING}, not ${this.bodyShape.maxBodyDepth}`);
+    }
     this.openapi = options.openapi ?? {};
-    this.readTimeout = integer('MOSEC_READ_TIMEOUT', env.MOSEC_READ_TIMEOUT, options.readTimeout ?? this.timeout + DEFAULTS.uploadAllowance, 1);
-    this.headersTimeout = integer('MOSEC_HEADERS_TIMEOUT', env.MOSEC_HEADERS_TIMEOUT, options.headersTimeout ?? Math.min(DEFAULTS.headersTimeout, this.readTimeout), 1);
+    this.readTimeout = read.integer('readTimeout', this.timeout + DEFAULTS.uploadAllowance);
+    this.headersTimeout = read.integer('headersTimeout', Math.min(DEFAULTS.headersTimeout, this.readTimeout));
     if (this.headersTimeout > this.readTimeout) throw new Error(`headersTimeout (${this.headersTimeout}) must not be longer than readTimeout (${this.readTimeout})`);
-    this.idleTimeout = integer('MOSEC_IDLE_TIMEOUT', env.MOSEC_IDLE_TIMEOUT, options.idleTimeout ?? DEFAULTS.idleTimeout, 1);
-    this.writeTimeout = integer('MOSEC_WRITE_TIMEOUT', env.MOSEC_WRITE_TIMEOUT, options.writeTimeout ?? DEFAULTS.writeTimeout, 1);
-    const connections = env.MOSEC_MAX_CONNECTIONS ?? options.maxConnections;
-    this.maxConnections = connections === undefined ? undefined : integer('MOSEC_MAX_CONNECTIONS', String(connections), 0, 1);
-    this.maxBytesInFlight = integer('MOSEC_MAX_BYTES_IN_FLIGHT', env.MOSEC_MAX_BYTES_IN_FLIGHT, options.maxBytesInFlight ?? DEFAULTS.maxBytesInFlight, 1);
+    this.idleTimeout = read.integer('idleTimeout', DEFAULTS.idleTimeout);
+    this.writeTimeout = read.integer('writeTimeout', DEFAULTS.writeTimeout);
+    const connections = read.given('maxConnections');
+    this.maxConnections = connections && integerOf(connections, SETTINGS.maxConnections);
+    this.maxBytesInFlight = read.integer('maxBytesInFlight', DEFAULTS.maxBytesInFlight);
     if (this.maxBytesInFlight < this.maxRequestSize) {
       throw new Error(`maxBytesInFlight (${this.maxBytesInFlight}) must be at least maxRequestSize (${this.maxRequestSize}), or no request of that size could be taken`);
     }
-    this.heartbeatTimeout = integer('MOSEC_HEARTBEAT_TIMEOUT', env.MOSEC_HEARTBEAT_TIMEOUT, options.heartbeatTimeout ?? DEFAULTS.heartbeatTimeout, 1000);
-    this.quarantine = integer('MOSEC_QUARANTINE', env.MOSEC_QUARANTINE, options.quarantine ?? DEFAULTS.quarantine, 0);
-    this.maxStreamResets = integer('MOSEC_MAX_STREAM_RESETS', env.MOSEC_MAX_STREAM_RESETS, options.maxStreamResets ?? DEFAULTS.maxStreamResets, 1);
-    this.scaleDownAfter = integer('MOSEC_SCALE_DOWN_AFTER', env.MOSEC_SCALE_DOWN_AFTER, options.scaleDownAfter ?? DEFAULTS.scaleDownAfter, 1);
-    this.ipc = ipcChoice(env.MOSEC_IPC, options.ipc);
-    this.ipcThreshold = integer('MOSEC_IPC_THRESHOLD', env.MOSEC_IPC_THRESHOLD, options.ipcThreshold ?? DEFAULTS.ipcThreshold, 1);
+    this.heartbeatTimeout = read.integer('heartbeatTimeout', DEFAULTS.heartbeatTimeout);
+    this.quarantine = read.integer('quarantine', DEFAULTS.quarantine);
+    this.maxStreamResets = read.integer('maxStreamResets', DEFAULTS.maxStreamResets);
+    this.scaleDownAfter = read.integer('scaleDownAfter', DEFAULTS.scaleDownAfter);
+    this.ipc = ipcOf(read.given('ipc'));
+    this.ipcThreshold = read.integer('ipcThreshold', DEFAULTS.ipcThreshold);
     this.daemons = checkDaemons(options.daemons);
   }
 
@@ -116,51 +113,45 @@ export class MosecConfig {
 
 /**
  * `--debug` is `--log-level debug`, and `MOSEC_DEBUG=1` is `MOSEC_LOG_LEVEL=debug`; a flag beats a
- * variable, so `--log-level warning` beats `MOSEC_DEBUG=1`.
+ * variable, so `--log-level warning` beats `MOSEC_DEBUG=1`, and `--no-debug` sets `MOSEC_DEBUG` aside.
  */
-function logLevelGiven(debug: [string, string | undefined], logLevel: [string, string | undefined]): [string, string | undefined] {
-  const [debugFrom, debugRaw] = debug;
-  const isFlag = (name: string) => name.startsWith('--');
-  if (isFlag(debugFrom) && flag(debugRaw)) return [debugFrom, 'debug'];
-  // `--no-debug` also sets `MOSEC_DEBUG` aside.
-  if (isFlag(logLevel[0]) || isFlag(debugFrom)) return logLevel;
-  return flag(debugRaw) ? [debugFrom, 'debug'] : logLevel;
+function logLevelOf(read: SettingReader): MosecConfig['logLevel'] {
+  const debug = read.given('debug');
+  const level = read.given('logLevel');
+  const isFlag = (given: Given | undefined) => given?.[0].startsWith('flag ') ?? false;
+  const debugOn = debug !== undefined && onOffOf(debug);
+  if (isFlag(debug) && debugOn) return 'debug';
+  if (!isFlag(level) && !isFlag(debug) && debugOn) return 'debug';
+  return read.choice('logLevel', 'info');
 }
 
-/** `auto` or milliseconds, from a flag or variable, over the option. */
-function waitGiven([from, raw]: [string, string | undefined], option: number | 'auto'): number | 'auto' {
-  if (raw?.trim().toLowerCase() === 'auto') return 'auto';
-  if (raw === undefined || raw === '') {
-    if (option === 'auto' || (Number.isInteger(option) && option >= 0)) return option;
-    throw new Error(`wait must be 'auto' or an integer of at least 0, not ${JSON.stringify(option)}`);
+/** `auto` or milliseconds, from a flag, a variable or the option; `auto` by default. */
+function waitOf(given: Given | undefined): number | 'auto' {
+  if (!given) return DEFAULTS.wait;
+  const [source, raw] = given;
+  if (typeof raw === 'string' && raw.trim().toLowerCase() === 'auto') return 'auto';
+  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  if (source.startsWith('forRoot') && !(Number.isInteger(value) && (value as number) >= 0)) {
+    throw new Error(`${source} must be 'auto' or an integer of at least 0, not ${JSON.stringify(raw)}`);
   }
-  return integer(from, raw, 0, 0);
+  return integerOf(given, SETTINGS.wait);
 }
 
-/** `MOSEC_IPC` (shm, socket, or a redis:// URL) over the option; shm by default. */
-function ipcChoice(raw: string | undefined, option: MosecOptions['ipc']): IpcChoice {
-  const choice = raw ? (/^rediss?:\/\//.test(raw) ? { redis: raw } : raw) : (option ?? 'shm');
+/** shm, socket, or a Redis URL (`MOSEC_IPC=redis://…`, or the option's `{ redis }`); shm by default. */
+function ipcOf(given: Given | undefined): IpcChoice {
+  if (!given) return 'shm';
+  const [source, raw] = given;
+  const choice = typeof raw === 'string' && /^rediss?:\/\//.test(raw) ? { redis: raw } : raw;
   if (choice === 'shm' || choice === 'socket') return choice;
-  if (typeof choice === 'object' && choice !== null && typeof choice.redis === 'string' && /^rediss?:\/\//.test(choice.redis)) return choice;
-  const shown = typeof choice === 'string' ? choice : JSON.stringify(choice);
-  throw new Error(`${raw ? 'MOSEC_IPC' : 'ipc'} must be shm, socket or a redis:// URL (${raw ? 'redis://host:port' : "{ redis: 'redis://host:port' }"}), not ${shown}`);
+  if (typeof choice === 'object' && choice !== null && typeof (choice as { redis?: unknown }).redis === 'string' && /^rediss?:\/\//.test((choice as { redis: string }).redis)) {
+    return choice as { redis: string };
+  }
+  const example = source.startsWith('env') ? 'redis://host:port' : "{ redis: 'redis://host:port' }";
+  const shown = typeof raw === 'string' ? raw : JSON.stringify(raw);
+  throw new Error(`${source} must be shm, socket or a redis:// URL (${example}), not ${shown}`);
 }
 
 function routePath(name: string, path: string): string {
   if (typeof path !== 'string' || !path.startsWith('/')) throw new Error(`MosecModule: ${name} must start with "/", not "${path}"`);
   return path;
-}
-
-/** An on/off variable: undefined when unset. */
-function flag(raw: string | undefined): boolean | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  return !['0', 'false', 'off', 'no'].includes(raw.toLowerCase());
-}
-
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const value = raw === undefined || raw === '' ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer from ${min} to ${max}, not "${raw ?? fallback}"`);
-  }
-  return value;
 }
