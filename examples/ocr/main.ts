@@ -1,14 +1,4 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { MosecConfig } from '@mosec/nest';
+import { bootstrap } from '../bootstrap';
 import { AppModule } from './app.module';
 
-async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter());
-  // SIGTERM/SIGINT: drain in-flight requests, stop the workers, exit 0.
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
-  const { port, address } = app.get(MosecConfig);
-  await app.listen(port, address);
-}
-void bootstrap();
+void bootstrap(AppModule);
