@@ -20,6 +20,7 @@ import { WorkerPool } from '../transport/worker-pool';
 import type { WorkerProcess } from '../transport/worker-process';
 import { Daemons } from './daemons';
 import { dryRun } from './dry-run';
+import { watchRepeatedSignals } from './repeated-signals';
 import { MosecConfig } from '../config/mosec-config';
 import { MosecExplorer } from '../plan/mosec-explorer.service';
 import type { StagePlan } from '../plan/pipeline-plan';
@@ -276,22 +277,6 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     }
     return stage;
   }
-}
-
-/**
- * Says, during a drain, that a repeated SIGTERM or SIGINT changes nothing (the application's shutdown
- * hooks ignore it) and how to stop at once. Only watched where the application handles the signal:
- * a listener of ours alone would keep the signal from ending the process.
- */
-function watchRepeatedSignals(logger: Logger): () => void {
-  const force = process.listenerCount('SIGQUIT') === 0 ? 'SIGQUIT (Ctrl-\\) or SIGKILL' : 'SIGKILL';
-  const watched = (['SIGTERM', 'SIGINT'] as const).filter((signal) => process.listenerCount(signal) > 0);
-  const listeners = watched.map((signal) => {
-    const listener = () => logger.warn(`${signal} again: ignored while draining; ${force} stops the service at once`);
-    process.on(signal, listener);
-    return () => process.off(signal, listener);
-  });
-  return () => listeners.forEach((remove) => remove());
 }
 
 /** The error a failed start throws out of `app.init()`/`app.listen()`: the stage and what it said, no library stack. */
