@@ -43,4 +43,38 @@ export const MESSAGES = {
   looksLikeBatchWorker: (stage: string) =>
     `${stage} takes one item per forward (no maxBatchSize), but its forward failed with a TypeError on a single item: ` +
     `if it is a BatchWorker (forward takes an array), give it @Stage({ maxBatchSize: n }) with n > 1`,
+  // The settings (config/): each names where its bad value came from (`flag --port`, `env MOSEC_PORT`, `forRoot/forRootAsync option port`).
+  notAnInteger: (source: string, min: number, max: number, raw: unknown) => `${source} must be an integer from ${min} to ${max}, not ${JSON.stringify(raw)}`,
+  notAString: (source: string, raw: unknown) => `${source} must be a string, not ${JSON.stringify(raw)}`,
+  notOnOff: (source: string, raw: unknown) => `${source} must be true or false, not ${JSON.stringify(raw)}`,
+  notOneOf: (source: string, values: readonly string[], raw: unknown) =>
+    `${source} must be ${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}, not ${JSON.stringify(raw)}`,
+  notAWait: (source: string, raw: unknown) => `${source} must be 'auto' or an integer of at least 0, not ${JSON.stringify(raw)}`,
+  notAnIpc: (source: string, example: string, shown: string) => `${source} must be shm, socket or a redis:// URL (${example}), not ${shown}`,
+  headersAfterRead: (headers: number, read: number) => `headersTimeout (${headers}) must not be longer than readTimeout (${read})`,
+  budgetBelowRequest: (budget: number, request: number) =>
+    `maxBytesInFlight (${budget}) must be at least maxRequestSize (${request}), or no request of that size could be taken`,
+  notARoutePath: (name: string, path: unknown) => `MosecModule: ${name} must start with "/", not "${path}"`,
+  daemonsNotAList: 'MosecModule: daemons must be a list of { name, command, args?, env? }',
+  badDaemonName: (index: number, name: unknown) => `MosecModule: daemons[${index}] needs a name of letters, digits, '.', '_' or '-'${name ? `, not "${name}"` : ''}`,
+  twoDaemonsNamed: (name: string) => `MosecModule: two daemons are named ${name}`,
+  daemonNeedsCommand: (which: string) => `MosecModule: ${which} needs a command`,
+  badDaemonArgs: (which: string) => `MosecModule: ${which}: args must be a list of strings`,
+  badDaemonEnv: (which: string) => `MosecModule: ${which}: env must be an object of strings`,
+  notServed: (pipeline: string) => `${pipeline} is not served: list it in MosecModule.forRoot({ pipelines })`,
+  // The plan (plan/): what @Pipeline and @Stage say.
+  twoPipelinesAt: (path: string) => `two pipelines are served at ${path}`,
+  noStages: (path: string, module: string) => `@Pipeline('${path}') on ${module} lists no stages`,
+  stageNotProvided: (module: string, stage: string) => `${module} must list ${stage} in its @Module providers`,
+  badCodec: (path: string, module: string, codec: unknown) => `@Pipeline('${path}') on ${module}: codec must be 'json' or 'msgpack', not ${JSON.stringify(codec)}`,
+  notAStage: (type: string) => `${type} is listed as a stage but is not decorated with @Stage()`,
+  badMaxBatchSize: (stage: string) => `@Stage ${stage}: maxBatchSize must be an integer >= 1`,
+  badMaxWaitTime: (stage: string) => `@Stage ${stage}: maxWaitTime must be >= 0`,
+  badStageTimeout: (stage: string) => `@Stage ${stage}: timeout must be >= 0`,
+  badStageEnv: (stage: string, workers: number) => `@Stage ${stage}: env must have one entry per worker (${workers})`,
+  needsBatchCost: (stage: string) => `@Stage ${stage}: maxBatchCost needs a static batchCost(item) method on the class`,
+  badMaxBatchCost: (stage: string) => `@Stage ${stage}: maxBatchCost must be > 0`,
+  badPipelinePath: (owner: string) => `${owner}: the pipeline path must start with "/"`,
+  badNum: (stage: string) => `@Stage ${stage}: num must be an integer >= 1, or { min, max } with 1 <= min <= max`,
+  badStageHeaders: (stage: string) => `@Stage ${stage}: headers must be a list of header names`,
 } as const;

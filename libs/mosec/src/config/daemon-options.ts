@@ -1,3 +1,5 @@
+import { MESSAGES } from '../mosec.messages';
+
 /**
  * A process the service runs beside its workers (mosec's `register_daemon`): a cache, a sidecar, a
  * model server. It starts before the workers, its output goes to the service log under its name,
@@ -16,22 +18,22 @@ export interface DaemonOptions {
 /** The `daemons` option checked, or an error naming the entry and what is wrong with it. */
 export function checkDaemons(daemons: unknown): DaemonOptions[] {
   if (daemons === undefined) return [];
-  if (!Array.isArray(daemons)) throw new Error('MosecModule: daemons must be a list of { name, command, args?, env? }');
+  if (!Array.isArray(daemons)) throw new Error(MESSAGES.daemonsNotAList);
   const names = new Set<string>();
   return daemons.map((daemon: Partial<DaemonOptions>, index) => {
     const name = typeof daemon?.name === 'string' ? daemon.name : '';
     const which = name ? `daemons: ${name}` : `daemons[${index}]`;
     if (!/^[\w.-]+$/.test(name)) {
-      throw new Error(`MosecModule: daemons[${index}] needs a name of letters, digits, '.', '_' or '-'${name ? `, not "${name}"` : ''}`);
+      throw new Error(MESSAGES.badDaemonName(index, name));
     }
-    if (names.has(name)) throw new Error(`MosecModule: two daemons are named ${name}`);
+    if (names.has(name)) throw new Error(MESSAGES.twoDaemonsNamed(name));
     names.add(name);
-    if (typeof daemon.command !== 'string' || daemon.command.trim() === '') throw new Error(`MosecModule: ${which} needs a command`);
+    if (typeof daemon.command !== 'string' || daemon.command.trim() === '') throw new Error(MESSAGES.daemonNeedsCommand(which));
     const args = daemon.args === undefined ? [] : daemon.args;
-    if (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string')) throw new Error(`MosecModule: ${which}: args must be a list of strings`);
+    if (!Array.isArray(args) || !args.every((arg) => typeof arg === 'string')) throw new Error(MESSAGES.badDaemonArgs(which));
     const env = daemon.env === undefined ? {} : daemon.env;
     if (typeof env !== 'object' || env === null || Array.isArray(env) || !Object.values(env).every((value) => typeof value === 'string')) {
-      throw new Error(`MosecModule: ${which}: env must be an object of strings`);
+      throw new Error(MESSAGES.badDaemonEnv(which));
     }
     return { name, command: daemon.command, args: [...args], env: { ...env } };
   });

@@ -1,5 +1,6 @@
 import type { LogLevel, Type } from '@nestjs/common';
 import { DEFAULTS } from '../mosec.constants';
+import { MESSAGES } from '../mosec.messages';
 import { checkDaemons, DaemonOptions } from './daemon-options';
 import { readCommandLine } from './command-line';
 import { Given, integerOf, onOffOf, SettingReader } from './setting-reader';
@@ -80,19 +81,19 @@ export class MosecConfig {
       maxBodyDepth: read.integer('maxBodyDepth', DEFAULTS.maxBodyDepth),
     };
     if (this.bodyShape.maxBodyDepth > MAX_NESTING) {
-      throw new Error(`${read.given('maxBodyDepth')![0]} must be an integer from 1 to ${MAX_NESTING}, not ${this.bodyShape.maxBodyDepth}`);
+      throw new Error(MESSAGES.notAnInteger(read.given('maxBodyDepth')![0], 1, MAX_NESTING, read.given('maxBodyDepth')![1]));
     }
     this.openapi = options.openapi ?? {};
     this.readTimeout = read.integer('readTimeout', this.timeout + DEFAULTS.uploadAllowance);
     this.headersTimeout = read.integer('headersTimeout', Math.min(DEFAULTS.headersTimeout, this.readTimeout));
-    if (this.headersTimeout > this.readTimeout) throw new Error(`headersTimeout (${this.headersTimeout}) must not be longer than readTimeout (${this.readTimeout})`);
+    if (this.headersTimeout > this.readTimeout) throw new Error(MESSAGES.headersAfterRead(this.headersTimeout, this.readTimeout));
     this.idleTimeout = read.integer('idleTimeout', DEFAULTS.idleTimeout);
     this.writeTimeout = read.integer('writeTimeout', DEFAULTS.writeTimeout);
     const connections = read.given('maxConnections');
     this.maxConnections = connections && integerOf(connections, SETTINGS.maxConnections);
     this.maxBytesInFlight = read.integer('maxBytesInFlight', DEFAULTS.maxBytesInFlight);
     if (this.maxBytesInFlight < this.maxRequestSize) {
-      throw new Error(`maxBytesInFlight (${this.maxBytesInFlight}) must be at least maxRequestSize (${this.maxRequestSize}), or no request of that size could be taken`);
+      throw new Error(MESSAGES.budgetBelowRequest(this.maxBytesInFlight, this.maxRequestSize));
     }
     this.heartbeatTimeout = read.integer('heartbeatTimeout', DEFAULTS.heartbeatTimeout);
     this.quarantine = read.integer('quarantine', DEFAULTS.quarantine);
@@ -132,7 +133,7 @@ function waitOf(given: Given | undefined): number | 'auto' {
   if (typeof raw === 'string' && raw.trim().toLowerCase() === 'auto') return 'auto';
   const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
   if (source.startsWith('forRoot') && !(Number.isInteger(value) && (value as number) >= 0)) {
-    throw new Error(`${source} must be 'auto' or an integer of at least 0, not ${JSON.stringify(raw)}`);
+    throw new Error(MESSAGES.notAWait(source, raw));
   }
   return integerOf(given, SETTINGS.wait);
 }
@@ -148,10 +149,10 @@ function ipcOf(given: Given | undefined): IpcChoice {
   }
   const example = source.startsWith('env') ? 'redis://host:port' : "{ redis: 'redis://host:port' }";
   const shown = typeof raw === 'string' ? raw : JSON.stringify(raw);
-  throw new Error(`${source} must be shm, socket or a redis:// URL (${example}), not ${shown}`);
+  throw new Error(MESSAGES.notAnIpc(source, example, shown));
 }
 
 function routePath(name: string, path: string): string {
-  if (typeof path !== 'string' || !path.startsWith('/')) throw new Error(`MosecModule: ${name} must start with "/", not "${path}"`);
+  if (typeof path !== 'string' || !path.startsWith('/')) throw new Error(MESSAGES.notARoutePath(name, path));
   return path;
 }

@@ -1,3 +1,4 @@
+import { MESSAGES } from '../mosec.messages';
 import type { CommandLine } from './command-line';
 import type { MosecOptions } from './mosec-options';
 import { optionSource, SettingName, SettingSpec, specOf } from './settings';
@@ -38,7 +39,7 @@ export class SettingReader {
     const given = this.given(name);
     if (!given) return fallback;
     const [source, raw] = given;
-    if (typeof raw !== 'string') throw new Error(`${source} must be a string, not ${JSON.stringify(raw)}`);
+    if (typeof raw !== 'string') throw new Error(MESSAGES.notAString(source, raw));
     return raw;
   }
 
@@ -55,7 +56,7 @@ export class SettingReader {
     const values = specOf(name).values ?? [];
     const value = String(raw).toLowerCase();
     if (typeof raw !== 'string' || !values.includes(value)) {
-      throw new Error(`${source} must be ${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}, not ${JSON.stringify(raw)}`);
+      throw new Error(MESSAGES.notOneOf(source, values, raw));
     }
     return value as T;
   }
@@ -67,7 +68,7 @@ export function integerOf([source, raw]: Given, spec: Pick<SettingSpec, 'min' | 
   const max = spec.max ?? Number.MAX_SAFE_INTEGER;
   const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${source} must be an integer from ${min} to ${max}, not ${JSON.stringify(raw)}`);
+    throw new Error(MESSAGES.notAnInteger(source, min, max, raw));
   }
   return value;
 }
@@ -75,6 +76,6 @@ export function integerOf([source, raw]: Given, spec: Pick<SettingSpec, 'min' | 
 /** On or off: a boolean, or a word for one (`1`, `true`, `on`, `yes`; `0`, `false`, `off`, `no`). */
 export function onOffOf([source, raw]: Given): boolean {
   if (typeof raw === 'boolean') return raw;
-  if (typeof raw !== 'string') throw new Error(`${source} must be true or false, not ${JSON.stringify(raw)}`);
+  if (typeof raw !== 'string') throw new Error(MESSAGES.notOnOff(source, raw));
   return !['0', 'false', 'off', 'no'].includes(raw.trim().toLowerCase());
 }

@@ -68,17 +68,17 @@ export function planPipelines(modules: Type<unknown>[], warn: (message: string) 
   return modules.map((module) => {
     const meta = pipelineMetadata(module);
     const path = checkPath(meta.path, module.name);
-    if (paths.has(path)) throw new Error(`two pipelines are served at ${path}`);
+    if (paths.has(path)) throw new Error(MESSAGES.twoPipelinesAt(path));
     paths.add(path);
     if (!Array.isArray(meta.stages) || meta.stages.length === 0) {
-      throw new Error(`@Pipeline('${path}') on ${module.name} lists no stages`);
+      throw new Error(MESSAGES.noStages(path, module.name));
     }
     const providers: unknown[] = Reflect.getMetadata('providers', module) ?? [];
     const plans = meta.stages.map((type, stageIndex) => {
       const known = stages.get(type);
       if (known) return known;
       if (!providers.includes(type)) {
-        throw new Error(`${module.name} must list ${type?.name ?? type} in its @Module providers`);
+        throw new Error(MESSAGES.stageNotProvided(module.name, type?.name ?? String(type)));
       }
       const plan = planStage(type, module, path, stageIndex, defaultWait);
       warnOfSeconds(plan, warn);
@@ -88,14 +88,14 @@ export function planPipelines(modules: Type<unknown>[], warn: (message: string) 
     const { request, response, forbidUnknown } = meta;
     const headers = [...new Set(plans.flatMap((stage) => stage.headers ?? []))];
     const codec = meta.codec ?? 'json';
-    if (codec !== 'json' && codec !== 'msgpack') throw new Error(`@Pipeline('${path}') on ${module.name}: codec must be 'json' or 'msgpack', not ${JSON.stringify(codec)}`);
+    if (codec !== 'json' && codec !== 'msgpack') throw new Error(MESSAGES.badCodec(path, module.name, codec));
     return { path, module, stages: plans, request, response, forbidUnknown, stream: isStreamWorkerClass(plans[plans.length - 1].type), headers, codec };
   });
 }
 
 function planStage(type: Type<unknown>, module: Type<unknown>, path: string, stageIndex: number, defaultWait: number | 'auto'): StagePlan {
   const options = readStageOptions(type);
-  if (!options) throw new Error(`${type.name} is listed as a stage but is not decorated with @Stage()`);
+  if (!options) throw new Error(MESSAGES.notAStage(type.name));
   const name = options.name ?? type.name;
   const { min, max } = workerRange(name, options.num ?? 1);
   const num = min;
@@ -105,11 +105,11 @@ function planStage(type: Type<unknown>, module: Type<unknown>, path: string, sta
   const maxWaitTime = wait === 'auto' ? 0 : wait;
   const timeout = options.timeout ?? 0;
   const env = options.env ?? [];
-  if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw new Error(`@Stage ${name}: maxBatchSize must be an integer >= 1`);
-  if (!(maxWaitTime >= 0)) throw new Error(`@Stage ${name}: maxWaitTime must be >= 0`);
-  if (!(timeout >= 0)) throw new Error(`@Stage ${name}: timeout must be >= 0`);
+  if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw new Error(MESSAGES.badMaxBatchSize(name));
+  if (!(maxWaitTime >= 0)) throw new Error(MESSAGES.badMaxWaitTime(name));
+  if (!(timeout >= 0)) throw new Error(MESSAGES.badStageTimeout(name));
   const batchCost = costFunction(type, name, options.maxBatchCost);
-  if (env.length > 0 && env.length !== max) throw new Error(`@Stage ${name}: env must have one entry per worker (${max})`);
+  if (env.length > 0 && env.length !== max) throw new Error(MESSAGES.badStageEnv(name, max));
   const headers = checkHeaders(name, options.headers);
   return {
     type, name, num, min, max, maxBatchSize, maxWaitTime, adaptiveWait, timeout, env, headers, stageIndex,
@@ -141,8 +141,8 @@ function warnOfSeconds(plan: StagePlan, warn: (message: string) => void): void {
 function costFunction(type: Type<unknown>, name: string, maxBatchCost: number | undefined): StagePlan['batchCost'] {
   const batchCost = (type as unknown as { batchCost?: (item: unknown) => number }).batchCost;
   if (maxBatchCost === undefined) return undefined;
-  if (typeof batchCost !== 'function') throw new Error(`@Stage ${name}: maxBatchCost needs a static batchCost(item) method on the class`);
-  if (!(maxBatchCost > 0)) throw new Error(`@Stage ${name}: maxBatchCost must be > 0`);
+  if (typeof batchCost !== 'function') throw new Error(MESSAGES.needsBatchCost(name));
+  if (!(maxBatchCost > 0)) throw new Error(MESSAGES.badMaxBatchCost(name));
   return (payload, flags) => batchCost.call(type, decodeForCost(payload, flags));
 }
 
@@ -152,7 +152,7 @@ function decodeForCost(payload: Buffer, flags: number): unknown {
 }
 
 function checkPath(path: string, owner: string): string {
-  if (typeof path !== 'string' || !path.startsWith('/')) throw new Error(`${owner}: the pipeline path must start with "/"`);
+  if (typeof path !== 'string' || !path.startsWith('/')) throw new Error(MESSAGES.badPipelinePath(owner));
   return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }
 
@@ -160,7 +160,7 @@ function workerRange(stage: string, num: unknown): { min: number; max: number } 
   const range = typeof num === 'object' && num !== null ? (num as { min: unknown; max: unknown }) : { min: num, max: num };
   const { min, max } = range;
   if (!Number.isInteger(min) || !Number.isInteger(max) || (min as number) < 1 || (max as number) < (min as number)) {
-    throw new Error(`@Stage ${stage}: num must be an integer >= 1, or { min, max } with 1 <= min <= max`);
+    throw new Error(MESSAGES.badNum(stage));
   }
   return { min: min as number, max: max as number };
 }
@@ -168,7 +168,7 @@ function workerRange(stage: string, num: unknown): { min: number; max: number } 
 function checkHeaders(stage: string, headers: unknown): string[] | undefined {
   if (headers === undefined) return undefined;
   if (!Array.isArray(headers) || !headers.every((name) => typeof name === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))) {
-    throw new Error(`@Stage ${stage}: headers must be a list of header names`);
+    throw new Error(MESSAGES.badStageHeaders(stage));
   }
   return headers.length > 0 ? headers.map((name) => name.toLowerCase()) : undefined;
 }

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Engine } from '../engine/engine';
+import { MESSAGES } from '../mosec.messages';
 import type { StageRuntime } from '../engine/stage-runtime';
 import { GatewayBackend, PipelineGateway } from '../gateway/pipeline-gateway';
 import { PipelineRoute, pipelineRoute } from '../gateway/pipeline-route';
@@ -120,7 +121,7 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
   /** The route of a served `@Pipeline` class. */
   route(pipeline: Type<unknown>): PipelineRoute {
     const route = this.routes.get(pipeline);
-    if (!route) throw new Error(`${pipeline.name} is not served: list it in MosecModule.forRoot({ pipelines })`);
+    if (!route) throw new Error(MESSAGES.notServed(pipeline.name));
     return route;
   }
 
