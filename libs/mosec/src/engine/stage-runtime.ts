@@ -4,6 +4,7 @@ import { ForwardTime } from './forward-time';
 import { LoadSample, StageLoad } from './stage-load';
 import { itemFlags, Task } from './task';
 import { TaskQueue } from './task-queue';
+import { slotsFor } from './worker-slot';
 
 export interface BatchPolicy {
   /** Largest batch. 1 means every task is dispatched alone. */
@@ -22,6 +23,11 @@ export interface BatchPolicy {
   headers?: string[];
   /** The stage's workers read shared payloads: the stage before may send names instead of large results. */
   readsShared?: boolean;
+  /**
+   * A generation stage (`GenerationWorker`): each worker runs up to `maxBatchSize` sequences at once,
+   * and takes a new task whenever one of them leaves (continuous batching) instead of a batch at a time.
+   */
+  generation?: boolean;
 }
 
 /** A worker as the engine sees it: something that takes a batch and later reports its results. */
@@ -88,6 +94,8 @@ export class StageRuntime {
   private readonly sentAhead = new Map<WorkerHandle, Batch>();
   /** Workers leaving: they finish the batch they run and take no other. */
   private readonly retiring = new Set<WorkerHandle>();
+  /** The handles of each worker of a generation stage: one slot per sequence it may run (see WorkerSlot). */
+  private readonly slots = new Map<WorkerHandle, WorkerHandle[]>();
   private waitTimer: NodeJS.Timeout | undefined;
   private waitTimerAt = Infinity;
   private pumpScheduled = false;
@@ -146,31 +154,54 @@ export class StageRuntime {
    * runs, whose results still come back (false: the caller waits for `isRetired`).
    */
   retire(worker: WorkerHandle): boolean {
-    const at = this.idle.indexOf(worker);
-    if (at >= 0) {
-      this.idle.splice(at, 1);
-      return true;
+    let busy = false;
+    for (const handle of this.handlesOf(worker)) {
+      const at = this.idle.indexOf(handle);
+      if (at >= 0) this.idle.splice(at, 1);
+      if (this.running.has(handle)) {
+        this.retiring.add(handle);
+        busy = true;
+      }
     }
-    if (this.running.has(worker)) this.retiring.add(worker);
-    return !this.running.has(worker);
+    return !busy;
   }
 
   /** A retiring worker has finished its last batch (and the one sent ahead to it, if any). */
   isRetired(worker: WorkerHandle): boolean {
-    return !this.running.has(worker) && !this.sentAhead.has(worker) && !this.idle.includes(worker);
+    return this.handlesOf(worker).every((handle) => !this.running.has(handle) && !this.sentAhead.has(handle) && !this.idle.includes(handle));
   }
 
   /** A worker's heartbeat: `done` items of its batch `batchId` are finished. */
   progress(worker: WorkerHandle, batchId: number, done: number): void {
-    const batch = this.running.get(worker);
-    if (!batch || batch.id !== batchId || done <= batch.done) return;
+    const batch = this.batchById(worker, batchId);
+    if (!batch || done <= batch.done) return;
     batch.done = done;
     batch.progressAt = now();
   }
 
   addWorker(worker: WorkerHandle): void {
-    this.idle.push(worker);
+    const handles = slotsFor(worker, this.policy.generation, this.policy.maxBatchSize);
+    if (handles[0] !== worker) this.slots.set(worker, handles);
+    this.idle.push(...handles);
     this.schedulePump();
+  }
+
+  /** The running batch `batchId` of a worker (of one of its slots), if it still runs it. */
+  batchById(worker: WorkerHandle, batchId: number): Batch | undefined {
+    for (const handle of this.handlesOf(worker)) {
+      const batch = this.running.get(handle);
+      if (batch?.id === batchId) return batch;
+    }
+    return undefined;
+  }
+
+  /** Every batch the stage's workers run now (one task each on a generation stage: its running sequences). */
+  runningBatches(): IterableIterator<Batch> {
+    return this.running.values();
+  }
+
+  private handlesOf(worker: WorkerHandle): WorkerHandle[] {
+    return this.slots.get(worker) ?? [worker];
   }
 
   /** The batch a worker holds with this task in it (running, or sent ahead), and the task's place in it. */
@@ -184,39 +215,50 @@ export class StageRuntime {
     return undefined;
   }
 
-  /** The batch a worker is running now, if any. */
+  /** The batch a worker is running now, if any (the oldest of its slots' on a generation stage). */
   runningBatch(worker: WorkerHandle): Batch | undefined {
-    return this.running.get(worker);
+    for (const handle of this.handlesOf(worker)) {
+      const batch = this.running.get(handle);
+      if (batch) return batch;
+    }
+    return undefined;
   }
 
   /**
-   * Forgets a worker (it exited or was killed) and returns the batch it was running, if any. A batch
-   * sent ahead to it had not begun: its tasks go back to the queue, for another worker.
+   * Forgets a worker (it exited or was killed) and returns the batches it was running (one at most,
+   * but for a generation stage's). A batch sent ahead to it had not begun: its tasks go back to the
+   * queue, for another worker.
    */
-  removeWorker(worker: WorkerHandle): Batch | undefined {
-    const at = this.idle.indexOf(worker);
-    if (at >= 0) this.idle.splice(at, 1);
-    this.retiring.delete(worker);
-    const ahead = this.sentAhead.get(worker);
-    if (ahead) {
-      this.sentAhead.delete(worker);
-      for (const task of ahead.tasks) if (!task.finished) this.queue.push(task);
-      this.schedulePump();
+  removeWorker(worker: WorkerHandle): Batch[] {
+    const batches: Batch[] = [];
+    for (const handle of this.handlesOf(worker)) {
+      const at = this.idle.indexOf(handle);
+      if (at >= 0) this.idle.splice(at, 1);
+      this.retiring.delete(handle);
+      const ahead = this.sentAhead.get(handle);
+      if (ahead) {
+        this.sentAhead.delete(handle);
+        for (const task of ahead.tasks) if (!task.finished) this.queue.push(task);
+        this.schedulePump();
+      }
+      const batch = this.running.get(handle);
+      if (!batch) continue;
+      this.running.delete(handle);
+      if (batch.timer) clearTimeout(batch.timer);
+      batches.push(batch);
     }
-    const batch = this.running.get(worker);
-    if (!batch) return undefined;
-    this.running.delete(worker);
-    if (batch.timer) clearTimeout(batch.timer);
-    return batch;
+    this.slots.delete(worker);
+    return batches;
   }
 
   /**
    * The worker finished its batch: it begins the one sent ahead to it, or becomes idle again (unless
    * retiring), and the finished batch is returned to the caller.
    */
-  complete(worker: WorkerHandle, batchId: number): Batch | undefined {
-    const batch = this.running.get(worker);
-    if (!batch || batch.id !== batchId) return undefined;
+  complete(process: WorkerHandle, batchId: number): Batch | undefined {
+    const batch = this.batchById(process, batchId);
+    if (!batch) return undefined;
+    const worker = batch.worker;
     this.running.delete(worker);
     if (batch.timer) clearTimeout(batch.timer);
     const at = now();
@@ -282,7 +324,7 @@ export class StageRuntime {
    * its lead (`SEND_AHEAD_MS`, `SEND_AHEAD_SHARE`); arms the timer for the soonest of the others.
    */
   private sendAhead(): void {
-    if (this.policy.maxBatchSize <= 1 || this.running.size === 0) return;
+    if (this.policy.maxBatchSize <= 1 || this.policy.generation || this.running.size === 0) return;
     for (const [worker, running] of this.running) {
       if (this.sentAhead.has(worker) || this.retiring.has(worker)) continue;
       const forwardMs = this.forwardTime.estimate(running.tasks.length);
@@ -336,6 +378,8 @@ export class StageRuntime {
    * task never waits behind a frame of others.
    */
   private itemsPerDispatch(): number {
+    // A sequence joins a generation worker's running set on its own, whenever a slot is free.
+    if (this.policy.generation) return 1;
     if (this.policy.maxBatchSize > 1) return this.policy.maxBatchSize;
     const { itemMs } = this.load;
     const byWork = itemMs > 0 ? Math.max(1, Math.floor(FRAME_WORK_MS / itemMs)) : MAX_ITEMS_PER_FRAME;
