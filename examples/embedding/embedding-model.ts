@@ -19,7 +19,7 @@ export function embeddingModel(env: NodeJS.ProcessEnv = process.env): ModelDirec
 }
 
 /** The nearest folder above this file with a package.json: the project (from the sources and from dist/). */
-function projectRoot(): string {
+export function projectRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
   return dir;

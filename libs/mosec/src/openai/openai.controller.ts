@@ -10,6 +10,7 @@ import { EmbeddingItem, embeddingItems, EmbeddingResult, tokenIdsProblem } from 
 import { CreateEmbeddingRequest, CreateEmbeddingResponse, ModelCard, ModelList } from './embeddings.dto';
 import { invalidRequest, OpenAIError } from './openai-error';
 import { OpenAIErrorFilter } from './openai-error.filter';
+import { ChatModel, completionsController } from './completions.controller';
 
 /** An embedding model served under OpenAI's API, by a pipeline that takes one `EmbeddingItem` and answers an `EmbeddingResult`. */
 export interface EmbeddingModel {
@@ -30,7 +31,9 @@ export interface EmbeddingModel {
 }
 
 export interface OpenAIControllerOptions {
-  embeddings: EmbeddingModel[];
+  embeddings?: EmbeddingModel[];
+  /** Text generation models: `POST /v1/chat/completions` and `POST /v1/completions`. */
+  chat?: ChatModel[];
   /** Where the routes are. Default `v1` (`POST /v1/embeddings`, `GET /v1/models`). */
   path?: string;
   /**
@@ -53,10 +56,12 @@ export const TRUNCATED_HEADER = 'x-truncated-inputs';
 export class OpenAIModule {
   static forRoot(options: OpenAIControllerOptions): DynamicModule {
     const path = (options.path ?? 'v1').replace(/^\/+|\/+$/g, '');
-    const routes = new RegExp(`/${escapeRegExp(path)}/(embeddings|models)(/[^/]*)?/?$`);
+    const routes = new RegExp(`/${escapeRegExp(path)}/(embeddings|models|chat/completions|completions)(/[^/]*)?/?$`);
+    const controllers = [openAIController(options, path)];
+    if (options.chat?.length) controllers.push(completionsController(options.chat, path, clientGone));
     return {
       module: OpenAIModule,
-      controllers: [openAIController(options, path)],
+      controllers,
       providers: [{ provide: APP_FILTER, useFactory: (host: HttpAdapterHost) => new OpenAIErrorFilter(routes, host), inject: [HttpAdapterHost] }],
     };
   }
@@ -68,10 +73,13 @@ function escapeRegExp(text: string): string {
 
 function openAIController(options: OpenAIControllerOptions, path: string): Type<unknown> {
   const models = new Map<string, EmbeddingModel>();
-  for (const model of options.embeddings) for (const name of [model.id, ...(model.aliases ?? [])]) models.set(name, model);
+  for (const model of options.embeddings ?? []) for (const name of [model.id, ...(model.aliases ?? [])]) models.set(name, model);
+  const listed = [...(options.embeddings ?? []), ...(options.chat ?? [])];
+  const named = new Map<string, EmbeddingModel | ChatModel>();
+  for (const model of listed) for (const name of [model.id, ...(model.aliases ?? [])]) named.set(name, model);
   const inFlight = options.inputsInFlight ?? 128;
   const created = Math.floor(Date.now() / 1000);
-  const card = (model: EmbeddingModel): ModelCard => ({ id: model.id, object: 'model', created, owned_by: model.ownedBy ?? 'mosec' });
+  const card = (model: EmbeddingModel | ChatModel): ModelCard => ({ id: model.id, object: 'model', created, owned_by: model.ownedBy ?? 'mosec' });
 
   @Controller(path)
   @swaggerDecorator('ApiTags', 'OpenAI')
@@ -99,7 +107,7 @@ function openAIController(options: OpenAIControllerOptions, path: string): Type<
       const base64 = request.encoding_format === 'base64';
       const tokens = results.reduce((sum, result) => sum + result.tokens, 0);
       const truncated = results.filter((result) => result.truncated).length;
-      if (truncated > 0) reply.header(TRUNCATED_HEADER, String(truncated));
+      if (truncated > 0) reply.header?.(TRUNCATED_HEADER, String(truncated));
       return {
         object: 'list',
         data: results.map((result, index) => ({
@@ -115,13 +123,13 @@ function openAIController(options: OpenAIControllerOptions, path: string): Type<
     @Get('models')
     @swaggerDecorator('ApiOkResponse', { type: ModelList })
     models(): ModelList {
-      return { object: 'list', data: options.embeddings.map(card) };
+      return { object: 'list', data: listed.map(card) };
     }
 
     @Get('models/:model')
     @swaggerDecorator('ApiOkResponse', { type: ModelCard })
     model(@Param('model') name: string): ModelCard {
-      const model = models.get(name);
+      const model = named.get(name);
       if (!model) throw new OpenAIError(404, `The model '${name}' does not exist`, { param: 'model', code: 'model_not_found' });
       return card(model);
     }
@@ -148,7 +156,7 @@ function checkRequest(body: unknown): CreateEmbeddingRequest {
 }
 
 /** Fastify's reply (its Node response in `raw`) or Express's response. */
-type Reply = { header(name: string, value: string): unknown; raw?: ServerResponse };
+type Reply = { header?(name: string, value: string): unknown; raw?: ServerResponse };
 
 /** Aborted when the client leaves before its answer is sent. */
 function clientGone(reply: Reply): AbortSignal {

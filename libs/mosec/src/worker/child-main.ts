@@ -70,7 +70,8 @@ async function start(socket: Socket): Promise<StageHost> {
     workerLogger.quietExceptionHandler = false;
   }
   Object.assign(instance, identity);
-  const host = new StageHost(instance, spec.maxBatchSize > 1, logger);
+  // A generation stage's maxBatchSize is how many sequences it runs: its forward takes one request.
+  const host = new StageHost(instance, spec.maxBatchSize > 1 && !isGenerationWorker(instance), logger);
   const began = now();
   const examples = await host.warmUp();
   const ready: ReadyMessage = { warmUpMs: Math.round(now() - began), examples };
