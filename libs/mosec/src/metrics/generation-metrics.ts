@@ -15,7 +15,12 @@ export class GenerationMetrics {
   /** When each task's last token came (its first: when it arrived). */
   private readonly lastTokenAt = new WeakMap<Task, number>();
 
-  constructor(namespace: string, registry: Registry, stages: () => Iterable<StageRuntime>) {
+  /**
+   * Named under the namespace without its `_service` part: `mosec_tokens_generated_total`,
+   * `mosec_sequences_running`, `mosec_time_to_first_token_second`, `mosec_inter_token_second` by default.
+   */
+  constructor(serviceNamespace: string, registry: Registry, stages: () => Iterable<StageRuntime>) {
+    const namespace = serviceNamespace.replace(/_service$/, '');
     const registers = [registry];
     this.tokens = new Counter({ name: `${namespace}_tokens_generated_total`, help: 'tokens generated, by route', labelNames: ['route'], registers });
     new Gauge({
