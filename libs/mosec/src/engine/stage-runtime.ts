@@ -311,7 +311,8 @@ export class StageRuntime {
   private batchClosesAt(): number | undefined {
     const first = this.queue.peek();
     if (!first) return undefined;
-    if (first.alone) return 0;
+    // A generation worker's steps are its batches: a sequence joins the next one without waiting for others.
+    if (first.alone || this.policy.generation) return 0;
     const { maxBatchSize, maxWaitTime } = this.policy;
     const full = this.queued >= maxBatchSize || this.queue.cost >= (this.policy.maxBatchCost ?? Infinity);
     if (full) return 0;

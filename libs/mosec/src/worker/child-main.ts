@@ -117,7 +117,7 @@ function serve(socket: Socket, host: Promise<StageHost>): void {
   // and the signal of each of its items.
   const cancelled = new Map<number, { gone: Set<number>; controllers: AbortController[] }>();
   // A generation stage takes each frame at once, into its running sequences.
-  const generation = host.then((ready) => (isGenerationWorker(ready.worker) ? new GenerationFrames(ready, socket, shared) : undefined));
+  const generation = host.then((ready) => (isGenerationWorker(ready.worker) ? new GenerationFrames(ready, socket, logger, shared) : undefined));
   const reader = new FrameReader((kind, body) => {
     if (kind === FrameKind.METRICS_REQUEST) return void reportMetrics(socket, decodeControl<MetricsRequest>(body));
     if (kind === FrameKind.CANCEL) {

@@ -1,3 +1,4 @@
+import type { Logger } from '@nestjs/common';
 import type { Socket } from 'node:net';
 import { describeError } from '../errors';
 import { encodeItems, FrameKind } from '../protocol/frame';
@@ -19,9 +20,10 @@ export class GenerationFrames {
   constructor(
     private readonly host: StageHost,
     private readonly socket: Socket,
+    logger: Logger,
     private readonly shared?: SharedItems | false,
   ) {
-    this.loop = new GenerationLoop(host.worker as unknown as GenerationWorker);
+    this.loop = new GenerationLoop(host.worker as unknown as GenerationWorker, logger);
   }
 
   /** Starts the items of a frame; `answered` is called once its RESULT is sent. */

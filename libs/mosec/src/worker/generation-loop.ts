@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { describeError } from '../errors';
 import type { RequestContext } from '../interfaces';
 import { EMIT, GenerationWorker, PrefillChunk, SequenceState } from './generation-worker';
@@ -36,7 +35,7 @@ export class GenerationLoop<In, S extends SequenceState> {
 
   constructor(
     private readonly worker: GenerationWorker<In, S>,
-    private readonly logger = new Logger('GenerationLoop'),
+    private readonly logger: { error(message: string): void } = console,
   ) {
     worker[EMIT] = (state, text, last) => this.emitted(state, text, last);
   }
