@@ -16,17 +16,11 @@ const { smollm2Dir } = require('../scripts/fetch-smollm2');
 jest.setTimeout(300_000);
 
 const MODEL = 'SmolLM2-135M-Instruct';
-const PARIS = 'What is the capital of France?';
-const QUESTIONS = [
-  PARIS,
-  'Hi',
-  'Name three primary colors.',
-  'Write a haiku about the sea at night, with the moon rising slowly over the waves.',
-  'What is 12 + 30?',
-  'Translate "good morning" into Spanish.',
-  'Give me one tip for sleeping better, and explain in a sentence why it works for most people.',
-  'Who wrote Romeo and Juliet?',
-];
+// Eight of the benchmark's varied questions (prompts of different lengths), the first about Paris.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const QUESTIONS: string[] = require('../bench/lib/chat-prompts').slice(0, 8);
+const PARIS = QUESTIONS[0];
+const POEM = QUESTIONS[1];
 const user = (content: string) => [{ role: 'user' as const, content }];
 
 describe('chat example (OpenAI chat and text completions, continuous batching)', () => {
@@ -76,7 +70,7 @@ describe('chat example (OpenAI chat and text completions, continuous batching)',
     expect(whole.object).toBe('chat.completion');
     expect(whole.choices[0].message).toMatchObject({ role: 'assistant', content: streamed.text });
     expect(whole.usage).toEqual(streamed.usage);
-    const cut = await client.chat.completions.create({ model: MODEL, messages: user(QUESTIONS[3]), temperature: 0, max_completion_tokens: 3 });
+    const cut = await client.chat.completions.create({ model: MODEL, messages: user(POEM), temperature: 0, max_completion_tokens: 3 });
     expect(cut.choices[0].finish_reason).toBe('length');
     expect(cut.usage!.completion_tokens).toBe(3);
   });
@@ -146,7 +140,7 @@ describe('chat example (OpenAI chat and text completions, continuous batching)',
     const generated = async () => total(await scrape(server.url), 'mosec_tokens_generated_total', { route: '/generate' });
     const running = async () => total(await scrape(server.url), 'mosec_sequences_running', { route: '/generate' });
     const before = await generated();
-    const stream = await client.chat.completions.create({ model: MODEL, messages: user(QUESTIONS[3]), stream: true, max_tokens: 400, temperature: 0 });
+    const stream = await client.chat.completions.create({ model: MODEL, messages: user(POEM), stream: true, max_tokens: 400, temperature: 0 });
     let received = 0;
     for await (const chunk of stream) {
       if (chunk.choices[0]?.delta?.content) received++;

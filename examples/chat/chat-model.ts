@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import type { ChatModel } from '@mosec/nest/openai';
-import { ModelDirectory, readModelDirectory } from '@mosec/nest/transformers';
-import { projectRoot } from '../embedding/embedding-model';
+import type { ModelDirectory } from '@mosec/nest/transformers';
+import { modelFromEnv } from '../embedding/embedding-model';
 import { ChatPipeline } from './chat.pipeline';
 
 /** The model served when `MOSEC_CHAT_MODEL` names no other directory (what `npm ci` fetches and converts). */
@@ -15,9 +14,7 @@ export const DEFAULT_CHAT_MODEL_ALIAS = 'HuggingFaceTB/SmolLM2-135M-Instruct';
  * (`MOSEC_MODELS_DIR`, else `models/`). Throws, naming the fetch command, when it is not there.
  */
 export function chatModel(env: NodeJS.ProcessEnv = process.env): ModelDirectory {
-  const own = env.MOSEC_CHAT_MODEL;
-  const dir = own || join(env.MOSEC_MODELS_DIR || join(projectRoot(), 'models'), DEFAULT_CHAT_MODEL);
-  return readModelDirectory(dir, own ? 'MOSEC_CHAT_MODEL must name a model directory' : 'run `npm run fetch-models` (`npm ci` runs it)');
+  return modelFromEnv('MOSEC_CHAT_MODEL', DEFAULT_CHAT_MODEL, env);
 }
 
 /** The model as OpenAI's chat and text completions serve it. */

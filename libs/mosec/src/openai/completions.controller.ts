@@ -1,8 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { Body, Controller, HttpCode, Post, Res, Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { PipelineClient } from '../client/pipeline.client';
-import { getPipelineToken } from '../decorators/inject-pipeline.decorator';
+import { PipelineClients } from './pipeline-clients';
 import { PipelineError } from '../pipeline-error';
 import { ChatTokenizer } from '../transformers/chat-tokenizer';
 import { readCausalConfig } from '../transformers/causal-lm';
@@ -50,9 +49,11 @@ export function completionsController(models: ChatModel[], path: string, clientG
   @Controller(path)
   @swaggerDecorator('ApiTags', 'OpenAI')
   class CompletionsController {
-    private readonly clients = new Map<Type<unknown>, PipelineClient<GenerationRequest, void>>();
+    private readonly clients: PipelineClients<GenerationRequest, void>;
 
-    constructor(private readonly moduleRef: ModuleRef) {}
+    constructor(moduleRef: ModuleRef) {
+      this.clients = new PipelineClients(moduleRef);
+    }
 
     @Post('chat/completions')
     @HttpCode(200)
@@ -80,7 +81,7 @@ export function completionsController(models: ChatModel[], path: string, clientG
       const maxTokens = request.maxTokens ?? Math.min(entry.model.defaultMaxTokens ?? DEFAULT_MAX_TOKENS, contextLength - prompt.length);
       const generation: GenerationRequest = { prompt, maxTokens, temperature: request.temperature, topP: request.topP, seed: request.seed, stop: request.stop };
       const writer = new CompletionWriter(chat, entry.model.id);
-      const events = this.client(entry.model).stream(generation, { signal: clientGone(reply) });
+      const events = this.clients.of(entry.model.pipeline).stream(generation, { signal: clientGone(reply) });
       let text = '';
       let tokens = 0;
       let finish: FinishReason = 'length';
@@ -104,15 +105,6 @@ export function completionsController(models: ChatModel[], path: string, clientG
       const usage = usageOf(prompt.length, tokens);
       if (request.stream) return writer.finish(finish, request.includeUsage ? usage : undefined);
       sendJson(reply, writer.completion(text, finish, usage));
-    }
-
-    private client(model: ChatModel): PipelineClient<GenerationRequest, void> {
-      let client = this.clients.get(model.pipeline);
-      if (!client) {
-        client = this.moduleRef.get(getPipelineToken(model.pipeline), { strict: false }) as PipelineClient<GenerationRequest, void>;
-        this.clients.set(model.pipeline, client);
-      }
-      return client;
     }
   }
   return CompletionsController;

@@ -2,8 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { Body, Controller, DynamicModule, Get, HttpCode, Module, Param, Post, Res, Type } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { validateSync } from 'class-validator';
-import type { PipelineClient } from '../client/pipeline.client';
-import { getPipelineToken } from '../decorators/inject-pipeline.decorator';
+import { PipelineClients } from './pipeline-clients';
 import { swaggerDecorator } from './api-property';
 import { vectorToBase64 } from './base64-vectors';
 import { EmbeddingItem, embeddingItems, EmbeddingResult, tokenIdsProblem } from './embedding-input';
@@ -84,9 +83,11 @@ function openAIController(options: OpenAIControllerOptions, path: string): Type<
   @Controller(path)
   @swaggerDecorator('ApiTags', 'OpenAI')
   class OpenAIController {
-    private readonly clients = new Map<Type<unknown>, PipelineClient<EmbeddingItem, EmbeddingResult>>();
+    private readonly clients: PipelineClients<EmbeddingItem, EmbeddingResult>;
 
-    constructor(private readonly moduleRef: ModuleRef) {}
+    constructor(moduleRef: ModuleRef) {
+      this.clients = new PipelineClients(moduleRef);
+    }
 
     @Post('embeddings')
     @HttpCode(200)
@@ -103,7 +104,7 @@ function openAIController(options: OpenAIControllerOptions, path: string): Type<
       const items = embeddingItems(request.input);
       const problem = tokenIdsProblem(items, model.vocabSize, model.maxTokens);
       if (problem) throw invalidRequest(problem, 'input');
-      const results = await runEach(items, inFlight, (item, signal) => this.client(model).run(item, { signal }), clientGone(reply));
+      const results = await runEach(items, inFlight, (item, signal) => this.clients.of(model.pipeline).run(item, { signal }), clientGone(reply));
       const base64 = request.encoding_format === 'base64';
       const tokens = results.reduce((sum, result) => sum + result.tokens, 0);
       const truncated = results.filter((result) => result.truncated).length;
@@ -132,15 +133,6 @@ function openAIController(options: OpenAIControllerOptions, path: string): Type<
       const model = named.get(name);
       if (!model) throw new OpenAIError(404, `The model '${name}' does not exist`, { param: 'model', code: 'model_not_found' });
       return card(model);
-    }
-
-    private client(model: EmbeddingModel): PipelineClient<EmbeddingItem, EmbeddingResult> {
-      let client = this.clients.get(model.pipeline);
-      if (!client) {
-        client = this.moduleRef.get(getPipelineToken(model.pipeline), { strict: false }) as PipelineClient<EmbeddingItem, EmbeddingResult>;
-        this.clients.set(model.pipeline, client);
-      }
-      return client;
     }
   }
   return OpenAIController;

@@ -87,17 +87,21 @@ export abstract class TextGenerationWorker extends GenerationWorker<GenerationRe
     return new TextSequence(request, sampler, new TextStream((ids) => this.tokenizer.decode(ids), stop));
   }
 
+  /**
+   * The prompt chunks first, then the decode batch: a request that joins gets its first token one
+   * prefill after the running step, and the running ones wait that prefill either way.
+   */
   async step(decode: TextSequence[], prefill: Array<PrefillChunk<TextSequence>>): Promise<void> {
-    if (decode.length > 0) {
-      const logits = await this.lm.decode(decode.map((sequence) => sequence.row));
-      decode.forEach((sequence, i) => this.made(sequence, logits[i]));
-    }
     if (prefill.length > 0) {
       const chunks = prefill.map(({ sequence, from, to }) => ({ row: sequence.row, tokens: sequence.request.prompt.slice(from, to) }));
       const logits = await this.lm.prefill(chunks);
       prefill.forEach(({ sequence, to }, i) => {
         if (to === sequence.promptLength) this.made(sequence, logits[i]);
       });
+    }
+    if (decode.length > 0) {
+      const logits = await this.lm.decode(decode.map((sequence) => sequence.row));
+      decode.forEach((sequence, i) => this.made(sequence, logits[i]));
     }
   }
 
