@@ -1,9 +1,9 @@
 import { Engine } from './engine';
-import type { Batch, WorkerHandle } from './stage-runtime';
+import type { Batch, Slot } from './batch';
 import type { Route } from './task';
 
 /** A worker process that records the tasks it gets and the cancels it is sent. */
-class FakeProcess implements WorkerHandle {
+class FakeProcess implements Slot {
   readonly batches: Batch[] = [];
   readonly cancels: Array<[number, number]> = [];
   constructor(readonly label: string) {}

@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
-import type { PipelineClient } from '../client/pipeline.client';
+import type { PipelineClient } from '../client/pipeline-client';
 import { getPipelineToken } from '../decorators/inject-pipeline.decorator';
 
 /** The `PipelineClient` of each pipeline a controller calls, looked up once in the application. */
