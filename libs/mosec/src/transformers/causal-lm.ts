@@ -73,9 +73,9 @@ export class CausalLm {
     const session = await loadOnnxSession({ path: model.onnxPath, stage: options.stage, sessionOptions: options.sessionOptions });
     const names = Array.from({ length: config.layers }, (_, layer) => [`past_key_values.${layer}.key`, `past_key_values.${layer}.value`]).flat();
     const wanted = ['input_ids', 'attention_mask', 'position_ids', ...names];
-    const missing = wanted.filter((name) => !session.inputNames.includes(name));
-    if (missing.length > 0 || !session.outputNames.includes('logits')) {
-      throw new Error(`${model.onnxPath} is not a causal model with a key/value cache: it lacks ${[...missing, 'logits'].join(', ')} (inputs: ${session.inputNames.join(', ')})`);
+    const missing = [...wanted.filter((name) => !session.inputNames.includes(name)), ...(session.outputNames.includes('logits') ? [] : ['logits'])];
+    if (missing.length > 0) {
+      throw new Error(`${model.onnxPath} is not a causal model with a key/value cache: it lacks ${missing.join(', ')} (inputs: ${session.inputNames.join(', ')})`);
     }
     return new CausalLm(session, config, { names, heads: config.kvHeads, headDim: config.headDim });
   }

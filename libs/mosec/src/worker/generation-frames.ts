@@ -44,7 +44,12 @@ export class GenerationFrames {
       answered();
       this.socket.write(encodeItems(FrameKind.RESULT, batchId, statuses, bodies));
     };
-    if (this.shared) await this.shared.resolve(flags, payloads);
+    try {
+      if (this.shared) await this.shared.resolve(flags, payloads);
+    } catch (error) {
+      const { status, body } = describeError(error);
+      return payloads.forEach((_, index) => answer(index)(status, Buffer.from(body)));
+    }
     payloads.forEach((payload, index) => {
       let input: unknown;
       try {
