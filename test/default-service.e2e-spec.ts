@@ -1,11 +1,11 @@
 import sharp from 'sharp';
 import { post, RunningServer, startServer } from './support/server';
 
-/** What `npm run start:prod` serves: OCR at /ocr, the MLP at /classify and embeddings at /v1/embeddings, side by side. */
+/** What `npm run start:prod` serves: OCR at /ocr, the MLP at /classify, embeddings at /v1/embeddings and chat at /v1/chat/completions, side by side. */
 describe('the default service (src/)', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer('src/main.js', {}, { readyTimeoutMs: 45_000 });
+    server = await startServer('src/main.js', {}, { readyTimeoutMs: 90_000 });
   });
   afterAll(async () => {
     await server?.stop();
@@ -40,5 +40,14 @@ describe('the default service (src/)', () => {
     expect(data.map((d: { embedding: number[] }) => d.embedding.length)).toEqual([384, 384]);
     expect(usage.prompt_tokens).toBeGreaterThan(4);
     expect((await post(`${server.url}/v1/embeddings`, { model: 'all-MiniLM-L6-v2', input: [] })).status).toBe(400);
+  });
+
+  it("answers a chat at OpenAI's /v1/chat/completions, and lists both models", async () => {
+    const messages = [{ role: 'user', content: 'What is the capital of France?' }];
+    const answer = await post(`${server.url}/v1/chat/completions`, { model: 'SmolLM2-135M-Instruct', messages, max_tokens: 8, temperature: 0 });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).choices[0].message.content).toMatch(/Paris/);
+    const models = JSON.parse((await fetch(`${server.url}/v1/models`).then((r) => r.text())));
+    expect(models.data.map((model: { id: string }) => model.id).sort()).toEqual(['SmolLM2-135M-Instruct', 'all-MiniLM-L6-v2']);
   });
 });

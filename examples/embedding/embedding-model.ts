@@ -13,9 +13,14 @@ export const DEFAULT_EMBEDDING_MODEL_ALIAS = 'sentence-transformers/all-MiniLM-L
  * else `models/` at the project's root). Throws, naming the fetch command, when it is not there.
  */
 export function embeddingModel(env: NodeJS.ProcessEnv = process.env): ModelDirectory {
-  const own = env.MOSEC_EMBEDDING_MODEL;
-  const dir = own || join(env.MOSEC_MODELS_DIR || join(projectRoot(), 'models'), DEFAULT_EMBEDDING_MODEL);
-  return readModelDirectory(dir, own ? 'MOSEC_EMBEDDING_MODEL must name a model directory' : 'run `npm run fetch-models` (`npm ci` runs it)');
+  return modelFromEnv('MOSEC_EMBEDDING_MODEL', DEFAULT_EMBEDDING_MODEL, env);
+}
+
+/** The directory the variable `name` gives, else the model `fallback` in the models cache (`MOSEC_MODELS_DIR`, else `models/`). */
+export function modelFromEnv(name: string, fallback: string, env: NodeJS.ProcessEnv = process.env): ModelDirectory {
+  const own = env[name];
+  const dir = own || join(env.MOSEC_MODELS_DIR || join(projectRoot(), 'models'), fallback);
+  return readModelDirectory(dir, own ? `${name} must name a model directory` : 'run `npm run fetch-models` (`npm ci` runs it)');
 }
 
 /** The nearest folder above this file with a package.json: the project (from the sources and from dist/). */

@@ -81,6 +81,30 @@ const FEATURES = [
     replace: 'if (true) {',
     tests: ['test/attacks-workers.e2e-spec.ts'],
   },
+  {
+    name: 'cancel signal',
+    what: "a stage's forward context never sees its request cancelled",
+    file: 'libs/mosec/src/worker/child-main.js',
+    find: '(index) => gone.has(index), signals);',
+    replace: '(index) => gone.has(index));',
+    tests: ['test/cancellation.e2e-spec.ts'],
+  },
+  {
+    name: 'sequence cancel',
+    what: 'a cancelled sequence stays in its generation worker until it ends',
+    file: 'libs/mosec/src/worker/generation-loop.js',
+    find: 'this.leave((entry) => entry.signal.aborted,',
+    replace: 'this.leave((entry) => false,',
+    tests: ['test/chat.e2e-spec.ts'],
+  },
+  {
+    name: 'padding mask',
+    what: "the padding of a batch's shorter sequences is attended to",
+    file: 'libs/mosec/src/transformers/kv-rows.js',
+    find: 'mask.fill(1, r * width + width - row.length, (r + 1) * width)',
+    replace: 'mask.fill(1, r * width, (r + 1) * width)',
+    tests: ['test/chat.e2e-spec.ts'],
+  },
 ];
 
 module.exports = { FEATURES };

@@ -4,6 +4,8 @@ export { InjectPipeline, getPipelineToken } from './decorators/inject-pipeline.d
 export type { StageOptions, PipelineOptions } from './decorators/metadata';
 export type { Worker, BatchWorker, WorkerContext, WorkerIdentity, WorkerCodecs, RequestContext } from './interfaces';
 export { StreamCancelled, StreamWorker } from './worker/stream-worker';
+export { GenerationWorker } from './worker/generation-worker';
+export type { SequenceState, PrefillChunk } from './worker/generation-worker';
 export type { RunOptions } from './client/pipeline-client';
 export type { PriorityName } from './gateway/admission';
 export type { FieldProblem, ValidationFailure } from './validation/request-validator';

@@ -14,10 +14,15 @@ export interface WorkerIdentity {
  */
 export interface WorkerContext extends Partial<WorkerIdentity> {}
 
-/** What a stage that asked for request headers (`@Stage({ headers })`) gets with each item. */
+/** What `forward` gets with each item (its second argument; one per item of a batch). */
 export interface RequestContext {
-  /** The headers it asked for that the request carried, by lower-case name. */
+  /** The headers the stage asked for (`@Stage({ headers })`) that the request carried, by lower-case name. */
   headers: Record<string, string>;
+  /**
+   * Aborted when the request is cancelled while the stage works on it: its client disconnected, its
+   * time ran out, or a `PipelineClient` call's signal was aborted. Nothing the stage makes for it is read.
+   */
+  signal: AbortSignal;
 }
 
 /** Hooks a stage may define to take over the codecs (mosec's Worker methods). */
@@ -34,7 +39,7 @@ export interface WorkerCodecs<In, Out> {
 
 /** A stage that handles one request at a time (`maxBatchSize` 1, the default). */
 export interface Worker<In = unknown, Out = unknown> extends WorkerContext, WorkerCodecs<In, Out> {
-  /** `context` is given when the stage asked for request headers (`@Stage({ headers })`). */
+  /** `context`: the request's headers the stage asked for, and its cancellation signal. */
   forward(data: In, context?: RequestContext): Out | Promise<Out>;
   /** Warm-up input, run before the worker reports ready. */
   example?: In;
@@ -47,7 +52,7 @@ export interface Worker<In = unknown, Out = unknown> extends WorkerContext, Work
  * an `Error` at index i fails only request i.
  */
 export interface BatchWorker<In = unknown, Out = unknown> extends WorkerContext, WorkerCodecs<In, Out> {
-  /** `contexts` (one per item) are given when the stage asked for request headers (`@Stage({ headers })`). */
+  /** `contexts`: one per item, its headers the stage asked for and its cancellation signal. */
   forward(batch: In[], contexts?: RequestContext[]): Array<Out | Error> | Promise<Array<Out | Error>>;
   /** A warm-up batch. */
   example?: In[];

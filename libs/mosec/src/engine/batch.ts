@@ -17,6 +17,11 @@ export interface BatchPolicy {
   headers?: string[];
   /** The stage's workers read shared payloads: the stage before may send names instead of large results. */
   readsShared?: boolean;
+  /**
+   * A generation stage (`GenerationWorker`): each worker runs up to `maxBatchSize` sequences at once,
+   * and takes a new task whenever one of them leaves (continuous batching) instead of a batch at a time.
+   */
+  generation?: boolean;
 }
 
 /** A slot: a worker process as the engine sees it, something that takes a batch and later reports its results. */

@@ -55,6 +55,8 @@ export interface EngineListener {
   onWrongBatchSize?(stage: StageRuntime, batch: Batch, got: number): void;
   /** A request crashed the stage's workers twice: its content is refused for `ms`. */
   onQuarantined?(stage: StageRuntime, ms: number): void;
+  /** A stage sent a stream event for the task (on a generation stage: one new token). */
+  onStreamEvent?(stage: StageRuntime, task: Task): void;
 }
 
 /**
@@ -204,11 +206,14 @@ export class Engine {
 
   /** A worker sent a stream event for item `index` of the batch it is running: it goes to that task, if still unanswered. */
   streamEvent(stage: StageRuntime, worker: Slot, batchId: number, index: number, data: Buffer): void {
-    const batch = stage.runningBatch(worker);
-    if (!batch || batch.id !== batchId) return;
+    const batch = stage.batchById(worker, batchId);
+    if (!batch) return;
+    // The worker is making progress: the stage timeout counts from its last event.
+    batch.progressAt = now();
     const task = batch.tasks[index];
     if (!task || task.finished) return;
     task.streamed = true;
+    this.listener.onStreamEvent?.(stage, task);
     task.onEvent?.(data);
   }
 
@@ -239,8 +244,10 @@ export class Engine {
    * answered 500 at once, as is every task when `retry` is false (the service is stopping).
    */
   workerLost(stage: StageRuntime, worker: Slot, retry = true): void {
-    const batch = stage.removeWorker(worker);
-    if (!batch) return;
+    for (const batch of stage.removeWorker(worker)) this.retryOrFail(stage, batch, retry);
+  }
+
+  private retryOrFail(stage: StageRuntime, batch: Batch, retry: boolean): void {
     for (const task of batch.tasks) {
       if (task.finished) continue;
       task.crashes = (task.crashes ?? 0) + 1;

@@ -4,6 +4,7 @@ import { ForwardTime } from './forward-time';
 import { LoadSample, StageLoad } from './stage-load';
 import type { Task } from './task';
 import { TaskQueue } from './task-queue';
+import { slotsFor } from './sequence-slots';
 import { Batch, BatchPolicy, newBatch, Slot } from './batch';
 import { itemCost, itemsPerDispatch, SEND_AHEAD_MIN_FORWARD_MS, sendAheadLead, takeBatch } from './batch-forming';
 
@@ -29,6 +30,8 @@ export class StageRuntime {
   private readonly sentAhead = new Map<Slot, Batch>();
   /** Workers leaving: they finish the batch they run and take no other. */
   private readonly retiring = new Set<Slot>();
+  /** The slots of each worker of a generation stage: one per sequence it may run (see SequenceSlot). */
+  private readonly slots = new Map<Slot, Slot[]>();
   private waitTimer: NodeJS.Timeout | undefined;
   private waitTimerAt = Infinity;
   private pumpScheduled = false;
@@ -83,31 +86,54 @@ export class StageRuntime {
    * runs, whose results still come back (false: the caller waits for `isRetired`).
    */
   retire(worker: Slot): boolean {
-    const at = this.idle.indexOf(worker);
-    if (at >= 0) {
-      this.idle.splice(at, 1);
-      return true;
+    let busy = false;
+    for (const slot of this.slotsOf(worker)) {
+      const at = this.idle.indexOf(slot);
+      if (at >= 0) this.idle.splice(at, 1);
+      if (this.running.has(slot)) {
+        this.retiring.add(slot);
+        busy = true;
+      }
     }
-    if (this.running.has(worker)) this.retiring.add(worker);
-    return !this.running.has(worker);
+    return !busy;
   }
 
   /** A retiring worker has finished its last batch (and the one sent ahead to it, if any). */
   isRetired(worker: Slot): boolean {
-    return !this.running.has(worker) && !this.sentAhead.has(worker) && !this.idle.includes(worker);
+    return this.slotsOf(worker).every((slot) => !this.running.has(slot) && !this.sentAhead.has(slot) && !this.idle.includes(slot));
   }
 
   /** A worker's heartbeat: `done` items of its batch `batchId` are finished. */
   progress(worker: Slot, batchId: number, done: number): void {
-    const batch = this.running.get(worker);
-    if (!batch || batch.id !== batchId || done <= batch.done) return;
+    const batch = this.batchById(worker, batchId);
+    if (!batch || done <= batch.done) return;
     batch.done = done;
     batch.progressAt = now();
   }
 
   addWorker(worker: Slot): void {
-    this.idle.push(worker);
+    const slots = slotsFor(worker, this.policy.generation, this.policy.maxBatchSize);
+    if (slots[0] !== worker) this.slots.set(worker, slots);
+    this.idle.push(...slots);
     this.schedulePump();
+  }
+
+  /** The running batch `batchId` of a worker (of one of its sequence slots), if it still runs it. */
+  batchById(worker: Slot, batchId: number): Batch | undefined {
+    for (const slot of this.slotsOf(worker)) {
+      const batch = this.running.get(slot);
+      if (batch?.id === batchId) return batch;
+    }
+    return undefined;
+  }
+
+  /** Every batch the stage's workers run now (one task each on a generation stage: its running sequences). */
+  runningBatches(): IterableIterator<Batch> {
+    return this.running.values();
+  }
+
+  private slotsOf(worker: Slot): Slot[] {
+    return this.slots.get(worker) ?? [worker];
   }
 
   /** The batch a worker holds with this task in it (running, or sent ahead), and the task's place in it. */
@@ -121,39 +147,50 @@ export class StageRuntime {
     return undefined;
   }
 
-  /** The batch a worker is running now, if any. */
+  /** The batch a worker is running now, if any (the oldest of its sequences' on a generation stage). */
   runningBatch(worker: Slot): Batch | undefined {
-    return this.running.get(worker);
+    for (const slot of this.slotsOf(worker)) {
+      const batch = this.running.get(slot);
+      if (batch) return batch;
+    }
+    return undefined;
   }
 
   /**
-   * Forgets a worker (it exited or was killed) and returns the batch it was running, if any. A batch
-   * sent ahead to it had not begun: its tasks go back to the queue, for another worker.
+   * Forgets a worker (it exited or was killed) and returns the batches it was running (one at most,
+   * but for a generation stage's). A batch sent ahead to it had not begun: its tasks go back to the
+   * queue, for another worker.
    */
-  removeWorker(worker: Slot): Batch | undefined {
-    const at = this.idle.indexOf(worker);
-    if (at >= 0) this.idle.splice(at, 1);
-    this.retiring.delete(worker);
-    const ahead = this.sentAhead.get(worker);
-    if (ahead) {
-      this.sentAhead.delete(worker);
-      for (const task of ahead.tasks) if (!task.finished) this.queue.push(task);
-      this.schedulePump();
+  removeWorker(worker: Slot): Batch[] {
+    const batches: Batch[] = [];
+    for (const slot of this.slotsOf(worker)) {
+      const at = this.idle.indexOf(slot);
+      if (at >= 0) this.idle.splice(at, 1);
+      this.retiring.delete(slot);
+      const ahead = this.sentAhead.get(slot);
+      if (ahead) {
+        this.sentAhead.delete(slot);
+        for (const task of ahead.tasks) if (!task.finished) this.queue.push(task);
+        this.schedulePump();
+      }
+      const batch = this.running.get(slot);
+      if (!batch) continue;
+      this.running.delete(slot);
+      if (batch.timer) clearTimeout(batch.timer);
+      batches.push(batch);
     }
-    const batch = this.running.get(worker);
-    if (!batch) return undefined;
-    this.running.delete(worker);
-    if (batch.timer) clearTimeout(batch.timer);
-    return batch;
+    this.slots.delete(worker);
+    return batches;
   }
 
   /**
    * The worker finished its batch: it begins the one sent ahead to it, or becomes idle again (unless
    * retiring), and the finished batch is returned to the caller.
    */
-  complete(worker: Slot, batchId: number): Batch | undefined {
-    const batch = this.running.get(worker);
-    if (!batch || batch.id !== batchId) return undefined;
+  complete(process: Slot, batchId: number): Batch | undefined {
+    const batch = this.batchById(process, batchId);
+    if (!batch) return undefined;
+    const worker = batch.worker;
     this.running.delete(worker);
     if (batch.timer) clearTimeout(batch.timer);
     const at = now();
@@ -206,7 +243,8 @@ export class StageRuntime {
   private batchClosesAt(): number | undefined {
     const first = this.queue.peek();
     if (!first) return undefined;
-    if (first.alone) return 0;
+    // A generation worker's steps are its batches: a sequence joins the next one without waiting for others.
+    if (first.alone || this.policy.generation) return 0;
     const { maxBatchSize, maxWaitTime } = this.policy;
     const full = this.queued >= maxBatchSize || this.queue.cost >= (this.policy.maxBatchCost ?? Infinity);
     if (full) return 0;
@@ -219,7 +257,7 @@ export class StageRuntime {
    * its lead (`SEND_AHEAD_MS`, `SEND_AHEAD_SHARE`); arms the timer for the soonest of the others.
    */
   private sendAhead(): void {
-    if (this.policy.maxBatchSize <= 1 || this.running.size === 0) return;
+    if (this.policy.maxBatchSize <= 1 || this.policy.generation || this.running.size === 0) return;
     for (const [worker, running] of this.running) {
       if (this.sentAhead.has(worker) || this.retiring.has(worker)) continue;
       const forwardMs = this.forwardTime.estimate(running.tasks.length);
@@ -242,7 +280,8 @@ export class StageRuntime {
 
   /** Takes the next batch (or frame of items) from the queue. */
   private takeBatch(): Task[] {
-    const limit = itemsPerDispatch(this.policy.maxBatchSize, this.load.itemMs, this.queued, this.workerCount);
+    // A sequence joins a generation worker on its own, whenever one of its slots is free.
+    const limit = this.policy.generation ? 1 : itemsPerDispatch(this.policy.maxBatchSize, this.load.itemMs, this.queued, this.workerCount);
     return takeBatch(this.queue, limit, this.policy, (task) => this.events.refuses?.(this, task) ?? false);
   }
 

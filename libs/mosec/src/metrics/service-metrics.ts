@@ -5,6 +5,7 @@ import type { Batch } from '../engine/batch';
 import type { StageRuntime } from '../engine/stage-runtime';
 import type { Task } from '../engine/task';
 import { Priority, PRIORITY_NAMES } from '../engine/task-queue';
+import { GenerationMetrics } from './generation-metrics';
 
 /** What the metrics read from the service when scraped. */
 export interface MetricsSource {
@@ -32,6 +33,7 @@ export class ServiceMetrics implements EngineListener {
   private readonly totalDuration: ReturnType<Histogram<'stage' | 'connection'>['labels']>;
   private readonly durationByPriority: Array<ReturnType<Histogram<'priority'>['labels']>>;
   private readonly throughputByKey = new Map<string, ReturnType<Counter<'code' | 'endpoint'>['labels']>>();
+  private readonly generation: GenerationMetrics;
 
   constructor(
     private readonly namespace: string,
@@ -112,6 +114,7 @@ export class ServiceMetrics implements EngineListener {
     this.dropped = new Counter({ name: `${namespace}_dropped_tasks_total`, help: 'tasks dropped because their client went away', labelNames: ['endpoint'], registers });
     this.warmUp = new Gauge({ name: `${namespace}_warmup_duration_second`, help: 'warm-up time of each worker', labelNames: ['stage', 'connection'], registers });
     this.totalDuration = this.processDuration.labels('total', 'total');
+    this.generation = new GenerationMetrics(namespace, this.registry, () => source.stageRuntimes);
     collectDefaultMetrics({ register: this.registry });
   }
 
@@ -145,6 +148,10 @@ export class ServiceMetrics implements EngineListener {
       this.throughputByKey.set(key, counter);
     }
     counter.inc();
+  }
+
+  onStreamEvent(stage: StageRuntime, task: Task): void {
+    if (stage.policy.generation) this.generation.token(task);
   }
 
   onBatchDone(stage: StageRuntime, batch: Batch): void {

@@ -2,14 +2,14 @@ import type { ServerResponse } from 'node:http';
 import { Body, Controller, DynamicModule, Get, HttpCode, Module, Param, Post, Res, Type } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { validateSync } from 'class-validator';
-import type { PipelineClient } from '../client/pipeline-client';
-import { getPipelineToken } from '../decorators/inject-pipeline.decorator';
+import { PipelineClients } from './pipeline-clients';
 import { swaggerDecorator } from './api-property';
 import { vectorToBase64 } from './base64-vectors';
 import { EmbeddingItem, embeddingItems, EmbeddingResult, tokenIdsProblem } from './embedding-input';
 import { CreateEmbeddingRequest, CreateEmbeddingResponse, ModelCard, ModelList } from './embeddings.dto';
 import { invalidRequest, OpenAIError } from './openai-error';
 import { OpenAIErrorFilter } from './openai-error.filter';
+import { ChatModel, completionsController } from './completions.controller';
 
 /** An embedding model served under OpenAI's API, by a pipeline that takes one `EmbeddingItem` and answers an `EmbeddingResult`. */
 export interface EmbeddingModel {
@@ -30,7 +30,9 @@ export interface EmbeddingModel {
 }
 
 export interface OpenAIControllerOptions {
-  embeddings: EmbeddingModel[];
+  embeddings?: EmbeddingModel[];
+  /** Text generation models: `POST /v1/chat/completions` and `POST /v1/completions`. */
+  chat?: ChatModel[];
   /** Where the routes are. Default `v1` (`POST /v1/embeddings`, `GET /v1/models`). */
   path?: string;
   /**
@@ -53,10 +55,12 @@ export const TRUNCATED_HEADER = 'x-truncated-inputs';
 export class OpenAIModule {
   static forRoot(options: OpenAIControllerOptions): DynamicModule {
     const path = (options.path ?? 'v1').replace(/^\/+|\/+$/g, '');
-    const routes = new RegExp(`/${escapeRegExp(path)}/(embeddings|models)(/[^/]*)?/?$`);
+    const routes = new RegExp(`/${escapeRegExp(path)}/(embeddings|models|chat/completions|completions)(/[^/]*)?/?$`);
+    const controllers = [openAIController(options, path)];
+    if (options.chat?.length) controllers.push(completionsController(options.chat, path, clientGone));
     return {
       module: OpenAIModule,
-      controllers: [openAIController(options, path)],
+      controllers,
       providers: [{ provide: APP_FILTER, useFactory: (host: HttpAdapterHost) => new OpenAIErrorFilter(routes, host), inject: [HttpAdapterHost] }],
     };
   }
@@ -68,17 +72,22 @@ function escapeRegExp(text: string): string {
 
 function openAIController(options: OpenAIControllerOptions, path: string): Type<unknown> {
   const models = new Map<string, EmbeddingModel>();
-  for (const model of options.embeddings) for (const name of [model.id, ...(model.aliases ?? [])]) models.set(name, model);
+  for (const model of options.embeddings ?? []) for (const name of [model.id, ...(model.aliases ?? [])]) models.set(name, model);
+  const listed = [...(options.embeddings ?? []), ...(options.chat ?? [])];
+  const named = new Map<string, EmbeddingModel | ChatModel>();
+  for (const model of listed) for (const name of [model.id, ...(model.aliases ?? [])]) named.set(name, model);
   const inFlight = options.inputsInFlight ?? 128;
   const created = Math.floor(Date.now() / 1000);
-  const card = (model: EmbeddingModel): ModelCard => ({ id: model.id, object: 'model', created, owned_by: model.ownedBy ?? 'mosec' });
+  const card = (model: EmbeddingModel | ChatModel): ModelCard => ({ id: model.id, object: 'model', created, owned_by: model.ownedBy ?? 'mosec' });
 
   @Controller(path)
   @swaggerDecorator('ApiTags', 'OpenAI')
   class OpenAIController {
-    private readonly clients = new Map<Type<unknown>, PipelineClient<EmbeddingItem, EmbeddingResult>>();
+    private readonly clients: PipelineClients<EmbeddingItem, EmbeddingResult>;
 
-    constructor(private readonly moduleRef: ModuleRef) {}
+    constructor(moduleRef: ModuleRef) {
+      this.clients = new PipelineClients(moduleRef);
+    }
 
     @Post('embeddings')
     @HttpCode(200)
@@ -95,11 +104,11 @@ function openAIController(options: OpenAIControllerOptions, path: string): Type<
       const items = embeddingItems(request.input);
       const problem = tokenIdsProblem(items, model.vocabSize, model.maxTokens);
       if (problem) throw invalidRequest(problem, 'input');
-      const results = await runEach(items, inFlight, (item, signal) => this.client(model).run(item, { signal }), clientGone(reply));
+      const results = await runEach(items, inFlight, (item, signal) => this.clients.of(model.pipeline).run(item, { signal }), clientGone(reply));
       const base64 = request.encoding_format === 'base64';
       const tokens = results.reduce((sum, result) => sum + result.tokens, 0);
       const truncated = results.filter((result) => result.truncated).length;
-      if (truncated > 0) reply.header(TRUNCATED_HEADER, String(truncated));
+      if (truncated > 0) reply.header?.(TRUNCATED_HEADER, String(truncated));
       return {
         object: 'list',
         data: results.map((result, index) => ({
@@ -115,24 +124,15 @@ function openAIController(options: OpenAIControllerOptions, path: string): Type<
     @Get('models')
     @swaggerDecorator('ApiOkResponse', { type: ModelList })
     models(): ModelList {
-      return { object: 'list', data: options.embeddings.map(card) };
+      return { object: 'list', data: listed.map(card) };
     }
 
     @Get('models/:model')
     @swaggerDecorator('ApiOkResponse', { type: ModelCard })
     model(@Param('model') name: string): ModelCard {
-      const model = models.get(name);
+      const model = named.get(name);
       if (!model) throw new OpenAIError(404, `The model '${name}' does not exist`, { param: 'model', code: 'model_not_found' });
       return card(model);
-    }
-
-    private client(model: EmbeddingModel): PipelineClient<EmbeddingItem, EmbeddingResult> {
-      let client = this.clients.get(model.pipeline);
-      if (!client) {
-        client = this.moduleRef.get(getPipelineToken(model.pipeline), { strict: false }) as PipelineClient<EmbeddingItem, EmbeddingResult>;
-        this.clients.set(model.pipeline, client);
-      }
-      return client;
     }
   }
   return OpenAIController;
@@ -148,7 +148,7 @@ function checkRequest(body: unknown): CreateEmbeddingRequest {
 }
 
 /** Fastify's reply (its Node response in `raw`) or Express's response. */
-type Reply = { header(name: string, value: string): unknown; raw?: ServerResponse };
+type Reply = { header?(name: string, value: string): unknown; raw?: ServerResponse };
 
 /** Aborted when the client leaves before its answer is sent. */
 function clientGone(reply: Reply): AbortSignal {

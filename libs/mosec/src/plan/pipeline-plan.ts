@@ -5,6 +5,7 @@ import { MESSAGES } from '../mosec.messages';
 import { decodeIpc, decodeRequest, requestCodecOf } from '../protocol/codecs';
 import { ItemFlags } from '../protocol/item-flags';
 import { isStreamWorkerClass } from '../worker/stream-worker';
+import { isGenerationWorkerClass } from '../worker/generation-worker';
 import { pipelineFile } from './pipeline-file';
 
 /** A stage as the HTTP process needs to know it: its settings and where a worker finds it. */
@@ -25,6 +26,8 @@ export interface StagePlan {
   readonly env: Array<Record<string, string>>;
   /** Request headers the stage receives (lower case), if it asked for any. */
   readonly headers?: string[];
+  /** A `GenerationWorker`: each worker runs up to `maxBatchSize` sequences, joining and leaving one by one. */
+  readonly generation: boolean;
   /** The pipeline the workers load the stage from (its file, class name and path), and the stage's index in it. */
   readonly pipelineFile: string;
   readonly pipelineName: string;
@@ -113,6 +116,7 @@ function planStage(type: Type<unknown>, module: Type<unknown>, path: string, sta
   const headers = checkHeaders(name, options.headers);
   return {
     type, name, num, min, max, maxBatchSize, maxWaitTime, adaptiveWait, timeout, env, headers, stageIndex,
+    generation: isGenerationWorkerClass(type),
     pipelineFile: pipelineFile(module), pipelineName: module.name, pipelinePath: path,
     maxBatchCost: options.maxBatchCost, batchCost, responseType: options.responseType,
   };

@@ -70,6 +70,7 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     this.engine = new Engine({ timeout: config.timeout, capacity: config.capacity, shared: this.shared, quarantine: config.quarantine }, {
       onTaskDone: this.metrics && ((task, status) => this.metrics!.onTaskDone(task, status)),
       onBatchDone: this.metrics && ((stage, batch) => this.metrics!.onBatchDone(stage, batch)),
+      onStreamEvent: this.metrics && ((stage, task) => this.metrics!.onStreamEvent(stage, task)),
       onWrongBatchSize: (stage, batch, got) =>
         this.logger.error(`${stage.name}: worker returned ${got} results for a batch of ${batch.tasks.length}; the batch failed`),
       onQuarantined: (stage, ms) =>

@@ -20,6 +20,8 @@ import { WORKER_SOCKET_FD } from '../transport/worker-fd';
 import { HeartbeatSender } from './heartbeat-state';
 import { SharedItems } from './shared-items';
 import { StageHost } from './stage-host';
+import { GenerationFrames } from './generation-frames';
+import { isGenerationWorker } from './generation-worker';
 import { stageModule, standaloneStage } from './stage-module';
 import { registerTypeScript } from './typescript-loader';
 import { WorkerLogger } from './worker-logger';
@@ -67,7 +69,8 @@ async function start(socket: Socket): Promise<StageHost> {
     workerLogger.quietExceptionHandler = false;
   }
   Object.assign(instance, identity);
-  const host = new StageHost(instance, spec.maxBatchSize > 1, logger);
+  // A generation stage's maxBatchSize is how many sequences it runs: its forward takes one request.
+  const host = new StageHost(instance, spec.maxBatchSize > 1 && !isGenerationWorker(instance), logger);
   const began = now();
   const examples = await host.warmUp();
   const ready: ReadyMessage = { warmUpMs: Math.round(now() - began), examples };
@@ -109,24 +112,33 @@ function serve(socket: Socket, host: Promise<StageHost>): void {
   // Batches are run one after another, in arrival order.
   let chain: Promise<unknown> = host;
   const shared = spec.shared && new SharedItems(spec.shared, spec.sharedPrefix!, logger);
-  // The items cancelled in each batch received and not yet answered (a cancel for any other is stale).
-  const cancelled = new Map<number, Set<number>>();
+  // The items cancelled in each batch received and not yet answered (a cancel for any other is stale),
+  // and the signal of each of its items.
+  const cancelled = new Map<number, { gone: Set<number>; controllers: AbortController[] }>();
+  // A generation stage takes each frame at once, into its running sequences.
+  const generation = host.then((ready) => (isGenerationWorker(ready.worker) ? new GenerationFrames(ready, socket, logger, shared) : undefined));
   const reader = new FrameReader((kind, body) => {
     if (kind === FrameKind.METRICS_REQUEST) return void reportMetrics(socket, decodeControl<MetricsRequest>(body));
     if (kind === FrameKind.CANCEL) {
       const { batchId, index } = decodeCancel(body);
-      return void cancelled.get(batchId)?.add(index);
+      const batch = cancelled.get(batchId);
+      batch?.gone.add(index);
+      return void batch?.controllers[index]?.abort();
     }
     if (kind !== FrameKind.BATCH) return;
     const { batchId, tags, bodies, metas } = decodeItems(kind, body);
     const gone = new Set<number>();
-    cancelled.set(batchId, gone);
+    const controllers = bodies.map(() => new AbortController());
+    cancelled.set(batchId, { gone, controllers });
+    const signals = controllers.map((controller) => controller.signal);
     chain = chain.then(async () => {
+      const frames = await generation;
+      if (frames) return void frames.take(batchId, tags, bodies, metas, signals, () => cancelled.delete(batchId));
       heartbeat.running(batchId);
       await shared?.resolve(tags, bodies);
       // Stream events go out as they come, before the batch's RESULT frame on the same socket.
       const send = (index: number, text: string) => void socket.write(encodeStreamEvent(batchId, index, text));
-      const results = await (await host).run(tags, bodies, metas, send, (index) => gone.has(index));
+      const results = await (await host).run(tags, bodies, metas, send, (index) => gone.has(index), signals);
       await shared?.share(tags, results.statuses, results.bodies);
       socket.write(encodeItems(FrameKind.RESULT, batchId, results.statuses, results.bodies));
       cancelled.delete(batchId);

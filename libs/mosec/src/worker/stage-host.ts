@@ -33,18 +33,22 @@ export class StageHost {
   private itemsDone = 0;
 
   constructor(
-    private readonly worker: AnyWorker,
+    readonly worker: AnyWorker,
     private readonly batching: boolean,
     private readonly logger: Logger,
   ) {}
 
-  /** Runs one frame's items; `metas` holds the request metadata of the items that carry some. */
+  /**
+   * Runs one frame's items; `metas` holds the request metadata of the items that carry some, `signals`
+   * each item's cancellation (the context's `signal`).
+   */
   async run(
     flags: number[],
     payloads: Buffer[],
     metas?: Array<Buffer | undefined>,
     onEvent?: ItemEventSink,
     cancelled: ItemCancelled = () => false,
+    signals: AbortSignal[] = [],
   ): Promise<ItemResults> {
     this.itemsDone = 0;
     this.onItemsDone?.(0);
@@ -61,7 +65,7 @@ export class StageHost {
         this.fail(statuses, bodies, i, error);
       }
     }
-    const contexts = metas && positions.map((i) => (metas[i] ? (decodeIpc(metas[i]!) as RequestContext) : { headers: {} }));
+    const contexts = positions.map((i) => requestContext(metas?.[i], signals[i]));
     const outputs = onEvent && isStreamWorker(this.worker)
       ? await this.forwardStreaming(inputs, positions, onEvent, cancelled, contexts)
       : this.batching ? await this.forwardBatch(inputs, contexts) : await this.forwardEach(inputs, contexts, (k) => cancelled(positions[k]));
@@ -213,7 +217,8 @@ export class StageHost {
     }
   }
 
-  private decode(flags: number, data: Buffer): unknown {
+  /** One item's input, as `forward` takes it (throws for bytes that do not decode). */
+  decode(flags: number, data: Buffer): unknown {
     // Still a name: the payload was gone (its request had ended) when the worker went to read it.
     if (flags & ItemFlags.SHARED) throw new Error(`shared payload ${data.toString('latin1')} is gone`);
     if (flags & ItemFlags.INGRESS) {
@@ -246,6 +251,14 @@ export class StageHost {
     if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     else this.logger.debug?.(`forward: ${(error as Error)?.message ?? error}`);
   }
+}
+
+const NEVER_ABORTED = new AbortController().signal;
+
+/** An item's context: the headers its metadata carries, and its cancellation signal. */
+export function requestContext(meta: Buffer | undefined, signal: AbortSignal = NEVER_ABORTED): RequestContext {
+  const headers = meta ? ((decodeIpc(meta) as Partial<RequestContext>).headers ?? {}) : {};
+  return { headers, signal };
 }
 
 function describeLength(value: unknown): string {

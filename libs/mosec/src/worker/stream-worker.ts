@@ -1,5 +1,5 @@
 import { MosecError } from '../errors';
-import type { WorkerContext } from '../interfaces';
+import type { RequestContext, WorkerContext } from '../interfaces';
 
 const SINK = Symbol('mosec.streamSink');
 
@@ -39,8 +39,11 @@ export abstract class StreamWorker<In = unknown> implements WorkerContext {
   declare maxBatchSize?: number;
   declare [SINK]?: StreamSink;
 
-  /** `In` is one input, or the batch (an array) for a stage with `maxBatchSize` > 1. */
-  abstract forward(data: In): unknown;
+  /**
+   * `In` is one input, or the batch (an array) for a stage with `maxBatchSize` > 1; `context` its
+   * request's context (one per item of a batch), whose `signal` aborts when the request is cancelled.
+   */
+  abstract forward(data: In, context?: RequestContext | RequestContext[]): unknown;
 
   /**
    * Sends `text` as one `message` event to the client of item `index` of the current batch; false

@@ -1,0 +1,120 @@
+import { ValidationError } from '../errors';
+import { GenerationWorker, PrefillChunk, SequenceState } from '../worker/generation-worker';
+import { CausalLm, LmRow } from './causal-lm';
+import { ChatTokenizer } from './chat-tokenizer';
+import type { ModelDirectory } from './model-directory';
+import { Sampler } from './sampler';
+import { TextStream } from './text-stream';
+
+/** One generation: a prompt's token ids and how to continue it (what the route and OpenAI's API send). */
+export interface GenerationRequest {
+  prompt: number[];
+  /** Most tokens to make. */
+  maxTokens: number;
+  /** 0: greedy. Default 1. */
+  temperature?: number;
+  topP?: number;
+  seed?: number;
+  /** The answer ends before the first of these, which is not sent. */
+  stop?: string[];
+}
+
+/** What each token's event carries (JSON): the text it adds (maybe none, held back), and on the last one why it ended. */
+export interface TokenEvent {
+  text: string;
+  finish_reason?: 'stop' | 'length';
+}
+
+/** A sequence of a text generation stage. */
+export class TextSequence implements SequenceState {
+  readonly row: LmRow = { position: 0, next: 0 };
+  readonly made: number[] = [];
+
+  constructor(
+    readonly request: GenerationRequest,
+    readonly sampler: Sampler,
+    readonly text: TextStream,
+  ) {}
+
+  get promptLength(): number {
+    return this.request.prompt.length;
+  }
+}
+
+const MAX_STOPS = 4;
+
+/**
+ * Text generation with a llama-family causal model exported to ONNX with its key/value cache (see
+ * `CausalLm`), as a generation stage: continuous batching, sampling (temperature, top-p, seed), stop
+ * strings held back until they cannot be one, one event per token (`TokenEvent`, as JSON). A stage
+ * extends it and loads its model directory in `onModuleInit`:
+ *
+ * ```ts
+ * @Stage({ maxBatchSize: 8 })
+ * export class Generate extends TextGenerationWorker implements OnModuleInit {
+ *   onModuleInit() { return this.load(readModelDirectory('models/SmolLM2-135M-Instruct')); }
+ * }
+ * ```
+ */
+export abstract class TextGenerationWorker extends GenerationWorker<GenerationRequest, TextSequence> {
+  stepTokens = 256;
+  prefillChunk = 128;
+  /** Warm-up: a short prompt, two tokens. */
+  example: GenerationRequest = { prompt: [1, 2, 3, 4], maxTokens: 2, temperature: 0 };
+  protected lm!: CausalLm;
+  protected tokenizer!: ChatTokenizer;
+
+  protected async load(model: ModelDirectory): Promise<void> {
+    this.lm = await CausalLm.load(model, { stage: this });
+    this.tokenizer = ChatTokenizer.load(model);
+  }
+
+  start(request: GenerationRequest): TextSequence {
+    const { vocabSize, contextLength } = this.lm.config;
+    const prompt = request?.prompt;
+    if (!Array.isArray(prompt) || prompt.length === 0 || !prompt.every((id) => Number.isInteger(id) && id >= 0 && id < vocabSize)) {
+      throw new ValidationError(`prompt must be a non-empty list of token ids from 0 to ${vocabSize - 1}`);
+    }
+    const { maxTokens } = request;
+    if (!Number.isInteger(maxTokens) || maxTokens < 1 || prompt.length + maxTokens > contextLength) {
+      throw new ValidationError(`maxTokens must be an integer from 1 to ${contextLength - prompt.length} (the context is ${contextLength} tokens, the prompt ${prompt.length})`);
+    }
+    const stop = request.stop ?? [];
+    if (!Array.isArray(stop) || stop.length > MAX_STOPS || !stop.every((s) => typeof s === 'string' && s.length > 0)) {
+      throw new ValidationError(`stop must be up to ${MAX_STOPS} non-empty strings`);
+    }
+    const sampler = new Sampler({ temperature: request.temperature, topP: request.topP, seed: request.seed });
+    return new TextSequence(request, sampler, new TextStream((ids) => this.tokenizer.decode(ids), stop));
+  }
+
+  /**
+   * The prompt chunks first, then the decode batch: a request that joins gets its first token one
+   * prefill after the running step, and the running ones wait that prefill either way.
+   */
+  async step(decode: TextSequence[], prefill: Array<PrefillChunk<TextSequence>>): Promise<void> {
+    if (prefill.length > 0) {
+      const chunks = prefill.map(({ sequence, from, to }) => ({ row: sequence.row, tokens: sequence.request.prompt.slice(from, to) }));
+      const logits = await this.lm.prefill(chunks);
+      prefill.forEach(({ sequence, to }, i) => {
+        if (to === sequence.promptLength) this.made(sequence, logits[i]);
+      });
+    }
+    if (decode.length > 0) {
+      const logits = await this.lm.decode(decode.map((sequence) => sequence.row));
+      decode.forEach((sequence, i) => this.made(sequence, logits[i]));
+    }
+  }
+
+  /** The next token from `logits`: its text goes out, and the sequence ends on an end-of-sequence token, a stop string or its length. */
+  private made(sequence: TextSequence, logits: Float32Array): void {
+    const token = sequence.sampler.pick(logits);
+    sequence.row.next = token;
+    const eos = this.lm.config.eos.includes(token);
+    if (!eos) sequence.made.push(token);
+    const full = sequence.made.length + (eos ? 1 : 0) >= sequence.request.maxTokens;
+    const text = sequence.text.push(sequence.made, eos || full);
+    const finish = eos || sequence.text.stopped ? 'stop' : full ? 'length' : undefined;
+    const event: TokenEvent = finish ? { text, finish_reason: finish } : { text };
+    this.emit(sequence, JSON.stringify(event), finish !== undefined);
+  }
+}
