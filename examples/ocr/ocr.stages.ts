@@ -1,6 +1,6 @@
 import { BatchWorker, Stage, ValidationError, Worker } from '@mosec/nest';
-import { defaultIntraOpThreads, stageWorkerCount } from '@mosec/nest/onnx';
 import { OnModuleInit } from '@nestjs/common';
+import { availableParallelism } from 'node:os';
 import type { InferenceSession } from 'onnxruntime-node';
 import sharp from 'sharp';
 import { ctcGreedyDecode } from './ctc-decode';
@@ -22,12 +22,17 @@ const LINES_PER_RUN = positiveInteger('OCR_LINES_PER_RUN', 16);
 const REC_RUN_COLUMNS = positiveInteger('OCR_REC_RUN_COLUMNS', 1600);
 /**
  * Recognize does most of the work (a wide line costs it ~70 ms on one core, detecting a page ~100 ms),
- * so it has the cores: this many workers, each with its share of the cores as intra-op threads
- * (`defaultIntraOpThreads`: 1 each on 2 cores). Workers beat threads here: a second intra-op thread
- * costs more CPU per line than it saves, badly so on a busy machine, while a second worker reads
- * another request's lines at full speed.
+ * so it has the cores: this many workers, so that a second one reads another request's lines while
+ * the first reads its own,
  */
 const RECOGNIZE_WORKERS = positiveInteger('OCR_RECOGNIZE_WORKERS', 2);
+/**
+ * each with this many intra-op threads (default: every core). A lone page's lines go to one worker:
+ * with the cores divided among the workers it read them on one core while the other idled. Threads
+ * that do not spin (the library's session options) give the cores back as soon as they wait, so the
+ * workers share them under load.
+ */
+const RECOGNIZE_THREADS = positiveInteger('OCR_RECOGNIZE_THREADS', availableParallelism());
 
 const CLS_HEIGHT = 48;
 const CLS_WIDTH = 192;
@@ -132,7 +137,7 @@ export class Recognize implements OnModuleInit {
   private characters: string[];
 
   async onModuleInit(): Promise<void> {
-    this.session = await createSession(MODEL_FILES.recognition, defaultIntraOpThreads(stageWorkerCount(Recognize)));
+    this.session = await createSession(MODEL_FILES.recognition, RECOGNIZE_THREADS);
     this.characters = loadCharacters();
     this.example = [{ lines: [{ box: [[0, 0], [200, 0], [200, 40], [0, 40]], crop: blankImage(200, 40) }], scale: 1 }];
   }

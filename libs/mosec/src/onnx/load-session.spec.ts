@@ -24,6 +24,12 @@ describe('resolveSessionOptions', () => {
     expect(explicit).toMatchObject({ intraOpNumThreads: 5, executionMode: 'parallel' });
     expect(() => resolveSessionOptions({}, { MOSEC_ONNX_THREADS: 'many' })).toThrow(/MOSEC_ONNX_THREADS/);
   });
+
+  it('creates sessions whose intra-op threads do not spin, unless the caller turns spinning back on', () => {
+    expect(resolveSessionOptions({}, {}).extra).toEqual({ session: { intra_op: { allow_spinning: '0' } } });
+    const mine = { session: { intra_op: { allow_spinning: '1' }, set_denormal_as_zero: '1' }, optimization: { enable_gelu_approximation: '1' } };
+    expect(resolveSessionOptions({ sessionOptions: { extra: mine } }, {}).extra).toEqual(mine);
+  });
 });
 
 describe('resolveModelPath', () => {

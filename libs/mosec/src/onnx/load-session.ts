@@ -21,9 +21,18 @@ export interface OnnxSessionOptions {
 }
 
 /**
+ * onnxruntime's intra-op threads spin for a while after each operator waiting for the next one. A
+ * worker shares the cores with the HTTP process and the other stages, which need them between two
+ * operators and between two batches: spinning takes that time from them. Measured with the MLP
+ * at 64 connections on 2 cores (bench/side-by-side.js, alternating rounds): see bench/README.md.
+ */
+const NO_SPINNING = { session: { intra_op: { allow_spinning: '0' } } };
+
+/**
  * The session options used: intra-op threads from `sessionOptions`, else `MOSEC_ONNX_THREADS`, else
  * the cores divided among the stage's workers (`defaultIntraOpThreads`); one inter-op thread and
- * sequential execution, since a worker runs one batch at a time.
+ * sequential execution, since a worker runs one batch at a time; intra-op threads that do not spin
+ * (`extra.session.intra_op.allow_spinning: '1'` turns spinning back on).
  */
 export function resolveSessionOptions(
   options: OnnxSessionOptions = {},
@@ -35,8 +44,16 @@ export function resolveSessionOptions(
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
     ...options.sessionOptions,
+    extra: withoutSpinning(options.sessionOptions?.extra),
     intraOpNumThreads: options.sessionOptions?.intraOpNumThreads ?? threadsFromEnv(env) ?? defaultIntraOpThreads(workers),
   };
+}
+
+/** The caller's `extra` config entries, with spinning off unless they say otherwise. */
+function withoutSpinning(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const session = (extra.session ?? {}) as Record<string, unknown>;
+  const intraOp = (session.intra_op ?? {}) as Record<string, unknown>;
+  return { ...extra, session: { ...session, intra_op: { ...NO_SPINNING.session.intra_op, ...intraOp } } };
 }
 
 function threadsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
