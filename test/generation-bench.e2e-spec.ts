@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 const { streamChat } = require('../bench/lib/chat-stream');
 const { firstDifference } = require('../bench/generation-agreement');
-const { loadCausalModel, greedyGenerate } = require('../bench/lib/greedy');
+const { loadCausalModel, greedyGenerate, nextTokenLogits } = require('../bench/lib/greedy');
 const { smollm2Dir } = require('../scripts/fetch-smollm2');
 
 jest.setTimeout(300_000);
@@ -91,6 +91,15 @@ describe('generation benchmark: agreement with the greedy loop', () => {
 
   it("finds no difference in the reference's own text", () => {
     expect(firstDifference(model, reference, decode(reference))).toBeUndefined();
+  });
+
+  it("gives the logits the margins are read from: their largest is the greedy loop's token at each step", async () => {
+    const prompt = model.chatPrompt('What is the capital of France?');
+    for (const at of [0, 4]) {
+      const logits: Float32Array = await nextTokenLogits(model, [...prompt, ...reference.slice(0, at)]);
+      expect(logits).toHaveLength(model.config.vocab_size);
+      expect(logits.indexOf(Math.max(...logits))).toBe(reference[at]);
+    }
   });
 
   it('names the first token that differs, the one served in its place, and a text that stops early or goes on', () => {
