@@ -14,7 +14,8 @@
 // started (ours not built, a venv not installed) is reported and the run exits non-zero.
 //
 //   npm run bench:generation     (installs the venvs, builds, then runs this)
-//   BENCH_ROUNDS (3), BENCH_GEN_TOKENS (64), BENCH_SERVERS (ours,mosec,llama), BENCH_ONNX_THREADS (cores), BENCH_WRITE
+//   BENCH_ROUNDS (3), BENCH_GEN_TOKENS (64), BENCH_SERVERS (ours,mosec,llama), BENCH_ONNX_THREADS (cores),
+//   BENCH_LLAMA_THREADS (BENCH_ONNX_THREADS), BENCH_WRITE
 const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { loadavg } = require('node:os');
 const { join } = require('node:path');
@@ -196,7 +197,7 @@ async function main() {
   const header =
     `Generation (${MODEL}), ${new Date().toISOString().slice(0, 10)}: greedy, ${TOKENS} tokens a stream with the end-of-sequence ` +
     `token forbidden, ${rounds} alternating round(s), each server started afresh; ${config.onnxThreads} threads for each model ` +
-    `(onnxruntime intra-op; llama.cpp's n_threads); medians, ratios per round. Node ${process.version}; load average ` +
+    `(onnxruntime intra-op; llama.cpp: ${process.env.BENCH_LLAMA_THREADS ?? config.onnxThreads}); medians, ratios per round. Node ${process.version}; load average ` +
     `${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after.`;
   const notes = [
     ...failures.map((failure) => `FAILED: ${failure}`),

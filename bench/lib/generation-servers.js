@@ -13,6 +13,9 @@ const MODEL = 'SmolLM2-135M-Instruct';
 const ROUTE = '/v1/chat/completions';
 const GGUF = join(modelsRoot(), '.downloads', `${MODEL}.Q4_1.gguf`);
 const THREADS = String(config.onnxThreads);
+// llama.cpp's threads wait for each other by spinning: on a machine whose cores are busy with other
+// work, 2 threads ran 15 times slower than 1 (one waits out the other's time slice at every barrier).
+const LLAMA_THREADS = process.env.BENCH_LLAMA_THREADS ?? THREADS;
 
 const SERVERS = [
   {
@@ -36,7 +39,7 @@ const SERVERS = [
   },
   {
     key: 'llama',
-    name: 'llama.cpp (llama-cpp-python, GGUF)',
+    name: `llama.cpp (llama-cpp-python, GGUF, ${LLAMA_THREADS} thread${LLAMA_THREADS === '1' ? '' : 's'})`,
     missing: () =>
       !venvPython('llama-cpp') ? 'no venv: run bash bench/install-venv.sh llama-cpp' : existsSync(GGUF) ? undefined : `no ${GGUF}: run npm run fetch-models`,
     // One request at a time, as its server runs; interrupt_requests (on by default) would end a
@@ -44,7 +47,7 @@ const SERVERS = [
     command: () => [
       'sh',
       ['-c', 'exec "$0" -m llama_cpp.server --host 127.0.0.1 --port "$PORT" --model "$1" --model_alias "$2" --n_threads "$3" --n_threads_batch "$3" --interrupt_requests False',
-        venvPython('llama-cpp'), GGUF, MODEL, THREADS],
+        venvPython('llama-cpp'), GGUF, MODEL, LLAMA_THREADS],
     ],
     env: {},
   },
