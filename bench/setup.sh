@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what `npm run bench` drives and compares against: wrk (Debian), and each Python peer
-# (mosec, PyTriton, LitServe, BentoML, and the embedding reference, mosec-embedding) in a venv of its
+# (mosec, PyTriton, LitServe, BentoML, the embedding reference mosec-embedding, the generation reference
+# mosec-generation, and llama-cpp, built from source in about 6 minutes) in a venv of its
 # own, bench/.venvs/<peer>, from the pinned bench/peers/<peer>/requirements.txt, by install-venv.sh:
 # only when missing or when its requirements changed; a peer that fails to install is skipped, not
 # fatal (the benchmark then says so and measures the rest). With BENCH_PYTHON set, mosec goes into
@@ -24,7 +25,7 @@ else
   bash "$bench/install-venv.sh" mosec
 fi
 
-for peer in pytriton litserve bentoml mosec-embedding; do
+for peer in pytriton litserve bentoml mosec-embedding mosec-generation llama-cpp; do
   bash "$bench/install-venv.sh" "$peer"
 done
 bash "$bench/setup-ocr.sh"

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The last step of `npm run bench`: one table of the performance targets, from what the steps before
-// it wrote to bench/results/ in the same run (run.js, side-by-side.js, adaptive.js, worker-footprint.js, ocr.js, embeddings.js).
+// it wrote to bench/results/ in the same run (run.js, side-by-side.js, adaptive.js, worker-footprint.js, ocr.js,
+// embeddings.js, generation.js).
 // Every ratio is the median over rounds of ours / the baseline measured in the same round.
 const { existsSync, readFileSync, writeFileSync } = require('node:fs');
 const { availableParallelism, cpus, totalmem } = require('node:os');
@@ -112,6 +113,18 @@ function sideBySideRows(sides) {
   ];
 }
 
+function generationRows(generation) {
+  if (!generation?.figures?.eightTokensPerSecond) return [];
+  const f = generation.figures;
+  const tps = (key) => fixed(1)(f.eightTokensPerSecond[key]);
+  return [
+    row('7', 'generation: 8 streams / one lone stream, tokens/s', tps('ours'), fixed(1)(f.loneTokensPerSecond.ours), f.eightOverLone.ours, '>= 4', (r) => r >= 4),
+    row('7', 'generation: 8 streams tokens/s, ours / mosec SSE (same graph)', tps('ours'), tps('mosec'), f.oursOverMosecEight, '>= 1.5', (r) => r >= 1.5),
+    row('7', "generation: an 8th request's first token ms, while 7 stream / alone", fixed(0)(f.eighthLoadedTtftMs.ours), fixed(0)(f.eighthLoneTtftMs.ours), f.eighthTtftRatio.ours, '<= 3', (r) => r <= 3),
+    row('7', 'generation: 8 streams tokens/s, ours / llama.cpp (the goal: 1)', tps('ours'), tps('llama'), f.oursOverLlamaEight, '', undefined),
+  ];
+}
+
 function main() {
   const mainRun = read('results.json');
   const rows = [
@@ -123,6 +136,7 @@ function main() {
     ...peerRows(mainRun),
     ...ocrRows(read('ocr.json')),
     ...embeddingRows(read('embeddings.json')),
+    ...generationRows(read('generation.json')),
   ];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = `@mosec/nest performance targets, ${new Date().toISOString().slice(0, 10)}, ${availableParallelism()} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}: from what the steps of \`npm run bench\` wrote to bench/results/; each ratio is ours / a baseline measured in the same round.`;

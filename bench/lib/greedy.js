@@ -104,6 +104,29 @@ async function greedyGenerate(model, prompts, { maxNewTokens = 16, stopAtEos = t
   return { tokens: generated, forwardMs };
 }
 
+/**
+ * The logits of the token that follows `ids` (one sequence, one forward over all of it, no cache):
+ * a Float32Array over the vocabulary, to see how close two candidate tokens were.
+ */
+async function nextTokenLogits(model, ids) {
+  const { ort, session, config } = model;
+  const length = ids.length;
+  const headDim = config.head_dim ?? config.hidden_size / config.num_attention_heads;
+  const feeds = {
+    input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, length]),
+    attention_mask: new ort.Tensor('int64', new BigInt64Array(length).fill(1n), [1, length]),
+    position_ids: new ort.Tensor('int64', BigInt64Array.from(ids.keys(), BigInt), [1, length]),
+  };
+  for (let layer = 0; layer < config.num_hidden_layers; layer++) {
+    for (const part of ['key', 'value']) {
+      feeds[`past_key_values.${layer}.${part}`] = new ort.Tensor('float32', new Float32Array(0), [1, config.num_key_value_heads, 0, headDim]);
+    }
+  }
+  const { logits } = await session.run(feeds);
+  const vocab = logits.dims[2];
+  return logits.data.slice((length - 1) * vocab, length * vocab);
+}
+
 /** The most likely next token of each row: argmax over the logits of its last position. */
 function lastTokenArgmax(logits) {
   const [batch, sequence, vocab] = logits.dims;
@@ -118,4 +141,4 @@ function lastTokenArgmax(logits) {
   return tokens;
 }
 
-module.exports = { loadCausalModel, greedyGenerate, lastTokenArgmax };
+module.exports = { loadCausalModel, greedyGenerate, lastTokenArgmax, nextTokenLogits };
