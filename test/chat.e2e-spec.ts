@@ -75,6 +75,22 @@ describe('chat example (OpenAI chat and text completions, continuous batching)',
     expect(cut.usage!.completion_tokens).toBe(3);
   });
 
+  it('with ignore_eos runs past the end of the answer to max_tokens (what benchmarks ask)', async () => {
+    const natural = await streamChat(PARIS, { max_tokens: 48 });
+    expect(natural.finish).toBe('stop');
+    expect(natural.usage.completion_tokens).toBeLessThan(48);
+    const forced = await streamChat(PARIS, { max_tokens: 48, ignore_eos: true });
+    expect(forced.finish).toBe('length');
+    expect(forced.usage.completion_tokens).toBe(48);
+    expect(forced.text.startsWith(natural.text)).toBe(true);
+    expect(forced.text.length).toBeGreaterThan(natural.text.length);
+    // A ban on the answer's first token changes the answer.
+    const { tokens } = await greedyGenerate(reference, [reference.chatPrompt(PARIS)], { maxNewTokens: 1 });
+    const first = tokens[0][0];
+    const banned = await streamChat(PARIS, { max_tokens: 8, logit_bias: { [first]: -100 } });
+    expect(banned.text.startsWith(natural.text.slice(0, 8))).toBe(false);
+  });
+
   it('never shows a stop string, nor what follows it', async () => {
     const full = await streamChat(PARIS, { max_tokens: 24 });
     const at = full.text.indexOf('Paris');
@@ -123,6 +139,8 @@ describe('chat example (OpenAI chat and text completions, continuous batching)',
     ['no messages', { messages: [] }, 'messages'],
     ['an unknown role', { messages: [{ role: 'wizard', content: 'hi' }] }, 'messages[0].role'],
     ['a negative max_tokens', { messages: user('hi'), max_tokens: -1 }, 'max_tokens'],
+    ['a logit_bias out of range', { messages: user('hi'), logit_bias: { '5': 101 } }, 'logit_bias'],
+    ['a logit_bias past the vocabulary', { messages: user('hi'), logit_bias: { '999999': 1 } }, 'logit_bias'],
     ['a huge max_tokens', { messages: user('hi'), max_tokens: 1_000_000 }, 'max_tokens'],
     ['a prompt past the context window', { messages: user('word '.repeat(9000)) }, 'messages'],
     ['an unknown model', { model: 'gpt-imaginary', messages: user('hi') }, 'model'],

@@ -14,6 +14,10 @@ export interface CompletionRequest {
   stop: string[];
   stream: boolean;
   includeUsage: boolean;
+  /** Added to the logits of these token ids before sampling (-100 bans a token, 100 all but forces it). */
+  logitBias?: Record<number, number>;
+  /** vLLM's extension: generate to `max_tokens` (or a stop string) even past the end-of-sequence token. */
+  ignoreEos: boolean;
 }
 
 const ROLES = ['system', 'developer', 'user', 'assistant'];
@@ -40,6 +44,8 @@ export function readCompletionRequest(body: unknown, chat: boolean): CompletionR
     stop: stops(b.stop),
     stream: flag(b, 'stream') ?? false,
     includeUsage: false,
+    ignoreEos: flag(b, 'ignore_eos') ?? false,
+    logitBias: logitBias(b.logit_bias),
     maxTokens: integer(b, 'max_completion_tokens', 1, Number.MAX_SAFE_INTEGER) ?? integer(b, 'max_tokens', 1, Number.MAX_SAFE_INTEGER),
   };
   if (request.topP === 0) throw invalidRequest('top_p must be greater than 0', 'top_p');
@@ -100,6 +106,18 @@ function stops(value: unknown): string[] {
     throw invalidRequest(`stop must be a non-empty string or an array of up to ${MAX_STOPS} of them`, 'stop');
   }
   return list;
+}
+
+const MAX_LOGIT_BIASES = 1024;
+
+function logitBias(value: unknown): Record<number, number> | undefined {
+  if (value === undefined || value === null) return undefined;
+  const entries = typeof value === 'object' && !Array.isArray(value) ? Object.entries(value as Body) : undefined;
+  const valid = entries?.every(([id, bias]) => /^\d{1,9}$/.test(id) && typeof bias === 'number' && bias >= -100 && bias <= 100);
+  if (!entries || entries.length > MAX_LOGIT_BIASES || !valid) {
+    throw invalidRequest(`logit_bias must map up to ${MAX_LOGIT_BIASES} token ids to numbers from -100 to 100`, 'logit_bias');
+  }
+  return Object.fromEntries(entries.map(([id, bias]) => [Number(id), bias as number]));
 }
 
 function numberIn(b: Body, name: string, min: number, max: number): number | undefined {

@@ -73,13 +73,16 @@ export function completionsController(models: ChatModel[], path: string, clientG
       const entry = served.get(request.model);
       if (!entry) throw new OpenAIError(400, `The model '${request.model}' does not exist`, { param: 'model', code: 'model_not_found' });
       const prompt = promptIds(entry, request, chat);
+      if (Object.keys(request.logitBias ?? {}).some((id) => Number(id) >= entry.vocabSize)) {
+        throw invalidRequest(`logit_bias token ids must be below ${entry.vocabSize}`, 'logit_bias');
+      }
       const { contextLength } = entry;
       if (prompt.length >= contextLength) throw contextExceeded(contextLength, prompt.length, request.maxTokens, chat ? 'messages' : 'prompt');
       if (request.maxTokens !== undefined && prompt.length + request.maxTokens > contextLength) {
         throw contextExceeded(contextLength, prompt.length, request.maxTokens, 'max_tokens');
       }
       const maxTokens = request.maxTokens ?? Math.min(entry.model.defaultMaxTokens ?? DEFAULT_MAX_TOKENS, contextLength - prompt.length);
-      const generation: GenerationRequest = { prompt, maxTokens, temperature: request.temperature, topP: request.topP, seed: request.seed, stop: request.stop };
+      const generation: GenerationRequest = { prompt, maxTokens, temperature: request.temperature, topP: request.topP, seed: request.seed, stop: request.stop, ignoreEos: request.ignoreEos, logitBias: request.logitBias };
       const writer = new CompletionWriter(chat, entry.model.id);
       const events = this.clients.of(entry.model.pipeline).stream(generation, { signal: clientGone(reply) });
       let text = '';

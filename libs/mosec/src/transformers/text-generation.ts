@@ -17,6 +17,10 @@ export interface GenerationRequest {
   seed?: number;
   /** The answer ends before the first of these, which is not sent. */
   stop?: string[];
+  /** Never end on an end-of-sequence token (it is not sampled): the answer runs to `maxTokens` or a stop string. */
+  ignoreEos?: boolean;
+  /** Added to the logits of these token ids before sampling. */
+  logitBias?: Record<number, number>;
 }
 
 /** What each token's event carries (JSON): the text it adds (maybe none, held back), and on the last one why it ended. */
@@ -83,6 +87,10 @@ export abstract class TextGenerationWorker extends GenerationWorker<GenerationRe
     if (!Array.isArray(stop) || stop.length > MAX_STOPS || !stop.every((s) => typeof s === 'string' && s.length > 0)) {
       throw new ValidationError(`stop must be up to ${MAX_STOPS} non-empty strings`);
     }
+    const bias = request.logitBias ?? {};
+    if (typeof bias !== 'object' || !Object.entries(bias).every(([id, value]) => Number(id) < vocabSize && typeof value === 'number' && Math.abs(value) <= 100)) {
+      throw new ValidationError(`logitBias must map token ids below ${vocabSize} to numbers from -100 to 100`);
+    }
     const sampler = new Sampler({ temperature: request.temperature, topP: request.topP, seed: request.seed });
     return new TextSequence(request, sampler, new TextStream((ids) => this.tokenizer.decode(ids), stop));
   }
@@ -107,6 +115,8 @@ export abstract class TextGenerationWorker extends GenerationWorker<GenerationRe
 
   /** The next token from `logits`: its text goes out, and the sequence ends on an end-of-sequence token, a stop string or its length. */
   private made(sequence: TextSequence, logits: Float32Array): void {
+    for (const [id, bias] of Object.entries(sequence.request.logitBias ?? {})) logits[Number(id)] += bias;
+    if (sequence.request.ignoreEos) for (const eos of this.lm.config.eos) logits[eos] = -Infinity;
     const token = sequence.sampler.pick(logits);
     sequence.row.next = token;
     const eos = this.lm.config.eos.includes(token);
