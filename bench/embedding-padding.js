@@ -1,32 +1,26 @@
 #!/usr/bin/env node
-// Padding of the embedding model's batches, before and after grouping by length: batches of 64
-// sentences of 1 to 120 words, in arrival order, run as one tensor padded to the longest ("one run")
-// or as `groupByLength` groups (what the embedding stage does). Prints padded tokens over real tokens
+// Padding of the embedding model's batches, before and after grouping by length: batches of BATCH (8,
+// the embedding stage's largest) of the embedding benchmark's sentences (lib/sentences.js: 1 to 120
+// words, a few of 180 to 240), in order, run as one tensor padded to the longest ("one run") or as
+// `groupByLength` groups (what the embedding stage does). Prints padded tokens over real tokens
 // and the model's time for both on the same batches. Needs `npm run build` and the model (`npm ci`).
 const { join } = require('node:path');
 const { plainTable } = require('./lib/table');
 const { median } = require('./lib/stats');
+const { benchSentences } = require('./lib/sentences');
 
 const dist = join(__dirname, '..', 'dist');
 const { readModelDirectory, TextTokenizer, SentenceEncoder, groupByLength, paddedTokens } = require(join(dist, 'libs/mosec/src/transformers'));
 const { embeddingModel } = require(join(dist, 'examples/embedding/embedding-model'));
-const reference = require('../test/fixtures/embeddings/reference.json');
 
 const BATCHES = Number(process.env.BATCHES ?? 8);
-const BATCH = 64;
-
-/** A fixed pseudo-random sequence (the same batches every run). */
-function seeded(seed) {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-}
+const BATCH = Number(process.env.BATCH ?? 8);
 
 async function main() {
   const model = embeddingModel();
   const tokenizer = TextTokenizer.load(model);
-  const words = reference.cases.flatMap((c) => c.text.split(/\s+/)).filter(Boolean);
-  const random = seeded(7);
-  const sentence = () => Array.from({ length: 1 + Math.floor(random() ** 2 * 120) }, () => words[Math.floor(random() * words.length)]).join(' ');
-  const batches = Array.from({ length: BATCHES }, () => Array.from({ length: BATCH }, () => tokenizer.encode(sentence()).ids));
+  const sequences = benchSentences(BATCHES * BATCH).map((text) => tokenizer.encode(text).ids);
+  const batches = Array.from({ length: BATCHES }, (_, b) => sequences.slice(b * BATCH, (b + 1) * BATCH));
 
   let real = 0;
   let oneRun = 0;
@@ -54,7 +48,7 @@ async function main() {
   const groupedMs = await timeOf(encoder);
   const oneRunMs = await timeOf(single);
   const ratio = (padded) => `${((padded / real - 1) * 100).toFixed(1)} %`;
-  console.log(`${BATCHES} batches of ${BATCH} sentences (1 to 120 words), ${real} real tokens; ${readModelDirectory(model.dir).name}`);
+  console.log(`${BATCHES} batches of ${BATCH} sentences (bench/lib/sentences.js), ${real} real tokens; ${readModelDirectory(model.dir).name}`);
   console.log(
     plainTable(
       ['batch run as', 'padding over real tokens', 'median ms per batch'],

@@ -112,6 +112,25 @@ describe('embedding example (OpenAI API, all-MiniLM-L6-v2)', () => {
     });
   });
 
+  it('spreads a burst of 32 requests over both model workers, in batches of at most 8 texts', async () => {
+    const embedBatches = async () => {
+      const samples = await scrape(server.url);
+      const perWorker = (name: string, where: Record<string, string> = {}) =>
+        ['Embed#1', 'Embed#2'].map((connection) => total(samples, name, { stage: 'Embed', connection, ...where }));
+      return { count: perWorker('mosec_service_batch_size_count'), upTo8: perWorker('mosec_service_batch_size_bucket', { le: '8' }) };
+    };
+    const before = await embedBatches();
+    // Two bursts: the answers of the first come back together, as 32 clients' next requests do.
+    for (let burst = 0; burst < 2; burst++) {
+      await Promise.all(Array.from({ length: 32 }, (_, i) => client.embeddings.create({ model: MODEL, input: `${texts[i % 8]} (${burst}.${i})` })));
+    }
+    const after = await embedBatches();
+    const ran = after.count.map((count, w) => count - before.count[w]);
+    expect(ran.every((batches) => batches > 0)).toBe(true);
+    const over8 = after.count.map((count, w) => count - after.upTo8[w] - (before.count[w] - before.upTo8[w]));
+    expect(over8).toEqual([0, 0]);
+  });
+
   it('serves 2,048 inputs in one request, the most OpenAI takes, each in its place', async () => {
     const many = Array.from({ length: 2048 }, (_, i) => `sentence number ${i} of a long request`);
     const answer = await client.embeddings.create({ model: MODEL, input: many, encoding_format: 'float' });

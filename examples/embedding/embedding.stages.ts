@@ -51,10 +51,13 @@ export class Tokenize implements BatchWorker<EmbeddingItem, TokenizedText>, OnMo
  * Runs the model on batches bounded by tokens (`maxBatchCost`: the sum of the items' lengths), as
  * groups of like lengths so that padding stays small; mean pooling and normalisation as
  * sentence-transformers does. Two workers of one intra-op thread each (the session shares the cores
- * among the stage's workers): batching gains this small model little on 2 cores, while a second
- * worker runs another batch at full speed (one worker of 2 threads used ~1.1 cores under load).
+ * among the stage's workers): on 2 cores a worker runs a text in about the same CPU time whether
+ * it comes alone or among 32, so what counts is that both workers always have work. Small batches
+ * (8 texts, 1,024 tokens) see to it: an idle worker takes one ready batch, and with batches of 64 it
+ * took every request of a burst while its sibling idled, then the next burst again (one worker's
+ * throughput, 70 req/s at c=32).
  */
-@Stage({ num: 2, maxBatchSize: 64, maxBatchCost: 8192, timeout: 30_000 })
+@Stage({ num: 2, maxBatchSize: 8, maxBatchCost: 1024, timeout: 30_000 })
 export class Embed implements BatchWorker<TokenizedText, EmbeddingResult>, OnModuleInit {
   /** An item's cost in its batch: its tokens. */
   static batchCost(item: TokenizedText): number {
