@@ -8,10 +8,11 @@ const LAYERS = [
   ['protocol/', 'gguf/'],
   ['decorators/'],
   ['engine/', 'onnx/'],
-  ['ipc/', 'transformers/'],
+  ['ipc/'],
   ['transport/'],
   ['metrics/'],
   ['worker/'],
+  ['transformers/'],
   ['validation/'],
   ['config/'],
   ['plan/'],
@@ -41,8 +42,6 @@ const APART = [
   ['client/', 'http/'],
   ['engine/', 'onnx/'],
   ['onnx/', 'engine/'],
-  ['ipc/', 'transformers/'],
-  ['transformers/', 'ipc/'],
 ];
 
 module.exports = {

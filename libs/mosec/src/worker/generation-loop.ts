@@ -1,6 +1,6 @@
 import { describeError } from '../errors';
 import type { RequestContext } from '../interfaces';
-import { EMIT, GenerationWorker, PrefillChunk, SequenceState } from './generation-worker';
+import { EMIT, PrefillChunk, SequenceState, SteppedModel } from './generation-step';
 import { StreamCancelled } from './stream-worker';
 
 /** Where a sequence's tokens and answer go: its task in the HTTP process. */
@@ -34,7 +34,7 @@ export class GenerationLoop<In, S extends SequenceState> {
   private looping = false;
 
   constructor(
-    private readonly worker: GenerationWorker<In, S>,
+    private readonly worker: SteppedModel<In, S>,
     private readonly logger: { error(message: string): void } = console,
   ) {
     worker[EMIT] = (state, text, last) => this.emitted(state, text, last);

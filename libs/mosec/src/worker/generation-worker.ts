@@ -1,20 +1,9 @@
 import type { RequestContext } from '../interfaces';
+import { GenerationLoop } from './generation-loop';
+import { EMIT, Emit, PrefillChunk, SequenceState, SteppedModel } from './generation-step';
 import { StreamWorker } from './stream-worker';
 
-/** What the framework needs to know of a sequence: how many prompt tokens it reads before it makes its first. */
-export interface SequenceState {
-  readonly promptLength: number;
-}
-
-/** Prompt tokens `from` up to (not including) `to` of a sequence, run in this step. When `to` is its `promptLength`, it makes its first token. */
-export interface PrefillChunk<S> {
-  readonly sequence: S;
-  readonly from: number;
-  readonly to: number;
-}
-
-export const EMIT = Symbol('mosec.generationEmit');
-type Emit<S> = (sequence: S, text: string, last: boolean) => void;
+export type { PrefillChunk, SequenceState } from './generation-step';
 
 /**
  * A stage that generates (continuous batching). Its worker keeps the running sequences: each step runs
@@ -30,7 +19,7 @@ type Emit<S> = (sequence: S, text: string, last: boolean) => void;
  * - `step(decode, prefill)`: one step; it calls `emit(sequence, text, last)` once for each token made.
  * - `end(sequence)`: the sequence left (finished, failed or cancelled): free what it holds.
  */
-export abstract class GenerationWorker<In = unknown, S extends SequenceState = SequenceState> extends StreamWorker<In> {
+export abstract class GenerationWorker<In = unknown, S extends SequenceState = SequenceState> extends StreamWorker<In> implements SteppedModel<In, S> {
   /** Most tokens one step runs: one per decoding sequence, then prompt chunks up to the rest. */
   stepTokens = 512;
   /** Longest part of one prompt a step reads: a long prompt is read over several steps. */
@@ -53,7 +42,6 @@ export abstract class GenerationWorker<In = unknown, S extends SequenceState = S
 
   /** Runs one request alone to its end, its events dropped (the warm-up `example`). */
   async forward(input: In): Promise<void> {
-    const { GenerationLoop } = await import('./generation-loop');
     await new GenerationLoop(this).runAlone(input);
   }
 }
