@@ -1,3 +1,4 @@
+import type { AdaptiveWait } from './adaptive-wait';
 import type { BatchPolicy } from './batch';
 import { itemFlags, Task } from './task';
 import type { TaskQueue } from './task-queue';
@@ -75,4 +76,17 @@ export function itemCost(policy: BatchPolicy, task: Task): number {
 /** How long before a busy worker's forward should end it gets its next batch. */
 export function sendAheadLead(forwardMs: number): number {
   return Math.max(SEND_AHEAD_MS, forwardMs * SEND_AHEAD_SHARE);
+}
+
+/** When the batch at the head of the queue is ready to leave (now or later); undefined if none waits. */
+export function batchClosesAt(queue: TaskQueue, policy: BatchPolicy, adaptive: AdaptiveWait | undefined): number | undefined {
+  const first = queue.peek();
+  if (!first) return undefined;
+  // A generation worker's steps are its batches: a sequence joins the next one without waiting for others.
+  if (first.alone || policy.generation) return 0;
+  const { maxBatchSize, maxWaitTime } = policy;
+  const full = queue.length >= maxBatchSize || queue.cost >= (policy.maxBatchCost ?? Infinity);
+  if (full) return 0;
+  if (adaptive) return adaptive.closesAt(first.enqueuedAt, queue.length, maxBatchSize);
+  return maxWaitTime <= 0 ? 0 : first.enqueuedAt + maxWaitTime;
 }

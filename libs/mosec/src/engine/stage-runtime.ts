@@ -4,9 +4,10 @@ import { ForwardTime } from './forward-time';
 import { LoadSample, StageLoad } from './stage-load';
 import type { Task } from './task';
 import { TaskQueue } from './task-queue';
+import { PumpTimer } from './pump-timer';
 import { slotsFor } from './sequence-slots';
 import { Batch, BatchPolicy, newBatch, Slot } from './batch';
-import { itemCost, itemsPerDispatch, SEND_AHEAD_MIN_FORWARD_MS, sendAheadLead, takeBatch } from './batch-forming';
+import { batchClosesAt, itemCost, itemsPerDispatch, SEND_AHEAD_MIN_FORWARD_MS, sendAheadLead, takeBatch } from './batch-forming';
 
 export interface StageEvents {
   /** A worker overran the stage timeout with this batch; the engine answers its tasks. */
@@ -32,9 +33,7 @@ export class StageRuntime {
   private readonly retiring = new Set<Slot>();
   /** The slots of each worker of a generation stage: one per sequence it may run (see SequenceSlot). */
   private readonly slots = new Map<Slot, Slot[]>();
-  private waitTimer: NodeJS.Timeout | undefined;
-  private waitTimerAt = Infinity;
-  private pumpScheduled = false;
+  private readonly pumpTimer = new PumpTimer(() => this.pump());
   private readonly adaptive?: AdaptiveWait;
   private readonly forwardTime = new ForwardTime();
   readonly load = new StageLoad();
@@ -64,7 +63,7 @@ export class StageRuntime {
     task.cost = itemCost(this.policy, task);
     this.adaptive?.arrived();
     this.queue.push(task);
-    this.schedulePump();
+    this.pumpTimer.soon();
   }
 
   /**
@@ -115,7 +114,7 @@ export class StageRuntime {
     const slots = slotsFor(worker, this.policy.generation, this.policy.maxBatchSize);
     if (slots[0] !== worker) this.slots.set(worker, slots);
     this.idle.push(...slots);
-    this.schedulePump();
+    this.pumpTimer.soon();
   }
 
   /** The running batch `batchId` of a worker (of one of its sequence slots), if it still runs it. */
@@ -171,7 +170,7 @@ export class StageRuntime {
       if (ahead) {
         this.sentAhead.delete(slot);
         for (const task of ahead.tasks) if (!task.finished) this.queue.push(task);
-        this.schedulePump();
+        this.pumpTimer.soon();
       }
       const batch = this.running.get(slot);
       if (!batch) continue;
@@ -205,22 +204,8 @@ export class StageRuntime {
     } else {
       this.idle.push(worker);
     }
-    this.schedulePump();
+    this.pumpTimer.soon();
     return batch;
-  }
-
-  /**
-   * Dispatches once the current event-loop turn is over, so everything that arrived in it (the
-   * requests read together, the results of one frame) leaves in one frame instead of the first
-   * task alone and the rest after it.
-   */
-  private schedulePump(): void {
-    if (this.pumpScheduled) return;
-    this.pumpScheduled = true;
-    setImmediate(() => {
-      this.pumpScheduled = false;
-      this.pump();
-    });
   }
 
   /**
@@ -229,27 +214,14 @@ export class StageRuntime {
    */
   pump(): void {
     while (this.idle.length > 0) {
-      const closesAt = this.batchClosesAt();
+      const closesAt = batchClosesAt(this.queue, this.policy, this.adaptive);
       if (closesAt === undefined) return;
-      if (now() < closesAt) return this.armWaitTimer(closesAt);
+      if (now() < closesAt) return this.pumpTimer.at(closesAt);
       const tasks = this.takeBatch(); // first: it shares a backlog among the workers, this one still counted
       if (tasks.length === 0) continue; // every task it met was refused (quarantined)
       this.dispatch(this.idle.pop()!, tasks);
     }
     this.sendAhead();
-  }
-
-  /** When the batch at the head of the queue is ready to leave (now or later); undefined if none waits. */
-  private batchClosesAt(): number | undefined {
-    const first = this.queue.peek();
-    if (!first) return undefined;
-    // A generation worker's steps are its batches: a sequence joins the next one without waiting for others.
-    if (first.alone || this.policy.generation) return 0;
-    const { maxBatchSize, maxWaitTime } = this.policy;
-    const full = this.queued >= maxBatchSize || this.queue.cost >= (this.policy.maxBatchCost ?? Infinity);
-    if (full) return 0;
-    if (this.adaptive) return this.adaptive.closesAt(first.enqueuedAt, this.queued, maxBatchSize);
-    return maxWaitTime <= 0 ? 0 : first.enqueuedAt + maxWaitTime;
   }
 
   /**
@@ -263,11 +235,11 @@ export class StageRuntime {
       const forwardMs = this.forwardTime.estimate(running.tasks.length);
       // Past its expected end the worker is late: what gathers until it is free goes with its next batch.
       if (forwardMs < SEND_AHEAD_MIN_FORWARD_MS || now() > running.startedAt + forwardMs) continue;
-      const closesAt = this.batchClosesAt();
+      const closesAt = batchClosesAt(this.queue, this.policy, this.adaptive);
       if (closesAt === undefined) return;
       const sendAt = Math.max(closesAt, running.startedAt + forwardMs - sendAheadLead(forwardMs));
       if (now() < sendAt) {
-        this.armWaitTimer(sendAt);
+        this.pumpTimer.at(sendAt);
         continue;
       }
       const tasks = this.takeBatch();
@@ -316,21 +288,9 @@ export class StageRuntime {
     this.events.onBatchTimeout(this, batch);
   }
 
-  private armWaitTimer(at: number): void {
-    if (this.waitTimer && this.waitTimerAt <= at) return;
-    if (this.waitTimer) clearTimeout(this.waitTimer);
-    this.waitTimerAt = at;
-    this.waitTimer = setTimeout(() => {
-      this.waitTimer = undefined;
-      this.waitTimerAt = Infinity;
-      this.pump();
-    }, Math.max(0, at - now()));
-  }
-
   /** Stops the wait timer (at shutdown). */
   close(): void {
-    if (this.waitTimer) clearTimeout(this.waitTimer);
-    this.waitTimer = undefined;
+    this.pumpTimer.stop();
     for (const batch of this.running.values()) if (batch.timer) clearTimeout(batch.timer);
   }
 }
