@@ -15,6 +15,7 @@ import type { HttpRoute } from './http-route';
 import { readPipelineBody, restoreBodyHeaders } from './pipeline-body';
 import { mib } from './limit-log';
 import { RequestAdmission } from './request-admission';
+import { assignRequestId, requestIdOf } from './request-id';
 import { PRIORITY_HEADER, priorityLevel } from './request-priority';
 import { closeConnections, limitServer } from './server-limits';
 import { EventStream } from './sse';
@@ -67,6 +68,8 @@ export class MosecHttp implements OnModuleInit {
     });
     // Every answer's, the application's own routes' too: a client that never reads holds them all alike.
     fastify.addHook('onSend', limitWrite(this.config.writeTimeout));
+    // First of all hooks: an answer given by an admission check has its id too.
+    fastify.addHook('onRequest', assignRequestId);
     fastify.addHook('preClose', (done) => {
       closeConnections(fastify.server, CLOSE_GRACE_MS);
       done();
@@ -159,8 +162,12 @@ export class MosecHttp implements OnModuleInit {
     if (!pipeline.stream && this.config.compression) route.onSend = [...asList(route.onSend), compressAnswer];
     route.onResponse = [
       ...asList(route.onResponse),
-      (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
         this.orchestrator.answered(reply.statusCode, pipeline.path);
+        // A failure to look into (not the 503 of a service starting or stopping): the line that links the client's id to the logs.
+        if (reply.statusCode >= 500 && reply.statusCode !== 503) {
+          this.logger.error(`${request.method} ${request.url} answered ${reply.statusCode} (x-request-id ${requestIdOf(reply)})`);
+        }
         done();
       },
     ];
