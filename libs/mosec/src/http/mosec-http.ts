@@ -10,6 +10,7 @@ import { PIPELINE_ROUTE_CONFIG } from '../mosec.constants';
 import { ANSWERS, MESSAGES } from '../mosec.messages';
 import { pickHeaders } from '../protocol/request-headers';
 import { compressAnswer, compressionSummary } from './answer-compression';
+import { waitForBusyPort } from './busy-port';
 import { browserFormRefusal, codecFlagsFor, responseContentType } from './content-types';
 import type { HttpRoute } from './http-route';
 import { readPipelineBody, restoreBodyHeaders } from './pipeline-body';
@@ -25,6 +26,8 @@ const EMPTY = Buffer.alloc(0);
 const TEXT = 'text/plain; charset=utf-8';
 /** After the HTTP server starts closing (the requests are drained by then), connections kept open by their clients are cut. */
 const CLOSE_GRACE_MS = 1000;
+/** Beyond a previous instance's shutdown timeout: the time it takes to stop its workers and exit. */
+const BUSY_PORT_MARGIN_MS = 5000;
 
 /**
  * The HTTP side of the service, on the application's Fastify instance. Pipeline routes are Nest routes
@@ -85,6 +88,8 @@ export class MosecHttp implements OnModuleInit {
     const { headersTimeout, readTimeout, idleTimeout, maxConnections, maxStreamResets } = this.config;
     const workers = this.orchestrator.workerCount;
     const limits = limitServer(fastify.server, { headersTimeout, readTimeout, idleTimeout, maxConnections, workers, maxStreamResets });
+    // The previous instance lets go of the port once drained: its shutdown timeout, then its workers' stop.
+    waitForBusyPort(fastify.server, this.config.shutdownTimeout + BUSY_PORT_MARGIN_MS, (message) => this.logger.warn(message));
     fastify.addHook('onListen', (done) => {
       const where = fastify.server.address();
       const url = where && typeof where === 'object' ? `http://${where.address}:${where.port}` : String(where);
