@@ -1,13 +1,14 @@
 import { Controller, Get, HttpCode, Inject, NotFoundException, Post, Req, Res, Type } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { MosecOrchestrator } from '../module/mosec.orchestrator';
-import { pipelineMetadata } from '../module/pipeline-plan';
-import { PIPELINE_ROUTE_CONFIG, STAGE_METADATA } from '../mosec.constants';
+import { PipelineGateway } from '../gateway/pipeline-gateway';
+import { pipelineMetadata } from '../plan/pipeline-plan';
+import { readStageOptions } from '../decorators/metadata';
+import { PIPELINE_ROUTE_CONFIG } from '../mosec.constants';
 import { isStreamWorkerClass } from '../worker/stream-worker';
-import type { HttpRoute } from './http-route';
-import { MosecHttp } from './mosec-http';
+import type { PipelineRoute } from '../gateway/pipeline-route';
 import { appFilterFor } from './app-filters';
+import { MosecHttp } from './mosec-http.service';
 import { PipelineExceptionFilter } from './pipeline-exception.filter';
 import { decorateForSwagger } from './swagger-decorators';
 
@@ -32,14 +33,14 @@ export function pipelineController(pipeline: Type<unknown>): Type<unknown> {
 
   @Controller({ version })
   class PipelineController {
-    private readonly route: HttpRoute;
+    private readonly route: PipelineRoute;
 
     constructor(
       @Inject(MosecHttp) private readonly http: MosecHttp,
-      @Inject(MosecOrchestrator) orchestrator: MosecOrchestrator,
+      @Inject(PipelineGateway) gateway: PipelineGateway,
       @Inject(ApplicationConfig) config: ApplicationConfig,
     ) {
-      this.route = orchestrator.route(pipeline);
+      this.route = gateway.route(pipeline);
       answers.appFilterFor = (error) => appFilterFor(config, error);
     }
 
@@ -52,7 +53,7 @@ export function pipelineController(pipeline: Type<unknown>): Type<unknown> {
   }
   Object.defineProperty(PipelineController, 'name', { value: `${pipeline.name}Controller` });
   carryDecorators(pipeline, PipelineController, answers);
-  const stageNames = (stages ?? []).map((stage) => (Reflect.getMetadata(STAGE_METADATA, stage) as { name?: string } | undefined)?.name ?? stage?.name);
+  const stageNames = (stages ?? []).map((stage) => readStageOptions(stage)?.name ?? stage?.name);
   decorateForSwagger(PipelineController, 'answer', {
     path, controller: PipelineController.name, stages: stageNames, request, response, stream, codec: codec ?? 'json',
   });
@@ -68,7 +69,7 @@ export function probesController(readinessPath: string, metricsPath: string): Ty
   class MosecProbesController {
     constructor(
       @Inject(MosecHttp) private readonly http: MosecHttp,
-      @Inject(MosecOrchestrator) private readonly orchestrator: MosecOrchestrator,
+      @Inject(PipelineGateway) private readonly gateway: PipelineGateway,
     ) {}
 
     @Get(readinessPath)
@@ -79,8 +80,8 @@ export function probesController(readinessPath: string, metricsPath: string): Ty
 
     @Get(metricsPath)
     async metrics(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-      if (!this.orchestrator.metrics) throw new NotFoundException();
-      const { type, text } = await this.orchestrator.metricsText();
+      if (!this.gateway.servesMetrics) throw new NotFoundException();
+      const { type, text } = (await this.gateway.metricsText())!;
       reply.type(type);
       return text;
     }
