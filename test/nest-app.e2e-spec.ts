@@ -145,6 +145,9 @@ describe('the same application without a server', () => {
     expect(seen.context.refused).toEqual({ status: 422, body: 'request validation error: features must be 16 numbers' });
     expect(seen.context.words).toEqual(['batch', 'jobs', 'stream', 'too']);
     expect(seen.inject).toMatchObject({ withoutKey: 401, withKey: 200, body: { label: expect.any(Number) } });
+    // The context serves no HTTP and says so (the HTTP application made after it says what it serves).
+    expect(stdout).toMatch(/worker\(s\) ready; InferencePipeline, NoopPipeline, WordsPipeline reachable through @InjectPipeline clients \(an application context serves no HTTP\)/);
+    expect(stdout.match(/worker\(s\) ready; serving POST/g)).toHaveLength(1);
   });
 });
 
