@@ -175,9 +175,10 @@ describe.each(['esm', 'cjs'] as const)('the packed library in a new Nest app (%s
         }, () => !loading);
         const listening = /listening on http/;
         const crashed = /address already in use [\d.:]+\s*\n/;
+        let held: AbortController | undefined;
         try {
           for (let restart = 1; restart <= 10; restart++) {
-            const held = holdRequests(server.url, 2);
+            held = holdRequests(server.url, 2);
             touchSource(app, 'src/checks/hold.pipeline.ts', restart);
             // The new instance finds the port taken by the draining one, and waits for it instead of failing.
             await waitForCount(server, /address already in use [\d.:]+: trying again/, restart, 120_000, crashed);
@@ -191,6 +192,7 @@ describe.each(['esm', 'cjs'] as const)('the packed library in a new Nest app (%s
           expect(await post(`${server.url}/inference`, { numbers: [3] })).toMatchObject({ status: 200, body: '{"squares":[9]}' });
         } finally {
           loading = false;
+          held?.abort();
           process.kill(-server.proc.pid!, 'SIGTERM');
           await server.exited;
         }
