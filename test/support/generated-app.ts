@@ -71,6 +71,8 @@ export function run(command: string, args: string[], cwd: string): void {
 
 /** What a command printed (stdout, then stderr, where Jest reports); its output in the error when it fails. */
 export function output(command: string, args: string[], cwd: string, extraEnv: Record<string, string> = {}): string {
+  // A failed set-up leaves no app: never run its npm commands in this repository instead.
+  if (!cwd) throw new Error(`${command} ${args.join(' ')}: no directory to run it in (the app was not made)`);
   const env = { ...cleanNpmEnv(), NO_COLOR: '1', CI: '1', ...extraEnv };
   const { status, stdout, stderr, error } = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (error || status !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${cwd} (${error?.message ?? `exit ${status}`}):\n${stdout}${stderr}`);
