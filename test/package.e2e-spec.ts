@@ -14,7 +14,9 @@ import { holdRequests, touchSource, waitForCount } from './support/watch-mode';
  * What the README's "Use it in your app" section tells a person, done for real: a fresh Nest 12 app,
  * the library packed with `npm pack` and installed from its tarball, the README's files added, then
  * `npm run build && npm run start:prod`. Both kinds of app `nest new` makes: ES modules (its default)
- * and CommonJS (its other choice); the ES one also on Node 22.
+ * and CommonJS (its other choice); the ES one also on Node 22, and then with what a Nest team adds
+ * (test/fixtures/generated-app: a global ConfigModule, a catch-all exception filter, its own Swagger
+ * document), in watch mode, and installed again with `npm ci` on Node 22.
  */
 const SETUP_TIMEOUT = 15 * 60_000;
 
