@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { post, RunningServer, sleep, startServer } from './support/server';
+import { post, RunningServer, sleep, startCommand } from './support/server';
 
 const MONITOR = join(__dirname, '..', 'examples', 'monitor');
 const read = (file: string) => readFileSync(join(MONITOR, file), 'utf8');
@@ -123,12 +123,14 @@ describe('examples/monitor: Grafana dashboard model', () => {
   });
 });
 
-describe('examples/monitor: dashboard queries against a real /metrics scrape (echo example)', () => {
+describe('examples/monitor: dashboard queries against a real /metrics scrape (npm run example -- monitor: the echo example)', () => {
   let server: RunningServer;
   let samples: Sample[];
 
   beforeAll(async () => {
-    server = await startServer('examples/echo/main.js');
+    // What `npm run example -- monitor` runs: the service the dashboard is shown with.
+    server = await startCommand(process.execPath, [join(__dirname, '..', 'scripts', 'example.js'), 'monitor']);
+    expect(server.logs()).toContain('starting the echo example for them to watch');
     // Successes, a validation error, a worker restart and a dropped task, so that every series the
     // dashboard reads has been created.
     const answers = await Promise.all(Array.from({ length: 8 }, () => post(`${server.url}/inference`, { time: 0.01 })));

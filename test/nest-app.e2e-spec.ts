@@ -75,9 +75,10 @@ describe('a Nest application serving pipelines', () => {
     expect(document.paths['/'].get.operationId).toBe('getHealth');
   });
 
-  it("keeps mosec's answers on the pipeline route, whatever the application's filter does", async () => {
+  it("gives the pipeline route's answers to the application's global filter, with mosec's status and text", async () => {
     const invalid = await post(`${server.url}/api/inference`, { features: [1] }, { 'x-api-key': KEY });
-    expect(invalid).toMatchObject({ status: 422, body: 'request validation error: features must be 16 numbers' });
+    expect(invalid.status).toBe(422);
+    expect(JSON.parse(invalid.body)).toEqual({ problem: { status: 422, detail: 'request validation error: features must be 16 numbers' } });
   });
 
   it('serves readiness and metrics outside the prefix and the guard, for probes', async () => {
@@ -144,6 +145,9 @@ describe('the same application without a server', () => {
     expect(seen.context.refused).toEqual({ status: 422, body: 'request validation error: features must be 16 numbers' });
     expect(seen.context.words).toEqual(['batch', 'jobs', 'stream', 'too']);
     expect(seen.inject).toMatchObject({ withoutKey: 401, withKey: 200, body: { label: expect.any(Number) } });
+    // The context serves no HTTP and says so (the HTTP application made after it says what it serves).
+    expect(stdout).toMatch(/worker\(s\) ready; InferencePipeline, NoopPipeline, WordsPipeline reachable through @InjectPipeline clients \(an application context serves no HTTP\)/);
+    expect(stdout.match(/worker\(s\) ready; serving POST/g)).toHaveLength(1);
   });
 });
 

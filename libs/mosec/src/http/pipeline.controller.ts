@@ -1,12 +1,16 @@
 import { Controller, Get, HttpCode, Inject, NotFoundException, Post, Req, Res, Type } from '@nestjs/common';
+import { ApplicationConfig } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PipelineGateway } from '../gateway/pipeline-gateway';
 import { pipelineMetadata } from '../plan/pipeline-plan';
+import { readStageOptions } from '../decorators/metadata';
 import { PIPELINE_ROUTE_CONFIG } from '../mosec.constants';
 import { isStreamWorkerClass } from '../worker/stream-worker';
 import type { PipelineRoute } from '../gateway/pipeline-route';
+import { appFilterFor } from './app-filters';
 import { MosecHttp } from './mosec-http.service';
 import { PipelineExceptionFilter } from './pipeline-exception.filter';
+import { decorateForSwagger } from './swagger-decorators';
 
 /** Metadata of a `@Pipeline` class that is about the module, not the route: not carried over. */
 const MODULE_KEYS = new Set(['imports', 'providers', 'controllers', 'exports', '__module:global__', 'design:paramtypes']);
@@ -17,13 +21,15 @@ const FILTERS = '__exceptionFilters__';
  * guards, interceptors, exception filters, global prefix and versioning reach it. Decorators on the
  * `@Pipeline` class (`@UseGuards`, `@UseInterceptors`, `@UseFilters`, `@SetMetadata`, Swagger's...)
  * are carried over as if written on the controller. Its answer is the last stage's bytes; a pipeline's
- * other answers are thrown as `PipelineError` and rendered as mosec does.
+ * other answers are thrown as `PipelineError`: the application's exception filters render them, or,
+ * without one that catches them, mosec's answer filter.
  */
 export function pipelineController(pipeline: Type<unknown>): Type<unknown> {
-  const { path, version, stages } = pipelineMetadata(pipeline);
+  const { path, version, stages, request, response, codec } = pipelineMetadata(pipeline);
   const stream = isStreamWorkerClass(stages?.[stages.length - 1]);
   // Set as fastify route config: MosecHttp knows the route by it.
   const { RouteConfig } = require('@nestjs/platform-fastify') as typeof import('@nestjs/platform-fastify');
+  const answers = new PipelineExceptionFilter();
 
   @Controller({ version })
   class PipelineController {
@@ -32,8 +38,10 @@ export function pipelineController(pipeline: Type<unknown>): Type<unknown> {
     constructor(
       @Inject(MosecHttp) private readonly http: MosecHttp,
       @Inject(PipelineGateway) gateway: PipelineGateway,
+      @Inject(ApplicationConfig) config: ApplicationConfig,
     ) {
       this.route = gateway.route(pipeline);
+      answers.appFilterFor = (error) => appFilterFor(config, error);
     }
 
     @Post(path)
@@ -44,7 +52,11 @@ export function pipelineController(pipeline: Type<unknown>): Type<unknown> {
     }
   }
   Object.defineProperty(PipelineController, 'name', { value: `${pipeline.name}Controller` });
-  carryDecorators(pipeline, PipelineController);
+  carryDecorators(pipeline, PipelineController, answers);
+  const stageNames = (stages ?? []).map((stage) => readStageOptions(stage)?.name ?? stage?.name);
+  decorateForSwagger(PipelineController, 'answer', {
+    path, controller: PipelineController.name, stages: stageNames, request, response, stream, codec: codec ?? 'json',
+  });
   return PipelineController;
 }
 
@@ -79,11 +91,11 @@ export function probesController(readinessPath: string, metricsPath: string): Ty
 }
 
 /** Copies the route-level decorators of the pipeline class, with mosec's answer filter checked after its own filters. */
-function carryDecorators(pipeline: Type<unknown>, controller: Type<unknown>): void {
+function carryDecorators(pipeline: Type<unknown>, controller: Type<unknown>, answers: PipelineExceptionFilter): void {
   for (const key of Reflect.getOwnMetadataKeys(pipeline)) {
     if (MODULE_KEYS.has(key) || String(key).startsWith('mosec:')) continue;
     Reflect.defineMetadata(key, Reflect.getOwnMetadata(key, pipeline), controller);
   }
   // Nest checks a route's filters last-declared first: mosec's goes first in the list, so it comes last.
-  Reflect.defineMetadata(FILTERS, [new PipelineExceptionFilter(), ...(Reflect.getOwnMetadata(FILTERS, pipeline) ?? [])], controller);
+  Reflect.defineMetadata(FILTERS, [answers, ...(Reflect.getOwnMetadata(FILTERS, pipeline) ?? [])], controller);
 }

@@ -74,8 +74,17 @@ describe('planPipelines', () => {
     expect(() => planPipelines([module])).toThrow(message);
   });
 
-  it('refuses two pipelines on one path', () => {
-    expect(() => planPipelines([APipeline, APipeline])).toThrow(/two pipelines are served at \/a/);
+  it('refuses two pipelines on one path, naming both', () => {
+    @Pipeline('/a/', { stages: [Shared] })
+    @Module({ providers: [Shared] })
+    class OtherPipeline {}
+    expect(() => planPipelines([APipeline, OtherPipeline])).toThrow('two pipelines are served at POST /a: APipeline and OtherPipeline');
+  });
+
+  it('refuses a pipeline class without @Module, saying what to add', () => {
+    @Pipeline('/bare', { stages: [Alone, Shared] })
+    class BarePipeline {}
+    expect(() => planPipelines([BarePipeline])).toThrow('Add @Module({ providers: [Alone, Shared] }) to BarePipeline');
   });
 });
 

@@ -67,16 +67,18 @@ export function pipelineMetadata(pipeline: Type<unknown>): PipelineMetadata {
 export function planPipelines(modules: Type<unknown>[], warn: (message: string) => void = () => undefined, defaultWait: number | 'auto' = DEFAULTS.wait): PipelinePlan[] {
   if (modules.length === 0) throw new Error(MESSAGES.noPipelines);
   const stages = new Map<Type<unknown>, StagePlan>();
-  const paths = new Set<string>();
+  const paths = new Map<string, Type<unknown>>();
   return modules.map((module) => {
     const meta = pipelineMetadata(module);
     const path = checkPath(meta.path, module.name);
-    if (paths.has(path)) throw new Error(MESSAGES.twoPipelinesAt(path));
-    paths.add(path);
+    const taken = paths.get(path);
+    if (taken) throw new Error(MESSAGES.samePath(path, taken.name, module.name));
+    paths.set(path, module);
     if (!Array.isArray(meta.stages) || meta.stages.length === 0) {
       throw new Error(MESSAGES.noStages(path, module.name));
     }
-    const providers: unknown[] = Reflect.getMetadata('providers', module) ?? [];
+    const providers: unknown[] | undefined = Reflect.getMetadata('providers', module);
+    if (!providers) throw new Error(MESSAGES.notAModule(module.name, meta.stages.map((stage) => stage?.name ?? String(stage))));
     const plans = meta.stages.map((type, stageIndex) => {
       const known = stages.get(type);
       if (known) return known;

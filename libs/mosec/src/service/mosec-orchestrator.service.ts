@@ -167,7 +167,12 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     }
     if (this.config.dryRun) return this.finishDryRun(dryRunExamples);
     this.phase = 'serving';
-    this.logger.log(`${this.liveWorkers().length} worker(s) ready; serving ${this.explorer.plans.map((p) => `POST ${p.path}`).join(', ')}`);
+    const pipelines = this.explorer.plans.map((p) => p.module.name).join(', ');
+    // An application context (createApplicationContext) has no HTTP: its pipelines are reached by their clients only.
+    const served = this.adapterHost?.httpAdapter
+      ? `serving ${this.explorer.plans.map((p) => `POST ${p.path}`).join(', ')}`
+      : `${pipelines} reachable through @InjectPipeline clients (an application context serves no HTTP)`;
+    this.logger.log(`${this.liveWorkers().length} worker(s) ready; ${served}`);
     if (this.shared && [...this.stages.values()].some((stage) => stage.policy.readsShared)) this.logger.log(this.shared.describe());
   }
 
