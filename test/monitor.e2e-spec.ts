@@ -1,7 +1,8 @@
 import Ajv from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { post, RunningServer, sleep, startServer } from './support/server';
+import { eventually, post, sleep } from './support/server';
+import { SharedService, sharedService } from './support/shared-service';
 
 const MONITOR = join(__dirname, '..', 'examples', 'monitor');
 const read = (file: string) => readFileSync(join(MONITOR, file), 'utf8');
@@ -124,11 +125,11 @@ describe('examples/monitor: Grafana dashboard model', () => {
 });
 
 describe('examples/monitor: dashboard queries against a real /metrics scrape (echo example)', () => {
-  let server: RunningServer;
+  let server: SharedService;
   let samples: Sample[];
 
   beforeAll(async () => {
-    server = await startServer('examples/echo/main.js');
+    server = await sharedService('examples/echo/main.js');
     // Successes, a validation error, a worker restart and a dropped task, so that every series the
     // dashboard reads has been created.
     const answers = await Promise.all(Array.from({ length: 8 }, () => post(`${server.url}/inference`, { time: 0.01 })));
@@ -137,9 +138,6 @@ describe('examples/monitor: dashboard queries against a real /metrics scrape (ec
     await restartOneWorker(server);
     await dropOneTask(server);
     samples = parseExposition(await (await fetch(`${server.url}/metrics`)).text());
-  });
-  afterAll(async () => {
-    await server?.stop();
   });
 
   it('uses only metric names the service exposes', () => {
@@ -198,25 +196,26 @@ describe('examples/monitor: prometheus.yml', () => {
 });
 
 /** Waits until `/metrics` has a sample of `name`. */
-async function waitForSeries(server: RunningServer, name: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const text = await (await fetch(`${server.url}/metrics`)).text();
-    if (parseExposition(text).some((sample) => sample.name === name)) return;
-    await sleep(100);
-  }
-  throw new Error(`no ${name} sample on /metrics:\n${server.logs()}`);
+async function waitForSeries(server: SharedService, name: string): Promise<void> {
+  const has = async () => parseExposition(await (await fetch(`${server.url}/metrics`)).text()).some((sample) => sample.name === name);
+  await eventually(has, 20_000, () => `no ${name} sample on /metrics:\n${server.logs()}`);
 }
 
-/** Kills the last forked worker and waits until the service has replaced it. */
-async function restartOneWorker(server: RunningServer): Promise<void> {
+/** Kills the last forked worker and waits until its replacement is ready (the server is shared). */
+async function restartOneWorker(server: SharedService): Promise<void> {
   const pids = server.workerPids();
   process.kill(pids[pids.length - 1], 'SIGKILL');
   await waitForSeries(server, 'mosec_service_worker_restarts_total');
+  const replaced = () => {
+    const now = server.workerPids();
+    const fresh = now.filter((pid) => !pids.includes(pid));
+    return now.length === pids.length && fresh.length === 1 && new RegExp(`ready \\(pid ${fresh[0]},`).test(server.logs());
+  };
+  await eventually(replaced, 20_000, () => `no replacement of worker ${pids[pids.length - 1]} got ready:\n${server.logs()}`);
 }
 
 /** Sends a request that waits behind a slow batch, and goes away before its answer. */
-async function dropOneTask(server: RunningServer): Promise<void> {
+async function dropOneTask(server: SharedService): Promise<void> {
   const slow = post(`${server.url}/inference`, { time: 0.5 });
   await sleep(50);
   const controller = new AbortController();

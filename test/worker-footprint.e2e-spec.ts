@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { post, RunningServer, sleep, startServer } from './support/server';
+import { post, sleep } from './support/server';
+import { SharedService, sharedService } from './support/shared-service';
 
 /**
  * A worker holds its stage, not the service: the README's target is that an echo worker (stages that
@@ -34,12 +35,9 @@ async function bareNodePssMiB(): Promise<number> {
 }
 
 describe('worker footprint (echo example)', () => {
-  let server: RunningServer;
+  let server: SharedService;
   beforeAll(async () => {
-    server = await startServer('examples/echo/main.js');
-  });
-  afterAll(async () => {
-    await server?.stop();
+    server = await sharedService('examples/echo/main.js');
   });
 
   it(`keeps each worker within ${TARGET_MIB} MiB (PSS) of a bare node process after some requests`, async () => {
