@@ -1,4 +1,4 @@
-import { childPids, RunningServer, sleep, startServer } from './support/server';
+import { childPids, RunningServer, sleep, startService } from './support/server';
 import { runClients, timedPost } from './support/load';
 
 /** test/fixtures/elastic: /first and /second, each one elastic stage (1..3 workers, 40 ms a request); /busy, one worker of 20 ms. */
@@ -21,7 +21,7 @@ const ready = (stage?: StageStatus) => stage?.workers.filter((w) => w.state === 
 describe('elastic stages', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer(FIXTURE, { MOSEC_SCALE_DOWN_AFTER: '3000', MOSEC_TIMEOUT: '10000' });
+    server = await startService(FIXTURE, { MOSEC_SCALE_DOWN_AFTER: '3000', MOSEC_TIMEOUT: '10000' });
   });
   afterAll(async () => {
     await server?.stop();
@@ -84,7 +84,7 @@ describe('elastic stages', () => {
 describe('request priority', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer(FIXTURE, {});
+    server = await startService(FIXTURE, {});
   });
   afterAll(async () => {
     await server?.stop();

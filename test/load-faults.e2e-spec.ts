@@ -1,6 +1,6 @@
-import { eventually, Outcome, remainingTasks, rss, runClients, stagePids, timedPost } from './support/load';
+import { Outcome, remainingTasks, rss, runClients, stagePids, timedPost } from './support/load';
 import { scrape, total } from './support/metrics';
-import { isAlive, post, RunningServer, sleep, startServer } from './support/server';
+import { eventually, isAlive, post, RunningServer, sleep, startService } from './support/server';
 
 const FIXTURE = 'test/fixtures/resilience/main.js';
 const TIMEOUT_MS = 2000;
@@ -17,7 +17,7 @@ function statuses(outcomes: Outcome[]): Record<string, number> {
 describe('faults under load (64 clients, real processes)', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer(FIXTURE, { MOSEC_TIMEOUT: String(TIMEOUT_MS) });
+    server = await startService(FIXTURE, { MOSEC_TIMEOUT: String(TIMEOUT_MS) });
   });
   afterAll(async () => {
     await server?.stop();
@@ -118,7 +118,7 @@ describe('faults under load (64 clients, real processes)', () => {
 
 describe('SIGTERM under load (64 clients)', () => {
   it('answers 200 to every accepted request, 503 or refuses the rest, exits 0 in time and leaves no process', async () => {
-    const server = await startServer(FIXTURE, { MOSEC_TIMEOUT: String(TIMEOUT_MS) });
+    const server = await startService(FIXTURE, { MOSEC_TIMEOUT: String(TIMEOUT_MS) });
     try {
       const workers = server.workerPids();
       expect(workers.length).toBe(9);

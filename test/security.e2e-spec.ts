@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { eventually } from './support/load';
-import { Answer, exitWithin, isAlive, post, RunningServer, sleep, startServer } from './support/server';
+import { allExited, Answer, exitOf, post, RunningServer, sleep, startService } from './support/server';
 
 const FIXTURE = 'test/fixtures/resilience/main.js';
 
@@ -29,7 +28,7 @@ describe('security basics', () => {
   let server: RunningServer;
   let port: string;
   beforeAll(async () => {
-    server = await startServer(FIXTURE);
+    server = await startService(FIXTURE);
     port = new URL(server.url).port;
   });
   afterAll(async () => {
@@ -47,12 +46,12 @@ describe('security basics', () => {
     for (const pid of workers) expect(readlinkSync(`/proc/${pid}/fd/4`)).toMatch(/^socket:\[\d+\]$/);
     expect(listening([server.proc.pid!, ...workers], 'x')).toEqual([]);
     const before = mosecTempEntries();
-    const victim = await startServer('examples/echo/main.js');
+    const victim = await startService('examples/echo/main.js');
     const victimWorkers = victim.workerPids();
     expect(mosecTempEntries()).toEqual(before);
     victim.proc.kill('SIGKILL');
     await victim.exited;
-    await eventually(() => !victimWorkers.some(isAlive), 5000);
+    await allExited(victimWorkers, 5000);
     expect(mosecTempEntries()).toEqual(before);
   });
 
@@ -91,9 +90,8 @@ describe('security basics', () => {
 
 describe('a service whose @Pipeline module is in its main file', () => {
   it('stops at startup, saying why, instead of starting itself again inside each worker', async () => {
-    const service = await startServer('test/fixtures/single-file/main.js', {}, { waitReady: false });
-    const code = await exitWithin(service, 20_000);
-    if (code === 'still running') await service.stop();
+    const service = await startService('test/fixtures/single-file/main.js', {}, { waitReady: false });
+    const code = await exitOf(service, 20_000);
     expect(code).not.toBe(0);
     expect(code).not.toBe('still running');
     expect(service.logs()).toMatch(/EchoPipeline is written in the main file .*single-file\/main\.js.*Move the @Pipeline module to a file of its own/);

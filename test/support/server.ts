@@ -127,6 +127,11 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** Resolves once every process of `pids` has exited; throws, naming the ones left, after `ms`. */
+export function allExited(pids: number[], ms: number): Promise<void> {
+  return eventually(() => !pids.some(running), ms, () => `still running after ${ms} ms: ${pids.filter(running).join(', ')}`);
+}
+
 /** A process that exists and has not exited (a zombie waiting for its reaper has). */
 export function running(pid: number): boolean {
   try {
