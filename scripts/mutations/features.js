@@ -81,6 +81,22 @@ const FEATURES = [
     replace: 'if (true) {',
     tests: ['test/attacks-workers.e2e-spec.ts'],
   },
+  {
+    name: 'shm fallback',
+    what: 'a result that a full /dev/shm cannot take fails its request instead of going through the frames',
+    file: 'libs/mosec/src/worker/shared-items.js',
+    find: 'this.warned = true;\n                void this.store.delete(name);',
+    replace: 'throw error;',
+    tests: ['test/shm-fallback.e2e-spec.ts'],
+  },
+  {
+    name: 'priority frame',
+    what: 'a stage that does not batch sends its whole backlog in one frame, however long its forwards',
+    file: 'libs/mosec/src/engine/stage-runtime.js',
+    find: 'const byWork = itemMs > 0 ? Math.max(1, Math.floor(FRAME_WORK_MS / itemMs)) : MAX_ITEMS_PER_FRAME;',
+    replace: 'const byWork = MAX_ITEMS_PER_FRAME;',
+    tests: ['test/priority.e2e-spec.ts'],
+  },
 ];
 
 module.exports = { FEATURES };
