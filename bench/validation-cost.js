@@ -8,7 +8,7 @@ const { join } = require('node:path');
 const { Packr } = require('msgpackr');
 
 const dist = join(__dirname, '..', process.env.MOSEC_DIST ?? 'dist');
-const { createRequestValidator } = require(join(dist, 'libs/mosec/src/http/validation.js'));
+const { createRequestValidator } = require(join(dist, 'libs/mosec/src/validation/request-validator.js'));
 const { OrderRequest } = require(join(dist, 'examples/validation/validation.dto.js'));
 const { codecFlagsFor } = require(join(dist, 'libs/mosec/src/http/content-types.js'));
 

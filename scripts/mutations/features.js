@@ -4,9 +4,9 @@ const FEATURES = [
   {
     name: 'send-ahead',
     what: 'no batch is sent to a busy worker',
-    file: 'libs/mosec/src/engine/stage-runtime.js',
-    find: 'const SEND_AHEAD_MIN_FORWARD_MS = 5;',
-    replace: 'const SEND_AHEAD_MIN_FORWARD_MS = Infinity;',
+    file: 'libs/mosec/src/engine/batch-forming.js',
+    find: 'exports.SEND_AHEAD_MIN_FORWARD_MS = 5;',
+    replace: 'exports.SEND_AHEAD_MIN_FORWARD_MS = Infinity;',
     tests: ['test/send-ahead.e2e-spec.ts'],
   },
   {
@@ -20,8 +20,8 @@ const FEATURES = [
   {
     name: 'byte budget',
     what: 'a declared Content-Length is never refused for the bytes in flight',
-    file: 'libs/mosec/src/http/request-admission.js',
-    find: 'if (this.bytes + declared > this.limits.maxBytesInFlight)',
+    file: 'libs/mosec/src/gateway/admission.js',
+    find: 'if (this.bytes + bytes > this.limits.maxBytesInFlight)',
     replace: 'if (false)',
     tests: ['test/attacks-budget.e2e-spec.ts'],
   },
@@ -36,7 +36,7 @@ const FEATURES = [
   {
     name: 'drain',
     what: 'a shutdown does not wait for the requests in flight',
-    file: 'libs/mosec/src/module/mosec.orchestrator.js',
+    file: 'libs/mosec/src/service/mosec-orchestrator.service.js',
     find: 'while (this.engine.activeTasks > 0 && Date.now() < deadline)',
     replace: 'while (false)',
     tests: ['test/lifecycle.e2e-spec.ts'],
@@ -44,7 +44,7 @@ const FEATURES = [
   {
     name: 'compression opt-in',
     what: 'answers are compressed with compression off',
-    file: 'libs/mosec/src/http/mosec-http.js',
+    file: 'libs/mosec/src/http/mosec-http.service.js',
     find: 'if (!pipeline.stream && this.config.compression)',
     replace: 'if (!pipeline.stream)',
     tests: ['test/compression.e2e-spec.ts'],
@@ -60,7 +60,7 @@ const FEATURES = [
   {
     name: 'daemons',
     what: 'a daemon that exits while serving does not stop the service',
-    file: 'libs/mosec/src/module/mosec.orchestrator.js',
+    file: 'libs/mosec/src/service/mosec-orchestrator.service.js',
     find: "if (this.phase !== 'serving')\n            return; // while starting, the start fails with it",
     replace: 'return;',
     tests: ['test/daemons.e2e-spec.ts'],
@@ -68,9 +68,9 @@ const FEATURES = [
   {
     name: '413',
     what: 'a Content-Length over maxRequestSize is not refused at header time',
-    file: 'libs/mosec/src/http/request-admission.js',
-    find: 'if (declared > maxBytes)\n            return refuse(request, reply, 413',
-    replace: 'if (false)\n            return refuse(request, reply, 413',
+    file: 'libs/mosec/src/gateway/admission.js',
+    find: 'if (bytes > this.limits.maxRequestSize)',
+    replace: 'if (false)',
     tests: ['test/bad-input.e2e-spec.ts'],
   },
   {

@@ -1,6 +1,9 @@
 /** Injection token of a worker's identity (`WorkerIdentity`), in the worker processes only. */
 export const MOSEC_WORKER = 'MOSEC_WORKER';
 
+/** Token of the options given to `forRoot`/`forRootAsync` (the name Nest's module builder gives them). */
+export const MOSEC_OPTIONS = 'MOSEC_MODULE_OPTIONS';
+
 /** Token of the extras given to `forRoot`/`forRootAsync` (the pipelines, the probe routes). */
 export const MOSEC_EXTRAS = 'MOSEC_EXTRAS';
 

@@ -1,4 +1,5 @@
 import type { ControllerOptions, Type } from '@nestjs/common';
+import { PIPELINE_METADATA, STAGE_METADATA } from '../mosec.constants';
 
 export interface StageOptions {
   /**
@@ -65,4 +66,14 @@ export interface PipelineOptions {
 
 export interface PipelineMetadata extends PipelineOptions {
   path: string;
+}
+
+/** The one place the decorators' metadata is read back: a `@Pipeline` class's, undefined for anything else. */
+export function readPipelineMetadata(pipeline: unknown): PipelineMetadata | undefined {
+  return typeof pipeline === 'function' ? Reflect.getMetadata(PIPELINE_METADATA, pipeline) : undefined;
+}
+
+/** A `@Stage` class's options, undefined for a class that is not one. */
+export function readStageOptions(stage: Function): StageOptions | undefined {
+  return Reflect.getMetadata(STAGE_METADATA, stage);
 }

@@ -1,9 +1,9 @@
 import { ANSWERS } from '../mosec.messages';
 import { Engine } from './engine';
-import type { Batch, WorkerHandle } from './stage-runtime';
+import type { Batch, Slot } from './batch';
 import type { Route } from './task';
 
-class FakeWorker implements WorkerHandle {
+class FakeWorker implements Slot {
   readonly batches: Batch[] = [];
   constructor(readonly label: string) {}
   dispatch(batch: Batch): void {

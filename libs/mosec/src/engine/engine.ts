@@ -1,11 +1,11 @@
 import { ANSWERS } from '../mosec.messages';
 import { SHARED_RESULT } from '../protocol/item-flags';
 import { now } from './clock';
-import { BatchPolicy, StageRuntime } from './stage-runtime';
-import type { Batch, WorkerHandle } from './stage-runtime';
+import type { Batch, BatchPolicy, Slot } from './batch';
+import { StageRuntime } from './stage-runtime';
 import { Quarantine } from './quarantine';
 import { TaskTable } from './task-table';
-import type { Responder, Route, Task } from './task';
+import type { Responder, Route, RouteStage, Task } from './task';
 
 export const STATUS_OK = 200;
 /** Status given to a task whose client went away before its answer (nginx's "client closed request"). */
@@ -60,11 +60,11 @@ export interface EngineListener {
 /**
  * The task table and the routing between stages: a task enters the first stage's queue, each
  * successful result moves it to the next stage, and the last stage's result (or any error) answers it.
- * No I/O here: workers are `WorkerHandle`s and answers go to each task's `Responder`.
+ * No I/O here: workers are `Slot`s and answers go to each task's `Responder`.
  */
 export class Engine {
   private readonly table: TaskTable;
-  private readonly quarantines = new Map<StageRuntime, Quarantine>();
+  private readonly quarantines = new Map<RouteStage, Quarantine>();
   private nextTaskId = 1;
 
   constructor(
@@ -144,7 +144,7 @@ export class Engine {
   }
 
   /** A worker reported its batch: successes move on, failures are answered. */
-  complete(stage: StageRuntime, worker: WorkerHandle, batchId: number, statuses: number[], bodies: Buffer[]): void {
+  complete(stage: StageRuntime, worker: Slot, batchId: number, statuses: number[], bodies: Buffer[]): void {
     const batch = stage.complete(worker, batchId);
     if (!batch) return;
     this.listener.onBatchDone?.(stage, batch);
@@ -203,7 +203,7 @@ export class Engine {
   }
 
   /** A worker sent a stream event for item `index` of the batch it is running: it goes to that task, if still unanswered. */
-  streamEvent(stage: StageRuntime, worker: WorkerHandle, batchId: number, index: number, data: Buffer): void {
+  streamEvent(stage: StageRuntime, worker: Slot, batchId: number, index: number, data: Buffer): void {
     const batch = stage.runningBatch(worker);
     if (!batch || batch.id !== batchId) return;
     const task = batch.tasks[index];
@@ -221,13 +221,13 @@ export class Engine {
   }
 
   /** Answers a task whose content is quarantined in `stage` (one that waited while it was quarantined, say). */
-  private refuses(stage: StageRuntime, task: Task): boolean {
+  private refuses(stage: RouteStage, task: Task): boolean {
     if (!this.isQuarantined(stage, task)) return false;
     this.finish(task, 500, ANSWERS.quarantined(stage.name, this.quarantines.get(stage)!.ms));
     return true;
   }
 
-  private isQuarantined(stage: StageRuntime, task: Task): boolean {
+  private isQuarantined(stage: RouteStage, task: Task): boolean {
     return !task.shared && (this.quarantines.get(stage)?.holds(task.payload, now()) ?? false);
   }
 
@@ -238,7 +238,7 @@ export class Engine {
    * task that cannot be run again (its stream events went out, or its payload was shared and read) is
    * answered 500 at once, as is every task when `retry` is false (the service is stopping).
    */
-  workerLost(stage: StageRuntime, worker: WorkerHandle, retry = true): void {
+  workerLost(stage: StageRuntime, worker: Slot, retry = true): void {
     const batch = stage.removeWorker(worker);
     if (!batch) return;
     for (const task of batch.tasks) {

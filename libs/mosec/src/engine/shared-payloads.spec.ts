@@ -1,9 +1,9 @@
 import { Engine, SharedPayloadOwner } from './engine';
-import type { Batch, WorkerHandle } from './stage-runtime';
+import type { Batch, Slot } from './batch';
 import { itemFlags, Route } from './task';
 import { ItemFlags, SHARED_RESULT } from '../protocol/item-flags';
 
-class FakeWorker implements WorkerHandle {
+class FakeWorker implements Slot {
   readonly batches: Batch[] = [];
   readonly label = 'w';
   dispatch(batch: Batch): void {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { Engine } from './engine';
-import type { Batch, WorkerHandle } from './stage-runtime';
+import type { Batch, Slot } from './batch';
 import type { Route } from './task';
 
 /** A worker that records the batches it gets; the test decides when they finish. */
-class FakeWorker implements WorkerHandle {
+class FakeWorker implements Slot {
   readonly batches: Batch[] = [];
   killed?: string;
   constructor(readonly label: string) {}

@@ -2,51 +2,10 @@ import { AdaptiveWait } from './adaptive-wait';
 import { now } from './clock';
 import { ForwardTime } from './forward-time';
 import { LoadSample, StageLoad } from './stage-load';
-import { itemFlags, Task } from './task';
+import type { Task } from './task';
 import { TaskQueue } from './task-queue';
-
-export interface BatchPolicy {
-  /** Largest batch. 1 means every task is dispatched alone. */
-  maxBatchSize: number;
-  /** Milliseconds a batch waits for more tasks after its first one arrived. */
-  maxWaitTime: number;
-  /** Tune the wait from measured arrival rate and forward time instead (`maxWaitTime: 'auto'`). */
-  adaptiveWait?: boolean;
-  /** Largest total cost of a batch (with `batchCost`); a single item may exceed it and goes alone. */
-  maxBatchCost?: number;
-  /** The cost of one item, from its payload and flags. */
-  batchCost?: (payload: Buffer, flags: number) => number;
-  /** Milliseconds a worker may spend on one batch before it is killed; 0 for no limit. */
-  timeout: number;
-  /** Request headers the stage receives with each item (lower-case names). */
-  headers?: string[];
-  /** The stage's workers read shared payloads: the stage before may send names instead of large results. */
-  readsShared?: boolean;
-}
-
-/** A worker as the engine sees it: something that takes a batch and later reports its results. */
-export interface WorkerHandle {
-  readonly label: string;
-  /** Sends the batch to the worker. Results come back through `StageRuntime.complete`. */
-  dispatch(batch: Batch): void;
-  /** Ends a worker that overran its timeout; it will be reported lost. */
-  kill(reason: string): void;
-  /** Tells the worker that item `index` of batch `batchId` was answered without it: it may stop working on it. */
-  cancel?(batchId: number, index: number): void;
-}
-
-export interface Batch {
-  readonly id: number;
-  readonly tasks: Task[];
-  readonly worker: WorkerHandle;
-  readonly dispatchedAt: number;
-  /** When the worker began it: its dispatch, or the end of the batch before it when it was sent ahead. */
-  startedAt: number;
-  timer?: NodeJS.Timeout;
-  /** Items the worker reported done (its heartbeats), and when the count last grew. */
-  done: number;
-  progressAt: number;
-}
+import { Batch, BatchPolicy, newBatch, Slot } from './batch';
+import { itemCost, itemsPerDispatch, SEND_AHEAD_MIN_FORWARD_MS, sendAheadLead, takeBatch } from './batch-forming';
 
 export interface StageEvents {
   /** A worker overran the stage timeout with this batch; the engine answers its tasks. */
@@ -54,24 +13,6 @@ export interface StageEvents {
   /** Asked of each task before it is dispatched: true when it was answered instead (its content is quarantined). */
   refuses?(stage: StageRuntime, task: Task): boolean;
 }
-
-let nextBatchId = 1;
-
-/** Most tasks sent to a worker of a non-batching stage in one frame, */
-const MAX_ITEMS_PER_FRAME = 64;
-/** and about this much work (ms of forwards, as measured): a higher-priority task waits for no more. */
-const FRAME_WORK_MS = 5;
-/** and most payload bytes (one larger item still goes alone): each frame is one copy in each process. */
-const MAX_BYTES_PER_FRAME = 8 * 1024 * 1024;
-/**
- * A batching stage sends a busy worker its next batch this long before its forward should end, so
- * that the result's way back and the next batch's way in overlap the forward instead of following it,
- */
-const SEND_AHEAD_MS = 2;
-/** or this share of a longer forward: a timer fires a few ms late on a busy machine, past a 2 ms lead. */
-const SEND_AHEAD_SHARE = 0.02;
-/** for forwards at least this long (shorter ones gain little, and commit items to a worker early). */
-const SEND_AHEAD_MIN_FORWARD_MS = 5;
 
 /**
  * One stage: its queue, its dynamic batcher and its workers. A batch closes when it is full or when
@@ -82,12 +23,12 @@ const SEND_AHEAD_MIN_FORWARD_MS = 5;
  */
 export class StageRuntime {
   readonly queue: TaskQueue;
-  private readonly idle: WorkerHandle[] = [];
-  private readonly running = new Map<WorkerHandle, Batch>();
+  private readonly idle: Slot[] = [];
+  private readonly running = new Map<Slot, Batch>();
   /** Batches sent ahead to busy workers: each starts when the worker's running batch is done. */
-  private readonly sentAhead = new Map<WorkerHandle, Batch>();
+  private readonly sentAhead = new Map<Slot, Batch>();
   /** Workers leaving: they finish the batch they run and take no other. */
-  private readonly retiring = new Set<WorkerHandle>();
+  private readonly retiring = new Set<Slot>();
   private waitTimer: NodeJS.Timeout | undefined;
   private waitTimerAt = Infinity;
   private pumpScheduled = false;
@@ -110,10 +51,6 @@ export class StageRuntime {
     return this.idle.length + this.running.size;
   }
 
-  get idleCount(): number {
-    return this.idle.length;
-  }
-
   /** Tasks waiting in the queue, unanswered. */
   get queued(): number {
     return this.queue.length;
@@ -121,7 +58,7 @@ export class StageRuntime {
 
   enqueue(task: Task): void {
     task.enqueuedAt = now();
-    task.cost = this.costOf(task);
+    task.cost = itemCost(this.policy, task);
     this.adaptive?.arrived();
     this.queue.push(task);
     this.schedulePump();
@@ -145,7 +82,7 @@ export class StageRuntime {
    * Takes a worker out of the stage (scaling down): at once if idle (true), else after the batch it
    * runs, whose results still come back (false: the caller waits for `isRetired`).
    */
-  retire(worker: WorkerHandle): boolean {
+  retire(worker: Slot): boolean {
     const at = this.idle.indexOf(worker);
     if (at >= 0) {
       this.idle.splice(at, 1);
@@ -156,19 +93,19 @@ export class StageRuntime {
   }
 
   /** A retiring worker has finished its last batch (and the one sent ahead to it, if any). */
-  isRetired(worker: WorkerHandle): boolean {
+  isRetired(worker: Slot): boolean {
     return !this.running.has(worker) && !this.sentAhead.has(worker) && !this.idle.includes(worker);
   }
 
   /** A worker's heartbeat: `done` items of its batch `batchId` are finished. */
-  progress(worker: WorkerHandle, batchId: number, done: number): void {
+  progress(worker: Slot, batchId: number, done: number): void {
     const batch = this.running.get(worker);
     if (!batch || batch.id !== batchId || done <= batch.done) return;
     batch.done = done;
     batch.progressAt = now();
   }
 
-  addWorker(worker: WorkerHandle): void {
+  addWorker(worker: Slot): void {
     this.idle.push(worker);
     this.schedulePump();
   }
@@ -185,7 +122,7 @@ export class StageRuntime {
   }
 
   /** The batch a worker is running now, if any. */
-  runningBatch(worker: WorkerHandle): Batch | undefined {
+  runningBatch(worker: Slot): Batch | undefined {
     return this.running.get(worker);
   }
 
@@ -193,7 +130,7 @@ export class StageRuntime {
    * Forgets a worker (it exited or was killed) and returns the batch it was running, if any. A batch
    * sent ahead to it had not begun: its tasks go back to the queue, for another worker.
    */
-  removeWorker(worker: WorkerHandle): Batch | undefined {
+  removeWorker(worker: Slot): Batch | undefined {
     const at = this.idle.indexOf(worker);
     if (at >= 0) this.idle.splice(at, 1);
     this.retiring.delete(worker);
@@ -214,7 +151,7 @@ export class StageRuntime {
    * The worker finished its batch: it begins the one sent ahead to it, or becomes idle again (unless
    * retiring), and the finished batch is returned to the caller.
    */
-  complete(worker: WorkerHandle, batchId: number): Batch | undefined {
+  complete(worker: Slot, batchId: number): Batch | undefined {
     const batch = this.running.get(worker);
     if (!batch || batch.id !== batchId) return undefined;
     this.running.delete(worker);
@@ -290,15 +227,14 @@ export class StageRuntime {
       if (forwardMs < SEND_AHEAD_MIN_FORWARD_MS || now() > running.startedAt + forwardMs) continue;
       const closesAt = this.batchClosesAt();
       if (closesAt === undefined) return;
-      const lead = Math.max(SEND_AHEAD_MS, forwardMs * SEND_AHEAD_SHARE);
-      const sendAt = Math.max(closesAt, running.startedAt + forwardMs - lead);
+      const sendAt = Math.max(closesAt, running.startedAt + forwardMs - sendAheadLead(forwardMs));
       if (now() < sendAt) {
         this.armWaitTimer(sendAt);
         continue;
       }
       const tasks = this.takeBatch();
       if (tasks.length === 0) continue;
-      const batch = this.newBatch(worker, tasks);
+      const batch = newBatch(worker, tasks, now());
       this.sentAhead.set(worker, batch);
       worker.dispatch(batch);
     }
@@ -306,57 +242,18 @@ export class StageRuntime {
 
   /** Takes the next batch (or frame of items) from the queue. */
   private takeBatch(): Task[] {
-    const limit = this.itemsPerDispatch();
-    const maxCost = this.policy.maxBatchCost ?? Infinity;
-    const maxBytes = this.policy.maxBatchSize > 1 ? Infinity : MAX_BYTES_PER_FRAME;
-    const tasks: Task[] = [];
-    let cost = 0;
-    let bytes = 0;
-    while (tasks.length < limit) {
-      const task = this.queue.peek();
-      // Answered now, it has left the queue.
-      if (task && this.events.refuses?.(this, task)) continue;
-      if (!task || (tasks.length > 0 && (task.alone || cost + task.cost! > maxCost || bytes + task.payload.length > maxBytes))) break;
-      this.queue.take(task);
-      tasks.push(task);
-      cost += task.cost!;
-      bytes += task.payload.length;
-      // A task whose worker died is run again on its own (see Engine.workerLost).
-      if (task.alone) break;
-    }
-    return tasks;
+    const limit = itemsPerDispatch(this.policy.maxBatchSize, this.load.itemMs, this.queued, this.workerCount);
+    return takeBatch(this.queue, limit, this.policy, (task) => this.events.refuses?.(this, task) ?? false);
   }
 
-  /**
-   * How many tasks the next dispatch takes. A batching stage takes a batch. A stage that does not
-   * batch still gets its backlog in few frames (its worker calls `forward` once per item), shared
-   * evenly among all its workers, so a worker freed a moment later finds its share: per-message
-   * cost, not `forward`, is what limits a light stage. A frame holds about `FRAME_WORK_MS` of
-   * forwards at most, so a stage whose items take long sends them one by one, and a high-priority
-   * task never waits behind a frame of others.
-   */
-  private itemsPerDispatch(): number {
-    if (this.policy.maxBatchSize > 1) return this.policy.maxBatchSize;
-    const { itemMs } = this.load;
-    const byWork = itemMs > 0 ? Math.max(1, Math.floor(FRAME_WORK_MS / itemMs)) : MAX_ITEMS_PER_FRAME;
-    return Math.min(MAX_ITEMS_PER_FRAME, byWork, Math.ceil(this.queued / this.workerCount));
-  }
-
-  private dispatch(worker: WorkerHandle, tasks: Task[]): void {
-    const batch = this.newBatch(worker, tasks);
+  private dispatch(worker: Slot, tasks: Task[]): void {
+    const batch = newBatch(worker, tasks, now());
     this.begin(worker, batch, batch.dispatchedAt);
     worker.dispatch(batch);
   }
 
-  private newBatch(worker: WorkerHandle, tasks: Task[]): Batch {
-    const dispatchedAt = now();
-    const batch: Batch = { id: nextBatchId++, tasks, worker, dispatchedAt, startedAt: dispatchedAt, done: 0, progressAt: dispatchedAt };
-    if (nextBatchId > 0xffffffff) nextBatchId = 1;
-    return batch;
-  }
-
   /** The worker runs `batch` from `at` on: the stage timeout counts from there. */
-  private begin(worker: WorkerHandle, batch: Batch, at: number): void {
+  private begin(worker: Slot, batch: Batch, at: number): void {
     batch.startedAt = at;
     batch.progressAt = at;
     this.running.set(worker, batch);
@@ -378,17 +275,6 @@ export class StageRuntime {
     this.running.delete(batch.worker);
     batch.worker.kill(`forward took longer than ${this.policy.timeout} ms`);
     this.events.onBatchTimeout(this, batch);
-  }
-
-  /** An item's weight: the stage's `batchCost` of its payload (1 if it has none, or if it throws). */
-  private costOf(task: Task): number {
-    if (!this.policy.batchCost) return 1;
-    try {
-      const cost = this.policy.batchCost(task.payload, itemFlags(task));
-      return Number.isFinite(cost) && cost >= 0 ? cost : 1;
-    } catch {
-      return 1; // an item that cannot be decoded fails in the worker, with the reason
-    }
   }
 
   private armWaitTimer(at: number): void {

@@ -1,9 +1,9 @@
 import { Engine } from './engine';
-import type { Batch, WorkerHandle } from './stage-runtime';
+import type { Batch, Slot } from './batch';
 import { decodeStreamEvent, encodeStreamEvent } from '../protocol/stream-frame';
 import { FrameKind, FrameReader } from '../protocol/frame';
 
-class FakeWorker implements WorkerHandle {
+class FakeWorker implements Slot {
   readonly batches: Batch[] = [];
   readonly label = 'w';
   dispatch(batch: Batch): void {

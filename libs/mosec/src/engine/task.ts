@@ -1,11 +1,23 @@
-import type { StageRuntime } from './stage-runtime';
-
 import { ItemFlags } from '../protocol/item-flags';
+
+/**
+ * A stage as the tasks on a route reach it: what the engine's `StageRuntime` offers them. Declared
+ * here so that tasks and stages do not import each other.
+ */
+export interface RouteStage {
+  readonly name: string;
+  readonly policy: { readonly readsShared?: boolean };
+  enqueue(task: Task): void;
+  /** A queued task was answered: it leaves the queue. */
+  discard(task: Task): void;
+  /** The batch a worker holds with this task in it, and the task's place in it. */
+  batchOf(task: Task): { batch: { readonly id: number; readonly worker: { cancel?(batchId: number, index: number): void } }; index: number } | undefined;
+}
 
 /** A pipeline served at one HTTP path: the stages a task walks through in order. */
 export interface Route {
   readonly path: string;
-  readonly stages: readonly StageRuntime[];
+  readonly stages: readonly RouteStage[];
   /** The last stage may store a large answer as a shared payload, which the engine reads back. */
   readonly sharedAnswers?: boolean;
 }

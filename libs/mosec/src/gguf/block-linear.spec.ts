@@ -3,7 +3,8 @@ import { ElementType, encodeModel, tensorValue } from '../onnx-writer';
 import { onnxRuntime } from '../onnx/runtime';
 import { dequantize, GgmlType } from './ggml-types';
 import { GraphBuilder } from './graph-builder';
-import { blockLinear, StoredWeight } from './block-linear';
+import { blockLinear } from './block-linear';
+import type { StoredWeight } from './matrix';
 
 const INPUTS = 64; // two blocks of 32
 const OUTPUTS = 3;

@@ -10,18 +10,10 @@
 import { ElementType } from '../onnx-writer';
 import { GgmlType, halfToFloat } from './ggml-types';
 import { GraphBuilder } from './graph-builder';
+import type { StoredWeight } from './matrix';
 
 const BLOCK = 32;
 const BLOCK_BYTES: Partial<Record<GgmlType, number>> = { [GgmlType.Q4_0]: 18, [GgmlType.Q4_1]: 20 };
-
-/** A weight as stored in the GGUF: `outputs` rows of `inputs` values in blocks; row `rowOrder[o]` is output o. */
-export interface StoredWeight {
-  type: GgmlType;
-  bytes: Buffer;
-  inputs: number;
-  outputs: number;
-  rowOrder?: Int32Array;
-}
 
 export function isBlockQuantized(stored: StoredWeight | undefined): stored is StoredWeight {
   return stored !== undefined && BLOCK_BYTES[stored.type] !== undefined;

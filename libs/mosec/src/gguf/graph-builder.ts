@@ -1,7 +1,7 @@
 /** Collects the nodes and initializers of a graph under construction, one output per node. */
 import { onnx } from 'onnx-proto';
 import { ElementType, floatInitializer, int64Initializer, node } from '../onnx-writer';
-import { Matrix } from './llama-weights';
+import type { Matrix } from './matrix';
 
 export class GraphBuilder {
   readonly nodes: onnx.INodeProto[] = [];

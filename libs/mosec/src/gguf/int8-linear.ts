@@ -6,7 +6,7 @@
  */
 import { ElementType } from '../onnx-writer';
 import { GraphBuilder } from './graph-builder';
-import { Matrix } from './llama-weights';
+import type { Matrix } from './matrix';
 
 /** Per-column symmetric int8: `values[i][o] ~ quantized[i][o] * scales[o]`. */
 export function quantizeColumns(matrix: Matrix): { quantized: Int8Array; scales: Float32Array } {

@@ -19,7 +19,8 @@ import { GraphBuilder } from './graph-builder';
 import { int8Linear, transposed } from './int8-linear';
 import { blockLinear, isBlockQuantized } from './block-linear';
 import { LlamaConfig } from './llama-config';
-import { LayerWeights, Matrix } from './llama-weights';
+import type { LayerWeights } from './llama-weights';
+import type { Matrix } from './matrix';
 
 export interface LlamaWeights {
   embedding: Matrix;

@@ -9,18 +9,10 @@
  * halves (i, i + d/2). The permutation is undone here, and the graph rotates halves:
  * GGUF row `h*d + 2i + s` is row `h*d + s*d/2 + i` of the original (s in {0, 1}, i < d/2).
  */
-import { StoredWeight } from './block-linear';
+import type { Matrix } from './matrix';
 import { dequantize } from './ggml-types';
 import { GgufFile, tensorBytes } from './gguf-file';
 import { LlamaConfig } from './llama-config';
-
-export interface Matrix {
-  rows: number;
-  columns: number;
-  values: Float32Array;
-  /** The tensor as the GGUF stores it, for layers that keep its blocks. */
-  stored?: StoredWeight;
-}
 
 function tensor(file: GgufFile, name: string, dims: number[]): Float32Array {
   const info = file.tensors.get(name);

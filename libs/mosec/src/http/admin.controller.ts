@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Get, Inject, NotFoundException, Param, Put, Type } from '@nestjs/common';
-import { MosecAdmin, StageStatus } from '../module/mosec.admin';
+import { MosecAdmin, StageStatus } from '../gateway/mosec-admin.service';
 
 /**
  * `MosecAdmin` over HTTP (`MosecModule.forRoot({ admin: true })`): `GET <path>/stages` and

@@ -1,11 +1,11 @@
 import { Controller, Get, HttpCode, Inject, NotFoundException, Post, Req, Res, Type } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { MosecOrchestrator } from '../module/mosec.orchestrator';
-import { pipelineMetadata } from '../module/pipeline-plan';
+import { PipelineGateway } from '../gateway/pipeline-gateway';
+import { pipelineMetadata } from '../plan/pipeline-plan';
 import { PIPELINE_ROUTE_CONFIG } from '../mosec.constants';
 import { isStreamWorkerClass } from '../worker/stream-worker';
-import type { HttpRoute } from './http-route';
-import { MosecHttp } from './mosec-http';
+import type { PipelineRoute } from '../gateway/pipeline-route';
+import { MosecHttp } from './mosec-http.service';
 import { PipelineExceptionFilter } from './pipeline-exception.filter';
 
 /** Metadata of a `@Pipeline` class that is about the module, not the route: not carried over. */
@@ -27,13 +27,13 @@ export function pipelineController(pipeline: Type<unknown>): Type<unknown> {
 
   @Controller({ version })
   class PipelineController {
-    private readonly route: HttpRoute;
+    private readonly route: PipelineRoute;
 
     constructor(
       @Inject(MosecHttp) private readonly http: MosecHttp,
-      @Inject(MosecOrchestrator) orchestrator: MosecOrchestrator,
+      @Inject(PipelineGateway) gateway: PipelineGateway,
     ) {
-      this.route = orchestrator.route(pipeline);
+      this.route = gateway.route(pipeline);
     }
 
     @Post(path)
@@ -57,7 +57,7 @@ export function probesController(readinessPath: string, metricsPath: string): Ty
   class MosecProbesController {
     constructor(
       @Inject(MosecHttp) private readonly http: MosecHttp,
-      @Inject(MosecOrchestrator) private readonly orchestrator: MosecOrchestrator,
+      @Inject(PipelineGateway) private readonly gateway: PipelineGateway,
     ) {}
 
     @Get(readinessPath)
@@ -68,8 +68,8 @@ export function probesController(readinessPath: string, metricsPath: string): Ty
 
     @Get(metricsPath)
     async metrics(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-      if (!this.orchestrator.metrics) throw new NotFoundException();
-      const { type, text } = await this.orchestrator.metricsText();
+      if (!this.gateway.servesMetrics) throw new NotFoundException();
+      const { type, text } = (await this.gateway.metricsText())!;
       reply.type(type);
       return text;
     }

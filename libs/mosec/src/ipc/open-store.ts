@@ -1,5 +1,5 @@
 import { RedisStore } from './redis-store';
-import type { PayloadStore, SharedPayloadSpec } from './shared-payload-spec';
+import type { PayloadStore, SharedPayloadSpec } from '../protocol/shared-payload-spec';
 import { ShmStore } from './shm-store';
 
 export function openStore(spec: SharedPayloadSpec): PayloadStore {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { checkName, PayloadStore } from './shared-payload-spec';
+import { checkName, PayloadStore } from '../protocol/shared-payload-spec';
 
 /**
  * Payloads as keys of a Redis server (mosec's Redis IPC), for services that already run one: each key

@@ -5,7 +5,7 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SharedPayloadOwner } from '../engine/engine';
 import { RedisStore } from './redis-store';
-import type { PayloadStore, SharedPayloadSpec } from './shared-payload-spec';
+import type { PayloadStore, SharedPayloadSpec } from '../protocol/shared-payload-spec';
 import { ShmStore } from './shm-store';
 import { ownedPrefix, removeStaleDirectories } from './stale-shm';
 

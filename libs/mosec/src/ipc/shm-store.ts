@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkName, PayloadStore } from './shared-payload-spec';
+import { checkName, PayloadStore } from '../protocol/shared-payload-spec';
 
 /**
  * Payloads as files of a tmpfs directory (`/dev/shm`): the writer copies a result into memory once,

@@ -1,7 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { now } from '../engine/clock';
 import { CLIENT_GONE, EngineListener } from '../engine/engine';
-import type { Batch, StageRuntime } from '../engine/stage-runtime';
+import type { Batch } from '../engine/batch';
+import type { StageRuntime } from '../engine/stage-runtime';
 import type { Task } from '../engine/task';
 import { Priority, PRIORITY_NAMES } from '../engine/task-queue';
 

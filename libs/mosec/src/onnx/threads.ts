@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { StageOptions } from '../decorators/metadata';
-import { STAGE_METADATA } from '../mosec.constants';
+import { readStageOptions } from '../decorators/metadata';
 
 /**
  * Intra-op threads for one session when the caller does not choose: the cores this process may use,
@@ -15,7 +14,7 @@ export function defaultIntraOpThreads(workers = 1, cores = availableParallelism(
 /** How many worker processes a `@Stage` runs at most (its `num`, or its `max`); 1 for anything that is not a stage. */
 export function stageWorkerCount(stage: object | Function): number {
   const type = typeof stage === 'function' ? stage : stage.constructor;
-  const options: StageOptions | undefined = Reflect.getMetadata(STAGE_METADATA, type);
+  const options = readStageOptions(type);
   const num = options?.num ?? 1;
   return typeof num === 'object' ? num.max : num;
 }

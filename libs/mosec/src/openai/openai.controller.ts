@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { Body, Controller, DynamicModule, Get, HttpCode, Module, Param, Post, Res, Type } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { validateSync } from 'class-validator';
-import type { PipelineClient } from '../client/pipeline.client';
+import type { PipelineClient } from '../client/pipeline-client';
 import { getPipelineToken } from '../decorators/inject-pipeline.decorator';
 import { swaggerDecorator } from './api-property';
 import { vectorToBase64 } from './base64-vectors';

@@ -1,4 +1,4 @@
-import type { SharedPayloadSpec } from '../ipc/shared-payload-spec';
+import type { SharedPayloadSpec } from './shared-payload-spec';
 
 /** What the HTTP process tells a worker process about itself (passed in MOSEC_WORKER_SPEC). */
 export interface WorkerSpec {

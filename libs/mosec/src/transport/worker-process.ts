@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 import { ChildProcess, fork } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
-import type { Batch, StageRuntime, WorkerHandle } from '../engine/stage-runtime';
+import type { Batch, Slot } from '../engine/batch';
+import type { StageRuntime } from '../engine/stage-runtime';
 import { itemFlags } from '../engine/task';
 import { encodeIpc } from '../protocol/codecs';
 import { ItemFlags } from '../protocol/item-flags';
@@ -34,7 +35,7 @@ export interface WorkerEvents {
 let workersForked = 0;
 
 /** One forked worker process, seen from the HTTP process: its socket, its frames, its life. */
-export class WorkerProcess implements WorkerHandle {
+export class WorkerProcess implements Slot {
   readonly label: string;
   /** Start of the names of the shared payloads it writes: unique in the service, replacements included. */
   readonly sharedPrefix = `w${++workersForked}`;

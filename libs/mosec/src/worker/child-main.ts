@@ -7,10 +7,9 @@ import 'reflect-metadata';
 import { Logger, LogLevel, Type } from '@nestjs/common';
 import { Socket } from 'node:net';
 import { register } from '../metrics/stage-registry';
-import type { PipelineMetadata } from '../decorators/metadata';
+import { readPipelineMetadata } from '../decorators/metadata';
 import { now } from '../engine/clock';
 import type { WorkerIdentity } from '../interfaces';
-import { PIPELINE_METADATA } from '../mosec.constants';
 import { MESSAGES } from '../mosec.messages';
 import { encodeIpc } from '../protocol/codecs';
 import { decodeControl, decodeItems, encodeControl, encodeItems, FrameKind, FrameReader } from '../protocol/frame';
@@ -41,7 +40,7 @@ process.on('disconnect', () => process.exit(0));
 
 async function start(socket: Socket): Promise<StageHost> {
   const pipeline = loadPipeline();
-  const metadata: PipelineMetadata = Reflect.getMetadata(PIPELINE_METADATA, pipeline);
+  const metadata = readPipelineMetadata(pipeline)!;
   const stageClass = metadata.stages[spec.stageIndex];
   const identity: WorkerIdentity = { workerId: spec.workerId, stage: spec.stageName, maxBatchSize: spec.maxBatchSize };
   // mosec-style fields, readable from the constructor on (the instance's own fields are set below too).
@@ -89,7 +88,7 @@ function loadPipeline(): Type<unknown> {
   const exported: Record<string, unknown> = require(spec.pipelineFile);
   const candidates = [exported[spec.pipelineName], ...Object.values(exported)];
   const found = candidates.find(
-    (value) => typeof value === 'function' && (Reflect.getMetadata(PIPELINE_METADATA, value) as PipelineMetadata | undefined)?.path === spec.pipelinePath,
+    (value) => typeof value === 'function' && readPipelineMetadata(value)?.path === spec.pipelinePath,
   );
   if (!found) throw new Error(MESSAGES.notExported(spec.pipelineName, spec.pipelineFile));
   return found as Type<unknown>;

@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import { ItemFlags, SHARED_RESULT } from '../protocol/item-flags';
 import { openStore } from '../ipc/open-store';
-import type { PayloadStore, SharedPayloadSpec } from '../ipc/shared-payload-spec';
+import type { PayloadStore, SharedPayloadSpec } from '../protocol/shared-payload-spec';
 
 /**
  * A worker's side of shared payloads: a frame's items that name a shared payload get its bytes (an

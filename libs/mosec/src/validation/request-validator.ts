@@ -5,7 +5,8 @@ import { describeError } from '../errors';
 import { DEFAULTS } from '../mosec.constants';
 import { ANSWERS } from '../mosec.messages';
 import { contentTypeOf, decodeRequest, encodeRequest, requestCodecOf } from '../protocol/codecs';
-import { BodyShapeError, BodyShapeLimits, checkBodyShape } from './body-shape';
+import { checkBodyShape } from './body-shape';
+import { BodyShapeError, BodyShapeLimits } from './shape-count';
 
 /** One property that failed: its path (`items.0.name`) and class-validator's messages. */
 export interface FieldProblem {

@@ -1,12 +1,11 @@
 import { CLIENT_GONE } from '../engine/engine';
 import type { Task } from '../engine/task';
+import { PriorityName, priorityLevel } from '../gateway/admission';
+import { PipelineGateway, refusalError } from '../gateway/pipeline-gateway';
+import type { PipelineRoute } from '../gateway/pipeline-route';
 import { PipelineError } from '../pipeline-error';
-import type { HttpRoute } from '../http/http-route';
-import { ANSWERS } from '../mosec.messages';
 import { decodeIpc, encodeIpc } from '../protocol/codecs';
 import { ItemFlags, RequestCodec } from '../protocol/item-flags';
-import { PriorityName, priorityLevel } from '../http/request-priority';
-import type { MosecOrchestrator } from '../module/mosec.orchestrator';
 
 export interface RunOptions {
   /** Request headers for the stages that asked for some (`@Stage({ headers })`), by lower-case name. */
@@ -28,8 +27,8 @@ const CALL_FLAGS = ItemFlags.PREDECODED | ItemFlags.VALUE | (RequestCodec.MSGPAC
  */
 export class PipelineClient<In = unknown, Out = unknown> {
   constructor(
-    private readonly service: MosecOrchestrator,
-    private readonly route: HttpRoute,
+    private readonly gateway: PipelineGateway,
+    private readonly route: PipelineRoute,
   ) {}
 
   /** The pipeline's path (its route's, before any global prefix). */
@@ -81,7 +80,7 @@ export class PipelineClient<In = unknown, Out = unknown> {
       }
     } finally {
       // A consumer that stops early drops the request from whatever queue holds it.
-      if (!outcome) this.service.engine.finish(task, CLIENT_GONE, ANSWERS.clientGone);
+      if (!outcome) this.gateway.cancel(task);
     }
     if (outcome.status === CLIENT_GONE) throw abortError();
     if (outcome.status !== 200) throw new PipelineError(outcome.status, outcome.body);
@@ -93,7 +92,7 @@ export class PipelineClient<In = unknown, Out = unknown> {
     if (!this.route.validate) return payload;
     const checked = await this.route.validate(payload, CALL_FLAGS);
     if ('payload' in checked) return checked.payload;
-    this.service.answered(checked.status, this.route.path);
+    this.gateway.answered(checked.status, this.route.path);
     throw new PipelineError(checked.status, checked.body, checked.type);
   }
 
@@ -104,25 +103,29 @@ export class PipelineClient<In = unknown, Out = unknown> {
     done: (status: number, body: Buffer | string) => void,
   ): Task {
     const answer = (status: number, body: Buffer | string) => {
-      this.service.answered(status, this.route.path);
+      this.gateway.answered(status, this.route.path);
       done(status, body);
     };
-    if (!this.service.accepting) {
-      const refusal = new PipelineError(503, this.service.draining ? ANSWERS.shuttingDown : ANSWERS.notReady);
-      this.service.answered(503, this.route.path);
-      throw refusal;
-    }
+    const refusal = this.gateway.admit({ priority: options.priority });
+    if (refusal) this.refuse(refusal);
     if (options.signal?.aborted) throw abortError();
-    const priority = priorityLevel(options.priority);
-    if (priority === undefined) throw new PipelineError(400, ANSWERS.badPriority);
     const headers = options.headers && this.route.headers.length > 0 ? lowerCaseNames(options.headers) : undefined;
-    const task = this.service.engine.submit(this.route, payload, CALL_FLAGS, answer, { onEvent, headers, priority });
-    if (!task) {
-      this.service.answered(429, this.route.path);
-      throw new PipelineError(429, ANSWERS.tooMany);
+    const priority = priorityLevel(options.priority);
+    let task: Task;
+    try {
+      task = this.gateway.submit(this.route, payload, CALL_FLAGS, answer, { onEvent, headers, priority });
+    } catch (error) {
+      if (error instanceof PipelineError) this.gateway.answered(error.getStatus(), this.route.path);
+      throw error;
     }
-    options.signal?.addEventListener('abort', () => this.service.engine.finish(task, CLIENT_GONE, ANSWERS.clientGone), { once: true });
+    options.signal?.addEventListener('abort', () => this.gateway.cancel(task), { once: true });
     return task;
+  }
+
+  /** Refused before it was queued: counted as the answer its route would have given, and thrown. */
+  private refuse(refusal: { status: number; body: string }): never {
+    this.gateway.answered(refusal.status, this.route.path);
+    throw refusalError(refusal);
   }
 }
 

@@ -1,6 +1,7 @@
 import { Packr } from 'msgpackr';
 import { RequestCodec } from '../protocol/item-flags';
-import { BodyShapeError, BodyShapeLimits, checkBodyShape } from './body-shape';
+import { checkBodyShape } from './body-shape';
+import { BodyShapeError, BodyShapeLimits } from './shape-count';
 
 const msgpack = new Packr({ useRecords: false, variableMapSize: true });
 const LOOSE: BodyShapeLimits = { maxObjectKeys: 1e9, maxArrayLength: 1e9, maxBodyValues: 1e9, maxBodyDepth: 1e9 };

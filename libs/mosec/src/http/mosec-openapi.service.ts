@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
-import { MosecConfig } from './mosec-config';
-import { MosecExplorer } from './mosec.explorer';
+import { MosecConfig } from '../config/mosec-config';
+import { MosecExplorer } from '../plan/mosec-explorer.service';
 
 /** Serves the OpenAPI document of the pipelines and the Swagger UI (unless `openapi: false`). */
 @Injectable()
@@ -32,7 +32,7 @@ export class MosecOpenApi implements OnModuleInit {
       codec: plan.codec,
     }));
     // Loaded here rather than imported: worker processes load the library too, and never serve the document.
-    const { serveOpenApi } = require('../http/openapi') as typeof import('../http/openapi');
+    const { serveOpenApi } = require('./openapi') as typeof import('./openapi');
     const { readinessPath, metricsPath, guardProbes, metrics } = this.config;
     const probes = { readinessPath, metricsPath: metrics ? metricsPath : undefined, guarded: guardProbes };
     serveOpenApi({ adapter, modules: this.modules, applicationConfig: this.applicationConfig }, routes, this.config.openapi, probes);

@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Min, ValidateNested } from 'class-validator';
 import { Packr } from 'msgpackr';
-import { codecFlagsFor } from './content-types';
-import { createRequestValidator } from './validation';
+import { codecFlagsFor } from '../http/content-types';
+import { createRequestValidator } from './request-validator';
 
 class Item {
   @IsString()

@@ -4,18 +4,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import { CLIENT_GONE, SubmitOptions } from '../engine/engine';
 import type { Task } from '../engine/task';
 import { PipelineError } from '../pipeline-error';
-import { MosecConfig } from '../module/mosec-config';
-import { MosecOrchestrator } from '../module/mosec.orchestrator';
+import { MosecConfig } from '../config/mosec-config';
+import { PRIORITY_HEADER, priorityLevel } from '../gateway/admission';
+import { PipelineGateway, refusalError } from '../gateway/pipeline-gateway';
 import { PIPELINE_ROUTE_CONFIG } from '../mosec.constants';
 import { ANSWERS, MESSAGES } from '../mosec.messages';
 import { pickHeaders } from '../protocol/request-headers';
 import { compressAnswer, compressionSummary } from './answer-compression';
 import { browserFormRefusal, codecFlagsFor, responseContentType } from './content-types';
-import type { HttpRoute } from './http-route';
+import type { PipelineRoute } from '../gateway/pipeline-route';
 import { readPipelineBody, restoreBodyHeaders } from './pipeline-body';
 import { mib } from './limit-log';
 import { RequestAdmission } from './request-admission';
-import { PRIORITY_HEADER, priorityLevel } from './request-priority';
 import { closeConnections, limitServer } from './server-limits';
 import { EventStream } from './sse';
 import { limitWrite } from './write-timeout';
@@ -43,11 +43,10 @@ export class MosecHttp implements OnModuleInit {
 
   constructor(
     private readonly config: MosecConfig,
-    private readonly orchestrator: MosecOrchestrator,
+    private readonly gateway: PipelineGateway,
     @Optional() @Inject(HttpAdapterHost) adapterHost?: HttpAdapterHost,
   ) {
-    this.admission = new RequestAdmission(config, orchestrator);
-    orchestrator.metrics?.countBytesInFlight(() => this.admission.bytesInFlight);
+    this.admission = new RequestAdmission(gateway.admission, config.maxRequestSize);
     // Set before the routes are registered: at creation (NestFactory.create), or later by a testing
     // module's createNestApplication(); never in an application context, which has no HTTP at all.
     adapterHost?.init$.subscribe(() => this.attach(adapterHost.httpAdapter));
@@ -63,7 +62,7 @@ export class MosecHttp implements OnModuleInit {
     this.fastify = fastify;
     fastify.addHook('onRoute', (route) => {
       const pipeline = route.config?.[PIPELINE_ROUTE_CONFIG as keyof typeof route.config] as Type<unknown> | undefined;
-      if (pipeline) this.hookPipelineRoute(route, this.orchestrator.route(pipeline));
+      if (pipeline) this.hookPipelineRoute(route, this.gateway.route(pipeline));
     });
     // Every answer's, the application's own routes' too: a client that never reads holds them all alike.
     fastify.addHook('onSend', limitWrite(this.config.writeTimeout));
@@ -80,7 +79,7 @@ export class MosecHttp implements OnModuleInit {
     if (this.config.compression) this.logger.log(compressionSummary());
     if (!this.config.guardProbes) this.registerProbes(fastify);
     const { headersTimeout, readTimeout, idleTimeout, maxConnections, maxStreamResets } = this.config;
-    const workers = this.orchestrator.workerCount;
+    const workers = this.gateway.state.workerCount;
     const limits = limitServer(fastify.server, { headersTimeout, readTimeout, idleTimeout, maxConnections, workers, maxStreamResets });
     fastify.addHook('onListen', (done) => {
       const where = fastify.server.address();
@@ -96,8 +95,9 @@ export class MosecHttp implements OnModuleInit {
   }
 
   /** Answers a pipeline route's request: the last stage's bytes (200), or a thrown `PipelineError`. */
-  answer(route: HttpRoute, request: FastifyRequest, reply: FastifyReply): Promise<Buffer> | undefined {
-    if (!this.orchestrator.accepting) throw this.notReady();
+  answer(route: PipelineRoute, request: FastifyRequest, reply: FastifyReply): Promise<Buffer> | undefined {
+    const unavailable = this.gateway.admission.serving();
+    if (unavailable) throw refusalError(unavailable);
     const formRefusal = route.ownDecoding ? undefined : browserFormRefusal(request.headers['content-type'], request.headers.origin);
     if (formRefusal) throw new PipelineError(415, formRefusal);
     const codecFlags = codecFlagsFor(request.headers['content-type'], request.headers.accept, route.codec);
@@ -115,24 +115,22 @@ export class MosecHttp implements OnModuleInit {
 
   /** The readiness answer: 200 when every worker is ready, 503 while draining. */
   readiness(): string {
-    if (!this.orchestrator.ready) throw this.notReady();
+    if (!this.gateway.state.ready) throw refusalError(this.gateway.admission.unavailable());
     return ANSWERS.ready;
   }
 
-  private submit(route: HttpRoute, body: Buffer, codecFlags: number, reply: FastifyReply, options: SubmitOptions): Promise<Buffer> | undefined {
-    const { engine } = this.orchestrator;
+  private submit(route: PipelineRoute, body: Buffer, codecFlags: number, reply: FastifyReply, options: SubmitOptions): Promise<Buffer> | undefined {
     // Gone before it reached a queue (an HTTP/2 stream reset as soon as opened): no work is queued for it.
     if (isClientGone(reply)) throw new PipelineError(CLIENT_GONE, ANSWERS.clientGone);
     if (route.stream) {
       const stream = new EventStream(reply);
-      const task = engine.submit(route, body, codecFlags, stream.finish, { ...options, onEvent: stream.message });
-      if (!task) throw new PipelineError(429, ANSWERS.tooMany);
+      const task = this.gateway.submit(route, body, codecFlags, stream.finish, { ...options, onEvent: stream.message });
       stream.open();
-      watchClient(engine, task, reply);
+      this.watchClient(task, reply);
       return undefined;
     }
     return new Promise<Buffer>((resolve, reject) => {
-      const task = engine.submit(
+      const task = this.gateway.submit(
         route,
         body,
         codecFlags,
@@ -143,16 +141,19 @@ export class MosecHttp implements OnModuleInit {
         },
         options,
       );
-      if (!task) return reject(new PipelineError(429, ANSWERS.tooMany));
-      watchClient(engine, task, reply);
+      this.watchClient(task, reply);
     });
   }
 
-  private notReady(): PipelineError {
-    return new PipelineError(503, this.orchestrator.draining ? ANSWERS.shuttingDown : ANSWERS.notReady);
+  /** A client that goes away before its answer: its task is dropped from whatever queue holds it. */
+  private watchClient(task: Task, reply: FastifyReply): void {
+    reply.raw.once('close', () => {
+      // writableEnded: an HTTP/2 answer says writableFinished once its stream is reset, answered or not.
+      if (!reply.raw.writableEnded) this.gateway.cancel(task);
+    });
   }
 
-  private hookPipelineRoute(route: RouteOptions, pipeline: HttpRoute): void {
+  private hookPipelineRoute(route: RouteOptions, pipeline: PipelineRoute): void {
     route.onRequest = [...asList(route.onRequest), this.admission.admit];
     route.preParsing = [...asList(route.preParsing), readPipelineBody(this.config.maxRequestSize, this.admission)];
     route.preValidation = [restoreBodyHeaders, ...asList(route.preValidation)];
@@ -160,7 +161,7 @@ export class MosecHttp implements OnModuleInit {
     route.onResponse = [
       ...asList(route.onResponse),
       (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-        this.orchestrator.answered(reply.statusCode, pipeline.path);
+        this.gateway.answered(reply.statusCode, pipeline.path);
         done();
       },
     ];
@@ -172,26 +173,19 @@ export class MosecHttp implements OnModuleInit {
     const { readinessPath, metricsPath } = this.config;
     refuseTakenRoute(fastify, readinessPath, 'the readiness check', 'readinessPath');
     fastify.get(readinessPath, (_request, reply) => {
-      if (this.orchestrator.ready) return reply.code(200).type(TEXT).send(ANSWERS.ready);
-      reply.code(503).type(TEXT).send(this.notReady().body);
+      if (this.gateway.state.ready) return reply.code(200).type(TEXT).send(ANSWERS.ready);
+      const { status, body } = this.gateway.admission.unavailable();
+      reply.code(status).type(TEXT).send(body);
     });
     this.served.push(`GET ${readinessPath}`);
-    if (!this.orchestrator.metrics) return;
+    if (!this.gateway.servesMetrics) return;
     refuseTakenRoute(fastify, metricsPath, 'the Prometheus metrics', 'metricsPath');
     fastify.get(metricsPath, async (_request, reply) => {
-      const { type, text } = await this.orchestrator.metricsText();
+      const { type, text } = (await this.gateway.metricsText())!;
       reply.type(type).send(text);
     });
     this.served.push(`GET ${metricsPath}`);
   }
-}
-
-/** A client that goes away before its answer: its task is dropped from whatever queue holds it. */
-function watchClient(engine: MosecOrchestrator['engine'], task: Task, reply: FastifyReply): void {
-  reply.raw.once('close', () => {
-    // writableEnded: an HTTP/2 answer says writableFinished once its stream is reset, answered or not.
-    if (!task.finished && !reply.raw.writableEnded) engine.finish(task, CLIENT_GONE, ANSWERS.clientGone);
-  });
 }
 
 function isClientGone(reply: FastifyReply): boolean {

@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
-import type { PipelineMetadata, StageOptions } from '../decorators/metadata';
-import { DEFAULTS, PIPELINE_METADATA, STAGE_METADATA } from '../mosec.constants';
+import { PipelineMetadata, readPipelineMetadata, readStageOptions } from '../decorators/metadata';
+import { DEFAULTS } from '../mosec.constants';
 import { MESSAGES } from '../mosec.messages';
 import { decodeIpc, decodeRequest, requestCodecOf } from '../protocol/codecs';
 import { ItemFlags } from '../protocol/item-flags';
@@ -50,7 +50,7 @@ export interface PipelinePlan {
 
 /** A `@Pipeline` class's metadata, or a clear error for a class that is not one. */
 export function pipelineMetadata(pipeline: Type<unknown>): PipelineMetadata {
-  const meta: PipelineMetadata | undefined = typeof pipeline === 'function' ? Reflect.getMetadata(PIPELINE_METADATA, pipeline) : undefined;
+  const meta = readPipelineMetadata(pipeline);
   if (!meta) throw new Error(MESSAGES.notAPipeline((pipeline as Type<unknown> | undefined)?.name ?? String(pipeline)));
   return meta;
 }
@@ -94,7 +94,7 @@ export function planPipelines(modules: Type<unknown>[], warn: (message: string) 
 }
 
 function planStage(type: Type<unknown>, module: Type<unknown>, path: string, stageIndex: number, defaultWait: number | 'auto'): StagePlan {
-  const options: StageOptions | undefined = Reflect.getMetadata(STAGE_METADATA, type);
+  const options = readStageOptions(type);
   if (!options) throw new Error(`${type.name} is listed as a stage but is not decorated with @Stage()`);
   const name = options.name ?? type.name;
   const { min, max } = workerRange(name, options.num ?? 1);

@@ -11,17 +11,18 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { Engine } from '../engine/engine';
 import type { StageRuntime } from '../engine/stage-runtime';
-import { HttpRoute, httpRoute } from '../http/http-route';
+import { GatewayBackend, PipelineGateway } from '../gateway/pipeline-gateway';
+import { PipelineRoute, pipelineRoute } from '../gateway/pipeline-route';
 import { SharedPayloads } from '../ipc/shared-payloads';
-import { ServiceMetrics } from '../metrics/service-metrics';
-import { WorkerMetrics } from '../metrics/worker-metrics';
+import type { ServiceMetrics } from '../metrics/service-metrics';
+import type { WorkerMetrics } from '../metrics/worker-metrics';
 import { WorkerPool } from '../transport/worker-pool';
 import type { WorkerProcess } from '../transport/worker-process';
 import { Daemons } from './daemons';
 import { dryRun } from './dry-run';
-import { MosecConfig } from './mosec-config';
-import { MosecExplorer } from './mosec.explorer';
-import type { StagePlan } from './pipeline-plan';
+import { MosecConfig } from '../config/mosec-config';
+import { MosecExplorer } from '../plan/mosec-explorer.service';
+import type { StagePlan } from '../plan/pipeline-plan';
 
 type Phase = 'created' | 'starting' | 'serving' | 'draining' | 'stopped';
 
@@ -33,13 +34,15 @@ type Phase = 'created' | 'starting' | 'serving' | 'draining' | 'stopped';
  * `onApplicationShutdown`. Signals are the application's (`app.enableShutdownHooks()`).
  */
 @Injectable()
-export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown, GatewayBackend {
   private readonly logger = new Logger('Mosec');
   readonly engine: Engine;
   readonly metrics?: ServiceMetrics;
-  private readonly workerMetrics = new WorkerMetrics();
+  /** What the transports (HTTP, the pipeline clients) reach the pipelines through. */
+  readonly gateway: PipelineGateway;
+  private readonly workerMetrics?: WorkerMetrics;
   private readonly stages = new Map<StagePlan, StageRuntime>();
-  private readonly routes = new Map<Type<unknown>, HttpRoute>();
+  private readonly routes = new Map<Type<unknown>, PipelineRoute>();
   private readonly pools: WorkerPool[] = [];
   private readonly daemons: Daemons;
   /** Where large results wait between stages, unless they go through this process. */
@@ -53,7 +56,14 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     @Optional() @Inject(HttpAdapterHost) private readonly adapterHost?: HttpAdapterHost,
   ) {
     Logger.overrideLogger(config.nestLogLevels);
-    this.metrics = config.metrics ? new ServiceMetrics(config.namespace, config.timeout, this) : undefined;
+    if (config.metrics) {
+      // Loaded here, with metrics on: worker processes load this file too (through the library's entry),
+      // and would otherwise load prom-client and OpenTelemetry's API for nothing.
+      const { ServiceMetrics } = require('../metrics/service-metrics') as typeof import('../metrics/service-metrics');
+      const { WorkerMetrics } = require('../metrics/worker-metrics') as typeof import('../metrics/worker-metrics');
+      this.metrics = new ServiceMetrics(config.namespace, config.timeout, this);
+      this.workerMetrics = new WorkerMetrics();
+    }
     this.shared = SharedPayloads.open(config.ipc, config.ipcThreshold, config.timeout, this.logger);
     this.engine = new Engine({ timeout: config.timeout, capacity: config.capacity, shared: this.shared, quarantine: config.quarantine }, {
       onTaskDone: this.metrics && ((task, status) => this.metrics!.onTaskDone(task, status)),
@@ -65,13 +75,15 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
     });
     this.daemons = new Daemons(config.daemons, this.logger, (why) => void this.daemonExited(why));
     for (const plan of explorer.plans) {
-      const route = httpRoute(plan, plan.stages.map((stage) => this.stageOf(stage)), {
+      const route = pipelineRoute(plan, plan.stages.map((stage) => this.stageOf(stage)), {
         forbidUnknown: config.forbidUnknown,
         shape: config.bodyShape,
         warn: (message) => this.logger.warn(message),
       });
       this.routes.set(plan.module, { ...route, sharedAnswers: this.shared?.storesAnswers });
     }
+    this.gateway = new PipelineGateway(this, config);
+    this.metrics?.countBytesInFlight(() => this.gateway.admission.bytesInFlight);
   }
 
   /** Taking requests: started, not draining. A stage whose worker is being replaced queues them meanwhile. */
@@ -105,7 +117,7 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /** The route of a served `@Pipeline` class. */
-  route(pipeline: Type<unknown>): HttpRoute {
+  route(pipeline: Type<unknown>): PipelineRoute {
     const route = this.routes.get(pipeline);
     if (!route) throw new Error(`${pipeline.name} is not served: list it in MosecModule.forRoot({ pipelines })`);
     return route;
@@ -126,9 +138,13 @@ export class MosecOrchestrator implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /** The service's metrics and the workers' own, in Prometheus text. */
-  async metricsText(): Promise<{ type: string; text: string }> {
-    const registry = this.metrics!.registry;
-    const [own, theirs] = await Promise.all([registry.metrics(), this.workerMetrics.text(this.liveWorkers())]);
+  metricsText(): Promise<{ type: string; text: string }> | undefined {
+    return this.metrics && this.allMetricsText(this.metrics, this.workerMetrics!);
+  }
+
+  private async allMetricsText(metrics: ServiceMetrics, workerMetrics: WorkerMetrics): Promise<{ type: string; text: string }> {
+    const registry = metrics.registry;
+    const [own, theirs] = await Promise.all([registry.metrics(), workerMetrics.text(this.liveWorkers())]);
     return { type: registry.contentType, text: theirs ? `${own}\n${theirs}` : own };
   }
 

@@ -1,10 +1,9 @@
 import type { Provider } from '@nestjs/common';
 import { relative } from 'node:path';
-import { MOSEC_EXTRAS } from '../mosec.constants';
+import { MOSEC_EXTRAS, MOSEC_OPTIONS } from '../mosec.constants';
 import { helpText, readCommandLine } from './command-line';
 import { MosecConfig } from './mosec-config';
 import type { MosecExtras, MosecOptions } from './mosec-options';
-import { MOSEC_OPTIONS } from './mosec.module-definition';
 
 /**
  * `MosecConfig`: the options in force, from the module options, the extras, the environment and the

@@ -3,7 +3,7 @@ import { DEFAULTS } from '../mosec.constants';
 import { checkDaemons, DaemonOptions } from './daemon-options';
 import { overriding, readCommandLine, Setting } from './command-line';
 import type { IpcChoice } from '../ipc/shared-payloads';
-import type { BodyShapeLimits } from '../http/body-shape';
+import type { BodyShapeLimits } from '../validation/shape-count';
 import { MAX_NESTING } from '../protocol/nesting';
 import type { MosecExtras, MosecOptions } from './mosec-options';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { MESSAGES } from '../mosec.messages';
-import { MosecConfig } from './mosec-config';
+import { MosecConfig } from '../config/mosec-config';
 import { PipelinePlan, planPipelines } from './pipeline-plan';
 
 /**

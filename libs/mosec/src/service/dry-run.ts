@@ -1,7 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { Engine } from '../engine/engine';
-import type { StageRuntime } from '../engine/stage-runtime';
-import type { Route } from '../engine/task';
+import type { Route, RouteStage } from '../engine/task';
 import { ItemFlags } from '../protocol/item-flags';
 
 interface Outcome {
@@ -14,7 +13,7 @@ interface Outcome {
  * Pushes the first stage's warm-up examples of each route through the whole pipeline, as requests
  * already decoded, and reports. Returns whether every example came out with 200.
  */
-export async function dryRun(engine: Engine, routes: readonly Route[], examples: Map<StageRuntime, Buffer[]>, logger: Logger): Promise<boolean> {
+export async function dryRun(engine: Engine, routes: readonly Route[], examples: ReadonlyMap<RouteStage, Buffer[]>, logger: Logger): Promise<boolean> {
   let passed = true;
   for (const route of routes) {
     const first = route.stages[0];

@@ -4,7 +4,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { spawnArgsForParentDeath } from '../transport/parent-death';
-import type { DaemonOptions } from './daemon-options';
+import type { DaemonOptions } from '../config/daemon-options';
 
 /** Milliseconds a daemon gets to leave after SIGTERM before SIGKILL. */
 const STOP_GRACE_MS = 5_000;

@@ -1,4 +1,4 @@
-import type { ShapeCount } from './body-shape';
+import type { ShapeCount } from './shape-count';
 
 /** Bytes of the 0xc0–0xdf types whose size is fixed (0: sized by a length, a container, or never used). */
 const FIXED_SIZE = [

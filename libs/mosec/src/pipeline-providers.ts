@@ -1,11 +1,11 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
-import { PipelineClient } from '../client/pipeline.client';
-import { getPipelineToken } from '../decorators/inject-pipeline.decorator';
-import { adminController } from '../http/admin.controller';
-import { pipelineController, probesController } from '../http/pipeline.controller';
-import { DEFAULTS, MOSEC_EXTRAS } from '../mosec.constants';
-import type { MosecExtras } from './mosec-options';
-import { MosecOrchestrator } from './mosec.orchestrator';
+import { PipelineClient } from './client/pipeline-client';
+import { getPipelineToken } from './decorators/inject-pipeline.decorator';
+import { adminController } from './http/admin.controller';
+import { pipelineController, probesController } from './http/pipeline.controller';
+import { DEFAULTS, MOSEC_EXTRAS } from './mosec.constants';
+import type { MosecExtras } from './config/mosec-options';
+import { PipelineGateway } from './gateway/pipeline-gateway';
 
 /**
  * What the served pipelines add to `MosecModule`: a controller each (their routes), a
@@ -16,8 +16,8 @@ export function withPipelines(definition: DynamicModule, extras: MosecExtras): D
   const pipelines = extras.pipelines ?? [];
   const clients: Provider[] = pipelines.map((pipeline) => ({
     provide: getPipelineToken(pipeline),
-    useFactory: (orchestrator: MosecOrchestrator) => new PipelineClient(orchestrator, orchestrator.route(pipeline)),
-    inject: [MosecOrchestrator],
+    useFactory: (gateway: PipelineGateway) => new PipelineClient(gateway, gateway.route(pipeline)),
+    inject: [PipelineGateway],
   }));
   const controllers = pipelines.map(pipelineController);
   if (extras.guardProbes) {

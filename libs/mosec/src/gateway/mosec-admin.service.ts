@@ -1,8 +1,8 @@
 import { Injectable, Type } from '@nestjs/common';
 import { PRIORITY_NAMES } from '../engine/task-queue';
-import { STAGE_METADATA } from '../mosec.constants';
+import { readStageOptions } from '../decorators/metadata';
 import type { WorkerPool } from '../transport/worker-pool';
-import { MosecOrchestrator } from './mosec.orchestrator';
+import { PipelineGateway } from './pipeline-gateway';
 
 export interface WorkerStatus {
   id: number;
@@ -34,10 +34,10 @@ export interface StageStatus {
  */
 @Injectable()
 export class MosecAdmin {
-  constructor(private readonly orchestrator: MosecOrchestrator) {}
+  constructor(private readonly gateway: PipelineGateway) {}
 
   stages(): StageStatus[] {
-    return this.orchestrator.workerPools.map((pool) => statusOf(pool));
+    return this.gateway.workerPools.map((pool) => statusOf(pool));
   }
 
   /**
@@ -51,8 +51,8 @@ export class MosecAdmin {
   }
 
   private poolOf(stage: Type<unknown> | string): WorkerPool {
-    const name = typeof stage === 'string' ? stage : (Reflect.getMetadata(STAGE_METADATA, stage)?.name ?? stage.name);
-    const pool = this.orchestrator.workerPools.find((each) => each.stage.name === name);
+    const name = typeof stage === 'string' ? stage : (readStageOptions(stage)?.name ?? stage.name);
+    const pool = this.gateway.workerPools.find((each) => each.stage.name === name);
     if (!pool) throw new RangeError(`no stage ${name} is served`);
     return pool;
   }
