@@ -92,7 +92,7 @@ const FEATURES = [
   {
     name: 'priority frame',
     what: 'a stage that does not batch sends its whole backlog in one frame, however long its forwards',
-    file: 'libs/mosec/src/engine/stage-runtime.js',
+    file: 'libs/mosec/src/engine/batch-forming.js',
     find: 'const byWork = itemMs > 0 ? Math.max(1, Math.floor(FRAME_WORK_MS / itemMs)) : MAX_ITEMS_PER_FRAME;',
     replace: 'const byWork = MAX_ITEMS_PER_FRAME;',
     tests: ['test/priority.e2e-spec.ts'],
