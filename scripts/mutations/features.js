@@ -90,6 +90,14 @@ const FEATURES = [
     tests: ['test/shm-fallback.e2e-spec.ts'],
   },
   {
+    name: 'priority aging',
+    what: 'a waiting task never rises a level: low-priority work behind a stream of high is never served',
+    file: 'libs/mosec/src/engine/task-queue.js',
+    find: 'const lifted = Math.min(exports.Priority.HIGH, level + Math.floor((at - head.enqueuedAt) / this.agingMs));',
+    replace: 'const lifted = level;',
+    tests: ['test/priority.e2e-spec.ts'],
+  },
+  {
     name: 'priority frame',
     what: 'a stage that does not batch sends its whole backlog in one frame, however long its forwards',
     file: 'libs/mosec/src/engine/batch-forming.js',
