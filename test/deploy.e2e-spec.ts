@@ -8,6 +8,7 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Service } from 'kubernetes-models/v1';
 import sharp from 'sharp';
 import { parseMetrics } from './support/metrics';
+import { labelUses, metricNames } from './support/promql';
 import { allExited, eventually, exitWithin, firstReadiness, post, RunningServer, sleep, startService, waitForLog, waitReady } from './support/server';
 
 /**
@@ -85,14 +86,6 @@ function promLabel(name: string): string {
 }
 
 /** The metric names a PromQL query selects with label matchers (`name{...}`). */
-function metricNames(query: string): string[] {
-  return [...query.matchAll(/([a-zA-Z_:][\w:]*)\s*\{/g)].map((m) => m[1]);
-}
-
-function labelMatchers(query: string): Array<{ name: string; op: string; value: string }> {
-  return [...query.matchAll(/\{([^}]*)\}/g)].flatMap((m) => [...m[1].matchAll(/(\w+)\s*(=~|!=|!~|=)\s*"([^"]*)"/g)].map(([, name, op, value]) => ({ name, op, value })));
-}
-
 /** The instructions of each build stage, in order. */
 function stagesOf(dockerfileText: string): Instruction[][] {
   const stages: Instruction[][] = [];
@@ -207,9 +200,9 @@ describe('deploy/ manifests and image', () => {
     const trigger = scaled.spec.triggers.find((t: any) => t.type === 'prometheus');
     expect(Number(trigger.metadata.threshold)).toBeGreaterThan(0);
     const podLabels = Object.entries(pod.metadata.labels as Record<string, string>).map(([k, v]) => [promLabel(k), v]);
-    for (const matcher of labelMatchers(trigger.metadata.query)) {
-      if (matcher.name === 'namespace' || matcher.name === 'pod') continue;
-      expect(podLabels).toContainEqual([matcher.name, matcher.value]);
+    for (const matcher of labelUses(trigger.metadata.query).matchers) {
+      if (matcher.label === 'namespace' || matcher.label === 'pod') continue;
+      expect(podLabels).toContainEqual([matcher.label, matcher.value]);
     }
   });
 

@@ -1,6 +1,8 @@
 import Ajv from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseMetrics, Sample } from './support/metrics';
+import { labelUses, metricNames } from './support/promql';
 import { eventually, post, sleep } from './support/server';
 import { SharedService, sharedService } from './support/shared-service';
 
@@ -32,46 +34,6 @@ function queries(): string[] {
     .filter((variable: any) => variable.type === 'query')
     .map((variable: any) => (typeof variable.query === 'string' ? variable.query : variable.query.query));
   return [...fromPanels, ...fromVariables];
-}
-
-const KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset', 'and', 'or', 'unless', 'inf', 'nan']);
-
-/** Metric names a PromQL expression selects (Grafana variables such as `$__rate_interval` are not names). */
-function metricNames(expr: string): string[] {
-  const bare = expr
-    .replace(/"(?:[^"\\]|\\.)*"/g, '""') // label values and strings
-    .replace(/\{[^}]*\}/g, '') // label matchers
-    .replace(/\[[^\]]*\]/g, '') // range durations
-    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ') // label lists
-    .replace(/\blabel_values\((.*),\s*\w+\s*\)/g, 'label_values($1)'); // Grafana's label_values(metric, label)
-  const names = [...bare.matchAll(/(?<![\w.$])([a-zA-Z_:][\w:]*)(?![\w:]|\s*\()/g)].map((match) => match[1]);
-  return [...new Set(names.filter((name) => !KEYWORDS.has(name.toLowerCase())))];
-}
-
-/** Label lists of `by (...)` clauses and `name{label="value"}` matchers in an expression. */
-function labelUses(expr: string) {
-  const grouping = [...expr.matchAll(/\bby\s*\(([^)]*)\)/g)].flatMap((match) => match[1].split(',').map((label) => label.trim()));
-  const matchers = [...expr.matchAll(/([a-zA-Z_:][\w:]*)\s*\{([^}]*)\}/g)].flatMap(([, metric, body]) =>
-    [...body.matchAll(/(\w+)\s*(=~|!~|!=|=)\s*"([^"]*)"/g)].map(([, label, op, value]) => ({ metric, label, op, value })),
-  );
-  return { grouping, matchers };
-}
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-}
-
-function parseExposition(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+\S+/.exec(line);
-    if (!match) continue;
-    const labels: Record<string, string> = {};
-    for (const [, key, value] of (match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)) labels[key] = value;
-    samples.push({ name: match[1], labels });
-  }
-  return samples;
 }
 
 /** A histogram's `_bucket`, `_sum` and `_count` series all count as the histogram's own name. */
@@ -137,7 +99,7 @@ describe('examples/monitor: dashboard queries against a real /metrics scrape (ec
     expect((await post(`${server.url}/inference`, {})).status).toBe(422);
     await restartOneWorker(server);
     await dropOneTask(server);
-    samples = parseExposition(await (await fetch(`${server.url}/metrics`)).text());
+    samples = parseMetrics(await (await fetch(`${server.url}/metrics`)).text());
   });
 
   it('uses only metric names the service exposes', () => {
@@ -197,7 +159,7 @@ describe('examples/monitor: prometheus.yml', () => {
 
 /** Waits until `/metrics` has a sample of `name`. */
 async function waitForSeries(server: SharedService, name: string): Promise<void> {
-  const has = async () => parseExposition(await (await fetch(`${server.url}/metrics`)).text()).some((sample) => sample.name === name);
+  const has = async () => parseMetrics(await (await fetch(`${server.url}/metrics`)).text()).some((sample) => sample.name === name);
   await eventually(has, 20_000, () => `no ${name} sample on /metrics:\n${server.logs()}`);
 }
 
