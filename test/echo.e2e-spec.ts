@@ -1,4 +1,4 @@
-import { post, sleep, startService } from './support/server';
+import { eventually, post, startService } from './support/server';
 import { SharedService, sharedService } from './support/shared-service';
 
 const ECHO = 'examples/echo/main.js';
@@ -66,13 +66,13 @@ describe('echo example limits from MOSEC_* variables', () => {
     const server = await startService(ECHO, { MOSEC_TIMEOUT: '300' });
     try {
       const began = Date.now();
-      const answer = await post(`${server.url}/inference`, { time: 2 });
+      const answer = await post(`${server.url}/inference`, { time: 3 });
       expect(answer).toMatchObject({ status: 408, body: 'inference timeout' });
-      expect(Date.now() - began).toBeLessThan(1500);
+      // At the timeout, not when the 3 s batch ends (a wide margin for a busy machine).
+      expect(Date.now() - began).toBeLessThan(2500);
       // The batch itself goes on in its worker (a service timeout answers the client, it does not kill
       // user code); once it is done the service answers as usual.
-      await sleep(2000);
-      expect((await post(`${server.url}/inference`, { time: 0 })).status).toBe(200);
+      await eventually(async () => (await post(`${server.url}/inference`, { time: 0 })).status === 200, 10_000);
     } finally {
       await server.stop();
     }

@@ -1,4 +1,4 @@
-import { exitOf, post, sleep, startService } from './support/server';
+import { exitOf, post, startService, waitForLog } from './support/server';
 
 describe('startup, logs and dry run', () => {
   it('tells a person what happens: workers spawned and warmed up, where it listens, what it serves', async () => {
@@ -18,7 +18,7 @@ describe('startup, logs and dry run', () => {
     const server = await startService('test/fixtures/faults/main.js', { MOSEC_LOG_FORMAT: 'json' });
     try {
       expect((await post(`${server.url}/inference`, { throw: true })).status).toBe(500);
-      await sleep(200);
+      await waitForLog(server, /a bug in user code/);
     } finally {
       await server.stop();
     }
@@ -32,7 +32,7 @@ describe('startup, logs and dry run', () => {
     const server = await startService('test/fixtures/faults/main.js');
     try {
       await post(`${server.url}/inference`, { throw: true });
-      await sleep(200);
+      await waitForLog(server, /a bug in user code/);
     } finally {
       await server.stop();
     }
