@@ -29,6 +29,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** How long a service may take to get ready: a service of nine workers took 23 s on 2 busy cores. */
+const READY_TIMEOUT_MS = 50_000;
+
 /** Starts `<DIST>/<entry>` as a real process on a free loopback port; waits for `GET /` 200 unless told not to. */
 export async function startService(
   entry: string,
@@ -89,7 +92,7 @@ export async function startCommand(
   };
   if (options.waitReady !== false) {
     try {
-      await waitReady(server, options.readyTimeoutMs ?? 30_000);
+      await waitReady(server, options.readyTimeoutMs ?? READY_TIMEOUT_MS);
     } catch (error) {
       proc.kill('SIGKILL'); // a server that never got ready is not left behind
       throw error;
@@ -99,7 +102,7 @@ export async function startCommand(
 }
 
 /** Resolves once `GET /` answers 200; throws, quoting the log, when the server exits first or after `timeoutMs`. */
-export async function waitReady(server: RunningServer, timeoutMs = 30_000): Promise<void> {
+export async function waitReady(server: RunningServer, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
   await eventually(
     async () => {
       if (server.proc.exitCode !== null) throw new Error(`server exited (${server.proc.exitCode}):\n${server.logs()}`);
