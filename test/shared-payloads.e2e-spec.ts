@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { remainingTasks } from './support/load';
 import { all, command, describeNeeding } from './support/prerequisites';
 import { allExited, eventually, freePort, post, RunningServer, sleep, startService, waitForLog } from './support/server';
 
@@ -110,6 +111,28 @@ describe('shared payloads outlive no service', () => {
       const answer = await post(`${server.url}/relay`, body);
       expect(answer.body).toBe(body);
       expect(server.logs()).not.toMatch(/go through \/dev\/shm/);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('sends payloads under MOSEC_IPC_THRESHOLD through the frames, and those over it through /dev/shm', async () => {
+    const server = await startService(RELAY, { MOSEC_IPC_THRESHOLD: String(1024 * 1024) });
+    try {
+      await waitForLog(server, /payloads of 1 MiB or more between stages go through \/dev\/shm/);
+      const dir = sharedDir(server);
+      /** What the directory holds while a body of `mib` MiB waits behind one that holds the middle stage. */
+      const heldFor = async (mib: number) => {
+        const holding = post(`${server.url}/relay`, largeBody(1, 1500));
+        await sleep(300);
+        const waiting = post(`${server.url}/relay`, largeBody(mib));
+        await eventually(async () => (await remainingTasks(server.url)) === 2, 5000);
+        const held = readdirSync(dir).length;
+        expect((await Promise.all([holding, waiting])).map((answer) => answer.status)).toEqual([200, 200]);
+        return held;
+      };
+      expect(await heldFor(0.5)).toBe(0);
+      expect(await heldFor(2)).toBeGreaterThan(0);
     } finally {
       await server.stop();
     }
