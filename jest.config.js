@@ -14,6 +14,9 @@ module.exports = {
   // the top level only (a project's own `testTimeout` is ignored), so it is set here for both projects.
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  // Servers that several spec files share (test/support/shared-service.ts) are stopped at the end.
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts'] },
     // One file at a time per core.

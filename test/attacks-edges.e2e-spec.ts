@@ -5,7 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { ClientHttp2Session, connect as connectH2, constants as h2 } from 'node:http2';
 import { parseMetrics, scrape, total } from './support/metrics';
 import { parseEvents } from './support/sse';
-import { RunningServer, sleep, startServer } from './support/server';
+import { eventually, RunningServer, sleep, startService } from './support/server';
 
 /**
  * Edges of the service a client or a crash reaches: what a killed service left in /dev/shm, streams
@@ -47,7 +47,7 @@ describe('shared memory left by a killed service', () => {
     const unknown = leftBehind('test-'); // an older version's name, which records no owner
     made.push(dead, reused, kept, otherNamespace, unknown);
 
-    server = await startServer(FIXTURE);
+    server = await startService(FIXTURE);
 
     expect(existsSync(dead)).toBe(false);
     expect(existsSync(reused)).toBe(false);
@@ -88,7 +88,7 @@ const made = async (url: string) => total(await scrape(url), 'stream_events_made
 describe('streams whose client has gone', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer(EDGES);
+    server = await startService(EDGES);
   });
   afterAll(async () => {
     await server?.stop();
@@ -146,18 +146,17 @@ describe('HTTP/2 streams reset as soon as opened (rapid reset)', () => {
   const routed = () => metric('mosec_service_throughput', { endpoint: '/echo' });
 
   beforeAll(async () => {
-    server = await startServer(EDGES, { EDGES_HTTP2: '1', MOSEC_MAX_STREAM_RESETS: '50' }, { waitReady: false });
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
+    server = await startService(EDGES, { EDGES_HTTP2: '1', MOSEC_MAX_STREAM_RESETS: '50' }, { waitReady: false });
+    const readyOverH2 = async () => {
       const session = await openH2(server.url);
       if (session && (await h2Get(session, '/').catch(() => ({ status: 0 }))).status === 200) {
         probe = session;
-        return;
+        return true;
       }
       session?.destroy();
-      await sleep(200);
-    }
-    throw new Error(`not ready over h2c:\n${server.logs()}`);
+      return false;
+    };
+    await eventually(readyOverH2, 30_000, () => `not ready over h2c:\n${server.logs()}`);
   });
   afterAll(async () => {
     probe?.destroy();

@@ -1,6 +1,6 @@
 import { Packr } from 'msgpackr';
 import { runClients, timedPost } from './support/load';
-import { post, RunningServer, startServer } from './support/server';
+import { post, RunningServer, startService } from './support/server';
 
 /**
  * Request bodies that cost the HTTP process more than their bytes, or that come from a browser page
@@ -18,7 +18,7 @@ function manyKeys(count: number): Record<string, number> {
 describe('request bodies: structure, size of maps, and where they come from', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer(FIXTURE);
+    server = await startService(FIXTURE);
   });
   afterAll(async () => {
     await server?.stop();

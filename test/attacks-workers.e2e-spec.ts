@@ -1,6 +1,6 @@
 import { ANSWERS } from '../libs/mosec/src/mosec.messages';
 import { runClients, stagePids, timedPost } from './support/load';
-import { post, RunningServer, sleep, startServer } from './support/server';
+import { eventually, post, RunningServer, sleep, startService } from './support/server';
 
 /**
  * How the service judges and replaces its workers, at a scale of seconds (the full size is
@@ -14,7 +14,7 @@ const killedLines = (server: RunningServer) => server.logs().split('\n').filter(
 describe('heartbeats judged fairly', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer(FIXTURE, { MOSEC_HEARTBEAT_TIMEOUT: '2000', MOSEC_TIMEOUT: '15000' });
+    server = await startService(FIXTURE, { MOSEC_HEARTBEAT_TIMEOUT: '2000', MOSEC_TIMEOUT: '15000' });
   });
   afterAll(async () => {
     server?.proc.kill('SIGCONT');
@@ -43,18 +43,12 @@ describe('heartbeats judged fairly', () => {
 
 describe('a worker whose event loop stays blocked', () => {
   it('is killed once its batch is past the service timeout, and replaced', async () => {
-    const server = await startServer(FIXTURE, { MOSEC_HEARTBEAT_TIMEOUT: '2000', MOSEC_TIMEOUT: '1000' });
+    const server = await startService(FIXTURE, { MOSEC_HEARTBEAT_TIMEOUT: '2000', MOSEC_TIMEOUT: '1000' });
     try {
       const [pid] = stagePids(server, 'Compute').values();
       const answer = await post(`${server.url}/compute`, { blockMs: 60_000 });
       expect(answer).toMatchObject({ status: 408, body: ANSWERS.timeout });
-      const began = Date.now();
-      let status = 0;
-      while (status !== 200 && Date.now() - began < 15_000) {
-        status = (await post(`${server.url}/compute`, {})).status;
-        if (status !== 200) await sleep(100);
-      }
-      expect(status).toBe(200);
+      await eventually(async () => (await post(`${server.url}/compute`, {})).status === 200, 15_000, () => `no replacement served:\n${server.logs()}`);
       expect(server.logs()).toMatch(new RegExp(`Compute#1 \\(pid ${pid}\\) killed: its event loop blocked for \\d+ ms in a batch begun \\d+ ms ago, past the service timeout \\(1000 ms\\)`));
     } finally {
       await server.stop();
@@ -65,7 +59,7 @@ describe('a worker whose event loop stays blocked', () => {
 describe('a request that kills its worker', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer(FIXTURE, { MOSEC_TIMEOUT: '10000', MOSEC_QUARANTINE: '60000' });
+    server = await startService(FIXTURE, { MOSEC_TIMEOUT: '10000', MOSEC_QUARANTINE: '60000' });
   });
   afterAll(async () => {
     await server?.stop();
@@ -108,16 +102,14 @@ describe('a request that kills its worker', () => {
     expect(server.logs()).toMatch(/Fragile#\d+ exited \(code 70\); replacing it in [1-9]\d+ ms/);
     // 5 s of it: each death waits longer before its replacement (0, 200, 400... ms, besides the forks).
     expect(forks() - before).toBeLessThanOrEqual(10);
-    const deadline = Date.now() + 15_000;
-    while ((await post(`${server.url}/fragile`, {})).status !== 200 && Date.now() < deadline) await sleep(200);
-    expect((await post(`${server.url}/fragile`, {})).status).toBe(200);
+    await eventually(async () => (await post(`${server.url}/fragile`, {})).status === 200, 15_000, () => `no replacement served:\n${server.logs()}`);
   }, 40_000);
 });
 
 describe('elastic scaling while requests run', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer('test/fixtures/elastic/main.js', { MOSEC_TIMEOUT: '10000' });
+    server = await startService('test/fixtures/elastic/main.js', { MOSEC_TIMEOUT: '10000' });
   });
   afterAll(async () => {
     await server?.stop();

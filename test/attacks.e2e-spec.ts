@@ -1,7 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import { remainingTasks, rss, stagePids } from './support/load';
-import { exitWithin, isAlive, post, RunningServer, sleep, startServer } from './support/server';
+import { allExited, eventually, exitWithin, post, RunningServer, sleep, startService, waitForLog } from './support/server';
 import { closed, open } from './support/sockets';
 
 /**
@@ -24,7 +24,7 @@ function trickle(socket: Socket, bytes: string, everyMs: number): void {
 describe('slow clients and idle connections', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer(FIXTURE, { MOSEC_TIMEOUT: '1000', MOSEC_READ_TIMEOUT: '2000', MOSEC_HEADERS_TIMEOUT: '1000' });
+    server = await startService(FIXTURE, { MOSEC_TIMEOUT: '1000', MOSEC_READ_TIMEOUT: '2000', MOSEC_HEADERS_TIMEOUT: '1000' });
   });
   afterAll(async () => {
     await server?.stop();
@@ -64,7 +64,7 @@ describe('bytes in flight', () => {
   const MiB = 2 ** 20;
 
   it('refuses uploads past the budget (and past capacity) when their headers arrive, and holds little memory', async () => {
-    const server = await startServer(FIXTURE, {
+    const server = await startService(FIXTURE, {
       MOSEC_MAX_REQUEST_SIZE: String(4 * MiB),
       MOSEC_MAX_BYTES_IN_FLIGHT: String(16 * MiB),
       MOSEC_READ_TIMEOUT: '20000',
@@ -96,7 +96,7 @@ describe('bytes in flight', () => {
   });
 
   it('counts requests whose body is still arriving against capacity', async () => {
-    const server = await startServer(FIXTURE, { MOSEC_CAPACITY: '3', MOSEC_READ_TIMEOUT: '20000' });
+    const server = await startService(FIXTURE, { MOSEC_CAPACITY: '3', MOSEC_READ_TIMEOUT: '20000' });
     try {
       const sockets = await Promise.all(Array.from({ length: 5 }, () => open(server)));
       const answers = sockets.map((socket) => {
@@ -116,20 +116,14 @@ describe('bytes in flight', () => {
 
 describe('sick workers', () => {
   it('replaces a stopped worker (kill -STOP) once its heartbeats stop, and answers its tasks', async () => {
-    const server = await startServer(FIXTURE, { MOSEC_HEARTBEAT_TIMEOUT: '2000', MOSEC_TIMEOUT: '1000' });
+    const server = await startService(FIXTURE, { MOSEC_HEARTBEAT_TIMEOUT: '2000', MOSEC_TIMEOUT: '1000' });
     try {
       const [frozen] = stagePids(server, 'Batch').values();
       process.kill(frozen, 'SIGSTOP');
       const began = Date.now();
       // Requests keep coming while it is stopped: they time out, and leave the queue when they do.
       const during = Array.from({ length: 20 }, (_, i) => sleep(i * 100).then(() => post(`${server.url}/echo`, {})));
-      let status = 0;
-      while (status !== 200 && Date.now() - began < 20_000) {
-        status = await post(`${server.url}/echo`, {}).then((a) => a.status);
-        if (status !== 200) await sleep(100);
-      }
-      expect(status).toBe(200);
-      expect(Date.now() - began).toBeLessThan(10_000);
+      await eventually(async () => (await post(`${server.url}/echo`, {})).status === 200, 10_000, () => `no replacement served:\n${server.logs()}`);
       expect((await Promise.all(during)).every((a) => [200, 408, 500, 503].includes(a.status))).toBe(true);
       expect(server.logs()).toMatch(/Batch#1 \(pid \d+\) killed: silent for \d+ ms \(stopped, or its event loop blocked\): no heartbeat/);
       expect(await remainingTasks(server.url)).toBe(0);
@@ -139,7 +133,7 @@ describe('sick workers', () => {
   }, 30_000);
 
   it('says not ready while a stage has no live worker', async () => {
-    const server = await startServer(FIXTURE, { MOSEC_HEARTBEAT_TIMEOUT: '1000' });
+    const server = await startService(FIXTURE, { MOSEC_HEARTBEAT_TIMEOUT: '1000' });
     try {
       const [pid] = stagePids(server, 'Batch').values();
       process.kill(pid, 'SIGKILL');
@@ -159,7 +153,7 @@ describe('sick workers', () => {
   });
 
   it('keeps running when a worker must be replaced while fork fails (no file descriptors), and serves once it can', async () => {
-    const server = await startServer(FIXTURE, {});
+    const server = await startService(FIXTURE, {});
     // One connection, kept: a new one could not be accepted while the descriptors are gone.
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
@@ -172,8 +166,7 @@ describe('sick workers', () => {
       expect(server.logs()).toMatch(/Batch#1 failed: could not start a process: .*EMFILE.*; replacing it in \d+ ms/);
       expect(await call(agent, server, 'GET', '/')).toBe('service is not ready');
       await call(agent, server, 'POST', '/test/release-fds');
-      const deadline = Date.now() + 10_000;
-      while ((await call(agent, server, 'GET', '/')) !== 'MOSEC service' && Date.now() < deadline) await sleep(100);
+      await eventually(async () => (await call(agent, server, 'GET', '/')) === 'MOSEC service', 10_000, () => `not ready again:\n${server.logs()}`);
       expect((await post(`${server.url}/echo`, {})).status).toBe(200);
     } finally {
       agent.destroy();
@@ -182,7 +175,7 @@ describe('sick workers', () => {
   }, 30_000);
 
   it('answers /metrics at once while a worker is stopped', async () => {
-    const server = await startServer(FIXTURE, { MOSEC_HEARTBEAT_TIMEOUT: '60000' });
+    const server = await startService(FIXTURE, { MOSEC_HEARTBEAT_TIMEOUT: '60000' });
     const [pid] = stagePids(server, 'Pass').values();
     try {
       process.kill(pid, 'SIGSTOP');
@@ -199,7 +192,7 @@ describe('sick workers', () => {
 
 describe('a paused HTTP process', () => {
   it('answers, once it runs again, the tasks whose results arrived while it was stopped', async () => {
-    const server = await startServer(FIXTURE, { MOSEC_TIMEOUT: '1000', BATCH_WAIT_MS: '100' });
+    const server = await startService(FIXTURE, { MOSEC_TIMEOUT: '1000', BATCH_WAIT_MS: '100' });
     try {
       // One batch of 8, in the worker when the HTTP process stops.
       const inFlight = Array.from({ length: 8 }, () => post(`${server.url}/echo`, { ms: 400 }));
@@ -216,12 +209,11 @@ describe('a paused HTTP process', () => {
   });
 
   it('replaces a worker that dies after it was ready at once, not after a failed start\'s back-off', async () => {
-    const server = await startServer(FIXTURE, {});
+    const server = await startService(FIXTURE, {});
     try {
       const [pid] = stagePids(server, 'Batch').values();
       process.kill(pid, 'SIGKILL');
-      const deadline = Date.now() + 5000;
-      while (!/Batch#1 exited \(SIGKILL\); replacing it/.test(server.logs()) && Date.now() < deadline) await sleep(20);
+      await waitForLog(server, /Batch#1 exited \(SIGKILL\); replacing it/);
       expect(server.logs()).toMatch(/Batch#1 exited \(SIGKILL\); replacing it\n/);
     } finally {
       await server.stop();
@@ -231,7 +223,7 @@ describe('a paused HTTP process', () => {
 
 describe('signals', () => {
   it('drains through a second SIGTERM: 16 one-second requests get 200, then exit 0', async () => {
-    const server = await startServer(FIXTURE, { MOSEC_TIMEOUT: '5000' });
+    const server = await startService(FIXTURE, { MOSEC_TIMEOUT: '5000' });
     const inFlight = Array.from({ length: 16 }, () => post(`${server.url}/echo`, { ms: 1000 }));
     await sleep(200);
     server.proc.kill('SIGTERM');
@@ -243,7 +235,7 @@ describe('signals', () => {
   });
 
   it('stops at once on SIGQUIT during a drain, taking its workers', async () => {
-    const server = await startServer(FIXTURE, { MOSEC_TIMEOUT: '10000' });
+    const server = await startService(FIXTURE, { MOSEC_TIMEOUT: '10000' });
     const workers = server.workerPids();
     const inFlight = post(`${server.url}/echo`, { ms: 8000 }).catch(() => undefined);
     await sleep(200);
@@ -252,9 +244,7 @@ describe('signals', () => {
     server.proc.kill('SIGQUIT');
     expect(await exitWithin(server, 3_000)).not.toBe('still running');
     await inFlight;
-    const deadline = Date.now() + 3000;
-    while (workers.some((pid) => isAlive(pid)) && Date.now() < deadline) await sleep(50);
-    expect(workers.filter((pid) => isAlive(pid))).toEqual([]);
+    await allExited(workers, 3000);
   });
 });
 

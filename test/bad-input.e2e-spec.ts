@@ -1,7 +1,7 @@
 import { Packr } from 'msgpackr';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { Answer, post, RunningServer, startServer } from './support/server';
+import { Answer, post, RunningServer, startService } from './support/server';
 
 const FIXTURE = 'test/fixtures/resilience/main.js';
 const LIMIT = 4 * 1024 * 1024;
@@ -31,7 +31,7 @@ describe('bad input (real processes, real HTTP)', () => {
   const statusesOf = (answers: Record<string, Answer>) => Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, a.status]));
 
   beforeAll(async () => {
-    server = await startServer(FIXTURE, { MOSEC_MAX_REQUEST_SIZE: String(LIMIT), MOSEC_COMPRESSION: '1' });
+    server = await startService(FIXTURE, { MOSEC_MAX_REQUEST_SIZE: String(LIMIT), MOSEC_COMPRESSION: '1' });
     workersAtStart = server.workerPids().sort();
   });
   afterAll(async () => {

@@ -111,7 +111,7 @@ describe('chat example (OpenAI chat and text completions, continuous batching)',
 
   it('gives each prompt the same greedy tokens alone and running with 7 others', async () => {
     const ask = (question: string) => streamChat(question, { max_tokens: 16 });
-    const alone = [];
+    const alone: Awaited<ReturnType<typeof ask>>[] = [];
     for (const question of QUESTIONS) alone.push(await ask(question));
     const before = total(await scrape(server.url), 'mosec_time_to_first_token_second_count');
     const together = await Promise.all(QUESTIONS.map(ask));

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DIST, exitWithin, freePort, post, RunningServer, startCommand, waitForLog, waitReady } from './support/server';
+import { DIST, exitOf, exitWithin, freePort, post, RunningServer, startCommand, waitForLog, waitReady } from './support/server';
 
 /** Starts a compiled example as `node <entry> <args...>`, as a user would (MOSEC_PORT is set too). */
 function startWithFlags(entry: string, args: string[], env: Record<string, string> = {}, waitReady = true): Promise<RunningServer> {
@@ -8,8 +8,7 @@ function startWithFlags(entry: string, args: string[], env: Record<string, strin
 
 async function failedStart(args: string[]): Promise<string> {
   const server = await startWithFlags('examples/echo/main.js', args, {}, false);
-  const code = await exitWithin(server, 20_000);
-  if (code === 'still running') await server.stop();
+  const code = await exitOf(server, 20_000);
   expect(code).not.toBe(0);
   expect(code).not.toBe('still running');
   return server.logs();

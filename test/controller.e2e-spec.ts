@@ -1,8 +1,8 @@
-import { exitWithin, post, startServer } from './support/server';
+import { exitOf, post, startService } from './support/server';
 
 describe('an application with its own Nest controllers beside the pipelines', () => {
   it('serves both, and documents both in the OpenAPI document', async () => {
-    const server = await startServer('test/fixtures/with-controller/main.js');
+    const server = await startService('test/fixtures/with-controller/main.js');
     try {
       const status = await fetch(`${server.url}/status`);
       expect(status.status).toBe(200);
@@ -16,9 +16,8 @@ describe('an application with its own Nest controllers beside the pipelines', ()
   });
 
   it('refuses to start, naming the route, when a controller already answers GET /', async () => {
-    const server = await startServer('test/fixtures/root-controller/main.js', {}, { waitReady: false });
-    const code = await exitWithin(server, 30_000);
-    await server.stop();
+    const server = await startService('test/fixtures/root-controller/main.js', {}, { waitReady: false });
+    const code = await exitOf(server, 30_000);
     expect(code).not.toBe(0);
     expect(code).not.toBe('still running');
     expect(server.logs()).toMatch(/GET \/ is already served by the application .* serves the readiness check there: move one of them \(MosecModule option `readinessPath`/);

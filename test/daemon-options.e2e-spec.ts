@@ -1,4 +1,4 @@
-import { exitWithin, running, sleep, startServer, waitForLog } from './support/server';
+import { exitWithin, running, sleep, startService, waitForLog } from './support/server';
 
 /** A daemon that prints what it was given and ignores SIGTERM, as a program stuck in its shutdown would. */
 const STUBBORN = [
@@ -10,7 +10,7 @@ const STUBBORN = [
 describe('daemon options', () => {
   it("gives a daemon its env beside the service's, and SIGKILLs one still there 5 s after SIGTERM", async () => {
     const daemons = [{ name: 'stubborn', command: process.execPath, args: ['-e', STUBBORN], env: { GREETING: 'hello' } }];
-    const server = await startServer('test/fixtures/options/main.js', { MODULE_OPTIONS: JSON.stringify({ daemons }) });
+    const server = await startService('test/fixtures/options/main.js', { MODULE_OPTIONS: JSON.stringify({ daemons }) });
     const started = /daemon\(s\) started: stubborn \(pid (\d+)\)/.exec(server.logs());
     const pid = Number(started?.[1]);
     try {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { command, describeNeeding } from './support/prerequisites';
-import { DIST, exitWithin, freePort, post, running, RunningServer, sleep, startCommand, startServer } from './support/server';
+import { DIST, eventually, exitOf, exitWithin, freePort, post, running, RunningServer, sleep, startCommand, startService } from './support/server';
 
 const APP = 'test/fixtures/daemons/main.js';
 
@@ -15,10 +15,8 @@ function redisPid(server: RunningServer): number {
   return Number(started[1]);
 }
 
-async function goneWithin(pid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (running(pid) && Date.now() < deadline) await sleep(20);
-  return !running(pid);
+function goneWithin(pid: number, ms: number): Promise<boolean> {
+  return eventually(() => !running(pid), ms).then(() => true, () => false);
 }
 
 /** redis-server processes serving `port` (it names itself `redis-server 127.0.0.1:<port>`). */
@@ -41,7 +39,7 @@ describeNeeding(REDIS, 'daemons: a redis-server beside the workers (real process
   });
 
   it('starts before the workers, logs its lines under its name, serves a stage that uses it; SIGTERM stops it', async () => {
-    const server = await startServer(APP, { REDIS_PORT: String(redisPort) });
+    const server = await startService(APP, { REDIS_PORT: String(redisPort) });
     try {
       expect(await post(`${server.url}/count`, {})).toMatchObject({ status: 200, body: '{"hits":1}' });
       expect(await post(`${server.url}/count`, {})).toMatchObject({ status: 200, body: '{"hits":2}' });
@@ -75,7 +73,7 @@ describeNeeding(REDIS, 'daemons: a redis-server beside the workers (real process
   });
 
   it('when the daemon exits while serving, the service stops with exit code 1, naming it', async () => {
-    const server = await startServer(APP, { REDIS_PORT: String(redisPort) });
+    const server = await startService(APP, { REDIS_PORT: String(redisPort) });
     const workers = server.workerPids().filter((pid) => pid !== redisPid(server));
     try {
       expect((await post(`${server.url}/count`, {})).status).toBe(200);
@@ -90,7 +88,7 @@ describeNeeding(REDIS, 'daemons: a redis-server beside the workers (real process
   });
 
   it('kill -9 of the service: the daemon does not outlive it', async () => {
-    const server = await startServer(APP, { REDIS_PORT: String(redisPort) });
+    const server = await startService(APP, { REDIS_PORT: String(redisPort) });
     const pid = redisPid(server);
     server.proc.kill('SIGKILL');
     await server.exited;
@@ -98,9 +96,8 @@ describeNeeding(REDIS, 'daemons: a redis-server beside the workers (real process
   });
 
   it('a daemon that cannot be spawned fails the start, naming it, before any worker', async () => {
-    const server = await startServer(APP, { REDIS_PORT: String(redisPort), DAEMON_COMMAND: 'redis-server-not-installed' }, { waitReady: false });
-    const code = await exitWithin(server, 30_000);
-    if (code === 'still running') await server.stop();
+    const server = await startService(APP, { REDIS_PORT: String(redisPort), DAEMON_COMMAND: 'redis-server-not-installed' }, { waitReady: false });
+    const code = await exitOf(server, 30_000);
     expect(code).toBe(1);
     expect(server.logs()).toMatch(/MosecModule could not start: daemon redis could not start: redis-server-not-installed not found \(ENOENT\)/);
     expect(server.logs()).not.toMatch(/spawned/);
@@ -110,9 +107,8 @@ describeNeeding(REDIS, 'daemons: a redis-server beside the workers (real process
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(redisPort, '127.0.0.1', resolve));
     try {
-      const server = await startServer(APP, { REDIS_PORT: String(redisPort) }, { waitReady: false });
-      const code = await exitWithin(server, 30_000);
-      if (code === 'still running') await server.stop();
+      const server = await startService(APP, { REDIS_PORT: String(redisPort) }, { waitReady: false });
+      const code = await exitOf(server, 30_000);
       expect(code).toBe(1);
       expect(server.logs()).toMatch(/\[redis\] .*Address already in use/);
       expect(server.logs()).toMatch(/MosecModule could not start: daemon redis exited with code 1/);

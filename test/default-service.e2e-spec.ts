@@ -1,11 +1,11 @@
 import sharp from 'sharp';
-import { post, RunningServer, startServer } from './support/server';
+import { post, RunningServer, startService } from './support/server';
 
 /** What `npm run start:prod` serves: OCR at /ocr, the MLP at /classify, embeddings at /v1/embeddings and chat at /v1/chat/completions, side by side. */
 describe('the default service (src/)', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer('src/main.js', {}, { readyTimeoutMs: 90_000 });
+    server = await startService('src/main.js', {}, { readyTimeoutMs: 90_000 });
   });
   afterAll(async () => {
     await server?.stop();

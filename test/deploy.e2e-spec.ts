@@ -8,7 +8,8 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Service } from 'kubernetes-models/v1';
 import sharp from 'sharp';
 import { parseMetrics } from './support/metrics';
-import { exitWithin, firstReadiness, isAlive, post, RunningServer, sleep, startServer, waitReady } from './support/server';
+import { labelUses, metricNames } from './support/promql';
+import { allExited, eventually, exitWithin, firstReadiness, post, RunningServer, sleep, startService, waitForLog, waitReady } from './support/server';
 
 /**
  * deploy/: the image and the Kubernetes manifests of the default service. Every manifest must pass the
@@ -85,14 +86,6 @@ function promLabel(name: string): string {
 }
 
 /** The metric names a PromQL query selects with label matchers (`name{...}`). */
-function metricNames(query: string): string[] {
-  return [...query.matchAll(/([a-zA-Z_:][\w:]*)\s*\{/g)].map((m) => m[1]);
-}
-
-function labelMatchers(query: string): Array<{ name: string; op: string; value: string }> {
-  return [...query.matchAll(/\{([^}]*)\}/g)].flatMap((m) => [...m[1].matchAll(/(\w+)\s*(=~|!=|!~|=)\s*"([^"]*)"/g)].map(([, name, op, value]) => ({ name, op, value })));
-}
-
 /** The instructions of each build stage, in order. */
 function stagesOf(dockerfileText: string): Instruction[][] {
   const stages: Instruction[][] = [];
@@ -207,9 +200,9 @@ describe('deploy/ manifests and image', () => {
     const trigger = scaled.spec.triggers.find((t: any) => t.type === 'prometheus');
     expect(Number(trigger.metadata.threshold)).toBeGreaterThan(0);
     const podLabels = Object.entries(pod.metadata.labels as Record<string, string>).map(([k, v]) => [promLabel(k), v]);
-    for (const matcher of labelMatchers(trigger.metadata.query)) {
-      if (matcher.name === 'namespace' || matcher.name === 'pod') continue;
-      expect(podLabels).toContainEqual([matcher.name, matcher.value]);
+    for (const matcher of labelUses(trigger.metadata.query).matchers) {
+      if (matcher.label === 'namespace' || matcher.label === 'pod') continue;
+      expect(podLabels).toContainEqual([matcher.label, matcher.value]);
     }
   });
 
@@ -223,7 +216,7 @@ describe('deploy/ manifests and image', () => {
     let server: RunningServer;
 
     beforeAll(async () => {
-      server = await startServer('src/main.js', env, { waitReady: false });
+      server = await startService('src/main.js', env, { waitReady: false });
     }, 60_000);
     afterAll(async () => {
       await server?.stop();
@@ -261,19 +254,16 @@ describe('deploy/ manifests and image', () => {
       const inFlight = Array.from({ length: 3 }, () => post(`${server.url}/ocr`, image, { 'content-type': 'image/png' }));
       // SIGTERM once the service holds all three.
       const held = `${env.MOSEC_NAMESPACE ?? 'mosec_service'}_remaining_task`;
-      const deadline = Date.now() + 10_000;
-      while (parseMetrics(await (await fetch(`${server.url}${metricsPath}`)).text()).find((s) => s.name === held)?.value !== 3) {
-        if (Date.now() > deadline) throw new Error(`${held} did not reach 3 within 10 s`);
-        await sleep(5);
-      }
+      const holding = async () => parseMetrics(await (await fetch(`${server.url}${metricsPath}`)).text()).find((s) => s.name === held)?.value === 3;
+      await eventually(holding, 10_000, () => `${held} did not reach 3 within 10 s`);
       server.proc.kill('SIGTERM');
-      await sleep(20);
+      await waitForLog(server, /SIGTERM: draining 3 in-flight/);
       const ready = await probe('/');
       const live = await probe(livenessPath);
       expect({ ready, live }).toEqual({ ready: 503, live: 200 });
       expect((await Promise.all(inFlight)).map((a) => a.status)).toEqual([200, 200, 200]);
       expect(await exitWithin(server, 15_000)).toBe(0);
-      expect(workers.filter(isAlive)).toEqual([]);
+      await allExited(workers, 3000);
     }, 60_000);
   });
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { scrape, total } from './support/metrics';
-import { DIST, exitWithin, isAlive, post, RunningServer, sleep, startCommand, waitForLog } from './support/server';
+import { DIST, eventually, exitWithin, isAlive, post, RunningServer, startCommand, waitForLog } from './support/server';
 
 const FIXTURE = join(DIST, 'test/fixtures/options/main.js');
 
@@ -11,11 +11,8 @@ function start(env: Record<string, string>): Promise<RunningServer> {
 
 /** Resolves once the service holds `count` requests (`mosec_service_remaining_task`). */
 async function untilHeld(server: RunningServer, count: number, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (total(await scrape(server.url), 'mosec_service_remaining_task') !== count) {
-    if (Date.now() > deadline) throw new Error(`the service did not hold ${count} request(s) within ${ms} ms:\n${server.logs()}`);
-    await sleep(20);
-  }
+  const holding = async () => total(await scrape(server.url), 'mosec_service_remaining_task') === count;
+  await eventually(holding, ms, () => `the service did not hold ${count} request(s) within ${ms} ms:\n${server.logs()}`);
 }
 
 describe('drain at shutdown', () => {

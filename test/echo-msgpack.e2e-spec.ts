@@ -1,5 +1,6 @@
 import { Packr } from 'msgpackr';
-import { post, RunningServer, startServer } from './support/server';
+import { post } from './support/server';
+import { SharedService, sharedService } from './support/shared-service';
 
 const msgpack = new Packr({ useRecords: false });
 
@@ -11,13 +12,10 @@ async function postMsgpack(url: string, body: Buffer, accept?: string): Promise<
 }
 
 describe('echo example with msgpack: the codec is chosen per request', () => {
-  let server: RunningServer;
+  let server: SharedService;
   const url = () => `${server.url}/inference`;
   beforeAll(async () => {
-    server = await startServer('examples/echo/main.js');
-  });
-  afterAll(async () => {
-    await server?.stop();
+    server = await sharedService('examples/echo/main.js');
   });
 
   it('decodes a msgpack body and answers msgpack when Accept asks for it', async () => {

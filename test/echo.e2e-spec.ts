@@ -1,14 +1,12 @@
-import { post, RunningServer, sleep, startServer } from './support/server';
+import { eventually, post, startService } from './support/server';
+import { SharedService, sharedService } from './support/shared-service';
 
 const ECHO = 'examples/echo/main.js';
 
 describe('echo example (real processes, real HTTP)', () => {
-  let server: RunningServer;
+  let server: SharedService;
   beforeAll(async () => {
-    server = await startServer(ECHO);
-  });
-  afterAll(async () => {
-    await server?.stop();
+    server = await sharedService(ECHO);
   });
 
   it('answers GET / with 200 once every worker is ready', async () => {
@@ -65,23 +63,23 @@ describe('echo example (real processes, real HTTP)', () => {
 
 describe('echo example limits from MOSEC_* variables', () => {
   it('answers 408 when the service timeout passes', async () => {
-    const server = await startServer(ECHO, { MOSEC_TIMEOUT: '300' });
+    const server = await startService(ECHO, { MOSEC_TIMEOUT: '300' });
     try {
       const began = Date.now();
-      const answer = await post(`${server.url}/inference`, { time: 2 });
+      const answer = await post(`${server.url}/inference`, { time: 3 });
       expect(answer).toMatchObject({ status: 408, body: 'inference timeout' });
-      expect(Date.now() - began).toBeLessThan(1500);
+      // At the timeout, not when the 3 s batch ends (a wide margin for a busy machine).
+      expect(Date.now() - began).toBeLessThan(2500);
       // The batch itself goes on in its worker (a service timeout answers the client, it does not kill
       // user code); once it is done the service answers as usual.
-      await sleep(2000);
-      expect((await post(`${server.url}/inference`, { time: 0 })).status).toBe(200);
+      await eventually(async () => (await post(`${server.url}/inference`, { time: 0 })).status === 200, 10_000);
     } finally {
       await server.stop();
     }
   });
 
   it('answers 429 once the queue holds MOSEC_CAPACITY tasks, and serves the rest', async () => {
-    const server = await startServer(ECHO, { MOSEC_CAPACITY: '4' });
+    const server = await startService(ECHO, { MOSEC_CAPACITY: '4' });
     try {
       const answers = await Promise.all(Array.from({ length: 16 }, () => post(`${server.url}/inference`, { time: 0.5 })));
       const statuses = answers.map((a) => a.status);
@@ -95,7 +93,7 @@ describe('echo example limits from MOSEC_* variables', () => {
   });
 
   it('answers 413 for a body over MOSEC_MAX_REQUEST_SIZE', async () => {
-    const server = await startServer(ECHO, { MOSEC_MAX_REQUEST_SIZE: '100' });
+    const server = await startService(ECHO, { MOSEC_MAX_REQUEST_SIZE: '100' });
     try {
       const answer = await post(`${server.url}/inference`, JSON.stringify({ time: 0, pad: 'x'.repeat(200) }));
       expect(answer).toMatchObject({ status: 413, body: 'request body is too large' });

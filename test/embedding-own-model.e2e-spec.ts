@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { embeddingModel } from '../examples/embedding/embedding-model';
-import { DIST, post, RunningServer, startServer } from './support/server';
+import { DIST, post, RunningServer, startService } from './support/server';
 
 /**
  * What a team serving its own model does: a Hugging Face layout directory (here the same graph and
@@ -25,7 +25,7 @@ describe('embedding example with its own model directory', () => {
     symlinkSync(fetched.onnxPath, join(dir, 'onnx', 'model.onnx'));
     copyFileSync(fetched.tokenizerPath, join(dir, 'tokenizer.json'));
     copyFileSync(join(fetched.dir, 'config.json'), join(dir, 'config.json'));
-    server = await startServer('examples/embedding/main.js', { MOSEC_EMBEDDING_MODEL: dir }, { readyTimeoutMs: 45_000 });
+    server = await startService('examples/embedding/main.js', { MOSEC_EMBEDDING_MODEL: dir }, { readyTimeoutMs: 45_000 });
   });
 
   afterAll(async () => {
@@ -47,7 +47,7 @@ describe('embedding example with its own model directory', () => {
   });
 
   it('refuses to start without a model, naming what is missing', async () => {
-    const missing = await startServer('examples/embedding/main.js', { MOSEC_EMBEDDING_MODEL: join(dir, 'nothing') }, { waitReady: false });
+    const missing = await startService('examples/embedding/main.js', { MOSEC_EMBEDDING_MODEL: join(dir, 'nothing') }, { waitReady: false });
     expect(await missing.exited).not.toBe(0);
     expect(missing.logs()).toMatch(/no onnx\/model\.onnx in .*nothing: MOSEC_EMBEDDING_MODEL must name a model directory/);
   });

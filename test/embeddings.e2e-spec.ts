@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { TextTokenizer } from '@mosec/nest/transformers';
 import { embeddingModel } from '../examples/embedding/embedding-model';
 import { scrape, total } from './support/metrics';
-import { post, RunningServer, sleep, startServer } from './support/server';
+import { eventually, post, RunningServer, sleep, startService } from './support/server';
 import { reference } from './support/embedding-reference';
 
 /**
@@ -25,7 +25,7 @@ describe('embedding example (OpenAI API, all-MiniLM-L6-v2)', () => {
   let client: OpenAI;
 
   beforeAll(async () => {
-    server = await startServer('examples/embedding/main.js', {}, { readyTimeoutMs: 45_000 });
+    server = await startService('examples/embedding/main.js', {}, { readyTimeoutMs: 45_000 });
     client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'not-checked', maxRetries: 0 });
   });
 
@@ -153,7 +153,7 @@ describe('embedding example (OpenAI API, all-MiniLM-L6-v2)', () => {
       signal: leaving.signal,
     });
     // Gone once the first items are through the model.
-    while ((await embedded()) === before) await sleep(20);
+    await eventually(async () => (await embedded()) !== before, 30_000);
     leaving.abort();
     await expect(request).rejects.toThrow();
     // Settled: the count stays put for a second (a request of 2,048 takes seconds on this machine).

@@ -1,9 +1,9 @@
-import { post, RunningServer, startServer } from './support/server';
+import { post, RunningServer, startService } from './support/server';
 
 describe('env example: each worker has its own environment', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer('examples/env/main.js');
+    server = await startService('examples/env/main.js');
   });
   afterAll(async () => {
     await server?.stop();

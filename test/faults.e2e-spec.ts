@@ -1,21 +1,12 @@
-import { isAlive, post, RunningServer, sleep, startServer } from './support/server';
+import { eventually, isAlive, post, RunningServer, sleep, startService } from './support/server';
 
 const FAULTS = 'test/fixtures/faults/main.js';
-
-/** Waits until `check` holds, polling. */
-async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
 
 describe('workers that misbehave', () => {
   let server: RunningServer;
   const url = () => `${server.url}/inference`;
   beforeAll(async () => {
-    server = await startServer(FAULTS);
+    server = await startService(FAULTS);
   });
   afterAll(async () => {
     await server?.stop();

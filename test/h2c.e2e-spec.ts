@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { parseMetrics, total } from './support/metrics';
 import { Prerequisite, itNeeding } from './support/prerequisites';
 import { parseEvents } from './support/sse';
-import { exitWithin, RunningServer, sleep, startServer } from './support/server';
+import { eventually, exitWithin, RunningServer, sleep, startService } from './support/server';
 
 interface H2Answer {
   status: number;
@@ -37,17 +37,15 @@ const json = (value: unknown) => ({ body: JSON.stringify(value), headers: { 'con
 
 /** Readiness over HTTP/2 only: the service speaks no HTTP/1 on an h2c port. */
 async function waitReadyH2(url: string, server: RunningServer): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
+  const readyOverH2 = async () => {
     if (server.proc.exitCode !== null) throw new Error(`server exited:\n${server.logs()}`);
     const session = connect(url);
     session.on('error', () => undefined);
     const status = await h2(session, '/').then((answer) => answer.status, () => 0);
     session.close();
-    if (status === 200) return;
-    await sleep(100);
-  }
-  throw new Error(`not ready over h2c:\n${server.logs()}`);
+    return status === 200;
+  };
+  await eventually(readyOverH2, 30_000, () => `not ready over h2c:\n${server.logs()}`);
 }
 
 function curlWithHttp2(): Prerequisite {
@@ -66,7 +64,7 @@ describe('HTTP/2 cleartext (h2c) with new FastifyAdapter({ http2: true }) (real 
   const metrics = async () => parseMetrics((await h2(session, '/metrics')).body);
 
   beforeAll(async () => {
-    server = await startServer(
+    server = await startService(
       'test/fixtures/h2c/main.js',
       { MOSEC_TIMEOUT: '1500', MOSEC_READ_TIMEOUT: '2000', MOSEC_CAPACITY: '24' },
       { waitReady: false },
@@ -90,17 +88,23 @@ describe('HTTP/2 cleartext (h2c) with new FastifyAdapter({ http2: true }) (real 
     const before = await metrics();
     const started = Date.now();
     const answers = await Promise.all(Array.from({ length: 16 }, () => h2(session, '/inference', json({ time: 0.3 }))));
-    const elapsed = Date.now() - started;
+    console.log(`16 streams of 0.3 s answered in ${Date.now() - started} ms (4.8 s one by one)`);
     expect(answers.map((answer) => answer.status)).toEqual(Array(16).fill(200));
     expect(JSON.parse(answers[0].body)).toEqual({ msg: 'sleep 0.3 seconds' });
     expect(answers[0].headers['content-type']).toMatch(/^application\/json/);
-    // One by one this is 4.8 s.
-    expect(elapsed).toBeLessThan(2400);
+    // The forwards counted, not the time taken (which a busy machine stretches): one by one is 16.
     const after = await metrics();
     const forwards = total(after, 'mosec_service_batch_size_count', { stage: 'Inference' }) - total(before, 'mosec_service_batch_size_count', { stage: 'Inference' });
     expect(forwards).toBeGreaterThan(0);
     expect(forwards).toBeLessThanOrEqual(8);
     expect(total(after, 'mosec_service_throughput', { code: '200', endpoint: '/inference' })).toBeGreaterThanOrEqual(16);
+  });
+
+  it('resets a stream of more than 128 headers (ENHANCE_YOUR_CALM), answers one of 100, and the session goes on', async () => {
+    const headers = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`x-extra-${i}`, 'a']));
+    expect((await h2(session, '/', { headers: headers(100) })).status).toBe(200);
+    await expect(h2(session, '/', { headers: headers(200) })).rejects.toThrow(`/: stream closed without an answer (code ${constants.NGHTTP2_ENHANCE_YOUR_CALM})`);
+    expect((await h2(session, '/')).status).toBe(200);
   });
 
   it('answers 422 to what a stage rejects and 400 to a body that is not JSON', async () => {

@@ -1,9 +1,9 @@
-import { post, RunningServer, sleep, startServer } from './support/server';
+import { post, RunningServer, sleep, startService } from './support/server';
 
 describe('stage codec hooks and dropped tasks', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer('test/fixtures/hooks/main.js');
+    server = await startService('test/fixtures/hooks/main.js');
   });
   afterAll(async () => {
     await server?.stop();

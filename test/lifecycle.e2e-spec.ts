@@ -1,9 +1,9 @@
 import { Agent, get } from 'node:http';
-import { exitWithin, firstReadiness, isAlive, post, sleep, startServer, waitForLog } from './support/server';
+import { allExited, exitOf, exitWithin, firstReadiness, isAlive, post, sleep, startService, waitForLog } from './support/server';
 
 describe('service life cycle', () => {
   it('listens once every worker is warm, as mosec: no answer before, then 200', async () => {
-    const server = await startServer('test/fixtures/faults/main.js', { FAULTY_CONSTRUCT_DELAY_MS: '1500' }, { waitReady: false });
+    const server = await startService('test/fixtures/faults/main.js', { FAULTY_CONSTRUCT_DELAY_MS: '1500' }, { waitReady: false });
     try {
       expect(await firstReadiness(server, 20_000)).toBe(200);
       const logs = server.logs();
@@ -16,7 +16,7 @@ describe('service life cycle', () => {
   });
 
   it('on SIGTERM finishes in-flight requests, refuses new ones, stops its workers and exits 0', async () => {
-    const server = await startServer('examples/echo/main.js');
+    const server = await startService('examples/echo/main.js');
     const workers = server.workerPids();
     expect(workers.length).toBe(4);
     const inFlight = Array.from({ length: 10 }, () => post(`${server.url}/inference`, { time: 0.8 }));
@@ -33,9 +33,8 @@ describe('service life cycle', () => {
   });
 
   it.each(['constructor', 'warmup'])('fails startup with a clear message when a stage breaks in its %s', async (where) => {
-    const server = await startServer('test/fixtures/broken/main.js', { BREAK_IN: where }, { waitReady: false });
-    const code = await exitWithin(server, 20_000);
-    if (code === 'still running') await server.stop();
+    const server = await startService('test/fixtures/broken/main.js', { BREAK_IN: where }, { waitReady: false });
+    const code = await exitOf(server, 20_000);
     expect(code).not.toBe(0);
     expect(code).not.toBe('still running');
     // Named once, the right stage, not the light one before it (whose workers build only themselves).
@@ -47,7 +46,7 @@ describe('service life cycle', () => {
   });
 
   it('exits on SIGTERM even while a client holds a keep-alive connection it used during the drain', async () => {
-    const server = await startServer('examples/echo/main.js');
+    const server = await startService('examples/echo/main.js');
     // Prometheus keeps its connection open between scrapes: one scrape lands while the service stops.
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
@@ -65,28 +64,22 @@ describe('service life cycle', () => {
   });
 
   it('takes a worker stuck in a busy loop with it when the main process is killed', async () => {
-    const server = await startServer('test/fixtures/faults/main.js', { MOSEC_TIMEOUT: '30000' });
+    const server = await startService('test/fixtures/faults/main.js', { MOSEC_TIMEOUT: '30000' });
     const workers = server.workerPids();
     const stuck = post(`${server.url}/inference`, { spin: true }).catch(() => undefined);
     await sleep(300);
     server.proc.kill('SIGKILL');
     await server.exited;
     await stuck;
-    const deadline = Date.now() + 3000;
-    while (workers.some(isAlive) && Date.now() < deadline) await sleep(50);
-    const survivors = workers.filter(isAlive);
-    for (const pid of survivors) process.kill(pid, 'SIGKILL'); // never leave a spinning process behind
-    expect(survivors).toEqual([]);
+    await allExited(workers, 3000).finally(() => workers.filter(isAlive).forEach((pid) => process.kill(pid, 'SIGKILL'))); // never leave a spinning process behind
   });
 
   it('takes its workers with it when the main process is killed', async () => {
-    const server = await startServer('examples/echo/main.js');
+    const server = await startService('examples/echo/main.js');
     const workers = server.workerPids();
     server.proc.kill('SIGKILL');
     await server.exited;
-    const deadline = Date.now() + 5000;
-    while (workers.some(isAlive) && Date.now() < deadline) await sleep(50);
-    expect(workers.filter(isAlive)).toEqual([]);
+    await allExited(workers, 5000);
   });
 });
 

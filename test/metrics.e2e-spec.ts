@@ -1,10 +1,10 @@
-import { post, RunningServer, startServer } from './support/server';
+import { eventually, post, RunningServer, startService } from './support/server';
 import { scrape, total } from './support/metrics';
 
 describe('GET /metrics after real traffic (echo example)', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer('examples/echo/main.js', { MOSEC_NAMESPACE: 'echo_svc' });
+    server = await startService('examples/echo/main.js', { MOSEC_NAMESPACE: 'echo_svc' });
   });
   afterAll(async () => {
     await server?.stop();
@@ -44,12 +44,8 @@ describe('GET /metrics after real traffic (echo example)', () => {
     const before = total(await scrape(server.url), 'echo_svc_worker_restarts_total', { stage: 'Postprocess' });
     const pids = server.workerPids();
     process.kill(pids[pids.length - 1], 'SIGKILL'); // the last one forked: Postprocess
-    const deadline = Date.now() + 10_000;
     let after = before;
-    while (after === before && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      after = total(await scrape(server.url), 'echo_svc_worker_restarts_total', { stage: 'Postprocess' });
-    }
+    await eventually(async () => (after = total(await scrape(server.url), 'echo_svc_worker_restarts_total', { stage: 'Postprocess' })) !== before, 10_000);
     expect(after).toBe(before + 1);
   });
 
@@ -64,13 +60,11 @@ describe('GET /metrics after real traffic (echo example)', () => {
     // The second request waits in the Inference queue behind the first one's one-second batch.
     const blocker = post(`${server.url}/inference`, { time: 1 });
     // Both are tasks of the service before the first client goes.
-    const deadline = Date.now() + 5000;
-    while (total(await scrape(server.url), 'echo_svc_remaining_task') < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await eventually(async () => total(await scrape(server.url), 'echo_svc_remaining_task') >= 2, 5000);
     controller.abort();
     await pending;
     await blocker;
-    await new Promise((r) => setTimeout(r, 100));
-    expect(total(await scrape(server.url), 'echo_svc_dropped_tasks_total', { endpoint: '/inference' })).toBeGreaterThanOrEqual(1);
+    await eventually(async () => total(await scrape(server.url), 'echo_svc_dropped_tasks_total', { endpoint: '/inference' }) === 1, 5000);
   });
 
   it('carries no request data', async () => {
@@ -82,7 +76,7 @@ describe('GET /metrics after real traffic (echo example)', () => {
 
 describe('custom metrics from stage code (examples/metrics)', () => {
   it("shows each worker's prom-client counter on the service's own /metrics, summing to the requests", async () => {
-    const server = await startServer('examples/metrics/main.js');
+    const server = await startService('examples/metrics/main.js');
     try {
       const numbers = Array.from({ length: 80 }, (_, i) => i);
       const answers = await Promise.all(numbers.map((num) => post(`${server.url}/inference`, { num })));
@@ -107,7 +101,7 @@ describe('custom metrics from stage code (examples/metrics)', () => {
 
 describe('throughput counts every answer of a pipeline route', () => {
   it('includes those given before a task exists: 413 and 429', async () => {
-    const server = await startServer('examples/echo/main.js', { MOSEC_CAPACITY: '2', MOSEC_MAX_REQUEST_SIZE: '64' });
+    const server = await startService('examples/echo/main.js', { MOSEC_CAPACITY: '2', MOSEC_MAX_REQUEST_SIZE: '64' });
     try {
       expect((await post(`${server.url}/inference`, { time: 0, pad: 'x'.repeat(100) })).status).toBe(413);
       const answers = await Promise.all(Array.from({ length: 8 }, () => post(`${server.url}/inference`, { time: 0.3 })));

@@ -1,11 +1,10 @@
-import { exitWithin, post, startServer } from './support/server';
+import { exitOf, post, startService } from './support/server';
 
 /** Mistakes a new user makes: each ends in one message that names the cause and the fix. */
 describe('a misconfigured application', () => {
   async function failedStart(mistake: string): Promise<string> {
-    const server = await startServer('test/fixtures/misconfigured/main.js', { MISTAKE: mistake }, { waitReady: false });
-    const code = await exitWithin(server, 30_000);
-    if (code === 'still running') await server.stop();
+    const server = await startService('test/fixtures/misconfigured/main.js', { MISTAKE: mistake }, { waitReady: false });
+    const code = await exitOf(server, 30_000);
     expect(code).not.toBe(0);
     expect(code).not.toBe('still running');
     return server.logs();
@@ -33,7 +32,7 @@ describe('a misconfigured application', () => {
   });
 
   it('a BatchWorker without maxBatchSize: its requests fail, and the log says why, once', async () => {
-    const server = await startServer('test/fixtures/misconfigured/main.js', { MISTAKE: 'batch-worker-without-size' });
+    const server = await startService('test/fixtures/misconfigured/main.js', { MISTAKE: 'batch-worker-without-size' });
     try {
       for (let i = 0; i < 3; i++) expect((await post(`${server.url}/doubles`, 21)).status).toBe(500);
       const hint = /Doubles takes one item per forward \(no maxBatchSize\), but its forward failed with a TypeError on a single item: if it is a BatchWorker \(forward takes an array\), give it @Stage\(\{ maxBatchSize: n \}\)/g;
@@ -44,7 +43,7 @@ describe('a misconfigured application', () => {
   });
 
   it('a stage timeout written in seconds: one startup warning naming the stage and the value in ms', async () => {
-    const server = await startServer('test/fixtures/misconfigured/main.js', { MISTAKE: 'timeout-in-seconds' });
+    const server = await startService('test/fixtures/misconfigured/main.js', { MISTAKE: 'timeout-in-seconds' });
     try {
       expect((await post(`${server.url}/hasty`, { ok: 1 })).status).toBe(200);
       const warning = /@Stage Hasty: timeout 10 is in milliseconds, .*; for 10 seconds write timeout: 10000/g;

@@ -6,7 +6,7 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { buildMlpModel } from '../examples/mlp/mlp-model';
 import { MLP_SIZES } from '../examples/mlp/mlp-shape';
 import { seededRandom } from '../examples/mlp/seeded-random';
-import { post, RunningServer, startServer } from './support/server';
+import { post, RunningServer, startService } from './support/server';
 
 jest.setTimeout(60_000);
 
@@ -23,7 +23,7 @@ describe('examples/mlp: a batched ONNX classifier', () => {
 
   beforeAll(async () => {
     // The path does not exist yet: the server generates the model there before its workers start.
-    server = await startServer('examples/mlp/main.js', { MLP_MODEL_PATH: modelPath });
+    server = await startService('examples/mlp/main.js', { MLP_MODEL_PATH: modelPath });
     reference = await InferenceSession.create(modelPath, { intraOpNumThreads: 1 });
   });
 

@@ -1,7 +1,9 @@
 import Ajv from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { post, RunningServer, sleep, startCommand } from './support/server';
+import { parseMetrics, Sample } from './support/metrics';
+import { labelUses, metricNames } from './support/promql';
+import { eventually, post, RunningServer, sleep, startCommand } from './support/server';
 
 const MONITOR = join(__dirname, '..', 'examples', 'monitor');
 const read = (file: string) => readFileSync(join(MONITOR, file), 'utf8');
@@ -31,46 +33,6 @@ function queries(): string[] {
     .filter((variable: any) => variable.type === 'query')
     .map((variable: any) => (typeof variable.query === 'string' ? variable.query : variable.query.query));
   return [...fromPanels, ...fromVariables];
-}
-
-const KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset', 'and', 'or', 'unless', 'inf', 'nan']);
-
-/** Metric names a PromQL expression selects (Grafana variables such as `$__rate_interval` are not names). */
-function metricNames(expr: string): string[] {
-  const bare = expr
-    .replace(/"(?:[^"\\]|\\.)*"/g, '""') // label values and strings
-    .replace(/\{[^}]*\}/g, '') // label matchers
-    .replace(/\[[^\]]*\]/g, '') // range durations
-    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ') // label lists
-    .replace(/\blabel_values\((.*),\s*\w+\s*\)/g, 'label_values($1)'); // Grafana's label_values(metric, label)
-  const names = [...bare.matchAll(/(?<![\w.$])([a-zA-Z_:][\w:]*)(?![\w:]|\s*\()/g)].map((match) => match[1]);
-  return [...new Set(names.filter((name) => !KEYWORDS.has(name.toLowerCase())))];
-}
-
-/** Label lists of `by (...)` clauses and `name{label="value"}` matchers in an expression. */
-function labelUses(expr: string) {
-  const grouping = [...expr.matchAll(/\bby\s*\(([^)]*)\)/g)].flatMap((match) => match[1].split(',').map((label) => label.trim()));
-  const matchers = [...expr.matchAll(/([a-zA-Z_:][\w:]*)\s*\{([^}]*)\}/g)].flatMap(([, metric, body]) =>
-    [...body.matchAll(/(\w+)\s*(=~|!~|!=|=)\s*"([^"]*)"/g)].map(([, label, op, value]) => ({ metric, label, op, value })),
-  );
-  return { grouping, matchers };
-}
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-}
-
-function parseExposition(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+\S+/.exec(line);
-    if (!match) continue;
-    const labels: Record<string, string> = {};
-    for (const [, key, value] of (match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)) labels[key] = value;
-    samples.push({ name: match[1], labels });
-  }
-  return samples;
 }
 
 /** A histogram's `_bucket`, `_sum` and `_count` series all count as the histogram's own name. */
@@ -138,8 +100,9 @@ describe('examples/monitor: dashboard queries against a real /metrics scrape (np
     expect((await post(`${server.url}/inference`, {})).status).toBe(422);
     await restartOneWorker(server);
     await dropOneTask(server);
-    samples = parseExposition(await (await fetch(`${server.url}/metrics`)).text());
+    samples = parseMetrics(await (await fetch(`${server.url}/metrics`)).text());
   });
+
   afterAll(async () => {
     await server?.stop();
   });
@@ -200,25 +163,26 @@ describe('examples/monitor: prometheus.yml', () => {
 });
 
 /** Waits until `/metrics` has a sample of `name`. */
-async function waitForSeries(server: RunningServer, name: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const text = await (await fetch(`${server.url}/metrics`)).text();
-    if (parseExposition(text).some((sample) => sample.name === name)) return;
-    await sleep(100);
-  }
-  throw new Error(`no ${name} sample on /metrics:\n${server.logs()}`);
+async function waitForSeries(server: Pick<RunningServer, 'url' | 'logs' | 'workerPids'>, name: string): Promise<void> {
+  const has = async () => parseMetrics(await (await fetch(`${server.url}/metrics`)).text()).some((sample) => sample.name === name);
+  await eventually(has, 20_000, () => `no ${name} sample on /metrics:\n${server.logs()}`);
 }
 
-/** Kills the last forked worker and waits until the service has replaced it. */
-async function restartOneWorker(server: RunningServer): Promise<void> {
+/** Kills the last forked worker and waits until its replacement is ready (the server is shared). */
+async function restartOneWorker(server: Pick<RunningServer, 'url' | 'logs' | 'workerPids'>): Promise<void> {
   const pids = server.workerPids();
   process.kill(pids[pids.length - 1], 'SIGKILL');
   await waitForSeries(server, 'mosec_service_worker_restarts_total');
+  const replaced = () => {
+    const now = server.workerPids();
+    const fresh = now.filter((pid) => !pids.includes(pid));
+    return now.length === pids.length && fresh.length === 1 && new RegExp(`ready \\(pid ${fresh[0]},`).test(server.logs());
+  };
+  await eventually(replaced, 20_000, () => `no replacement of worker ${pids[pids.length - 1]} got ready:\n${server.logs()}`);
 }
 
 /** Sends a request that waits behind a slow batch, and goes away before its answer. */
-async function dropOneTask(server: RunningServer): Promise<void> {
+async function dropOneTask(server: Pick<RunningServer, 'url' | 'logs' | 'workerPids'>): Promise<void> {
   const slow = post(`${server.url}/inference`, { time: 0.5 });
   await sleep(50);
   const controller = new AbortController();

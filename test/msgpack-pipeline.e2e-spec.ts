@@ -1,6 +1,6 @@
 import { Packr } from 'msgpackr';
 import { request } from 'node:http';
-import { RunningServer, startServer } from './support/server';
+import { RunningServer, startService } from './support/server';
 
 const msgpack = new Packr({ useRecords: false });
 
@@ -27,7 +27,7 @@ describe("@Pipeline({ codec: 'msgpack' }): mosec's msgpack clients, which send n
   let server: RunningServer;
   const url = () => `${server.url}/inference`;
   beforeAll(async () => {
-    server = await startServer('test/fixtures/msgpack-route/main.js');
+    server = await startService('test/fixtures/msgpack-route/main.js');
   });
   afterAll(async () => {
     await server?.stop();

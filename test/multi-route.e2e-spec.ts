@@ -1,6 +1,6 @@
 import { Packr } from 'msgpackr';
 import { gzipSync } from 'node:zlib';
-import { post, RunningServer, startServer } from './support/server';
+import { post, RunningServer, startService } from './support/server';
 
 const msgpack = new Packr({ useRecords: false });
 
@@ -20,7 +20,7 @@ function batchesLogged(logs: string): Array<{ raw: number; typed: number }> {
 describe('multi-route example: two routes share one batched stage', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer('examples/multi-route/main.js', { MOSEC_COMPRESSION: '1' });
+    server = await startService('examples/multi-route/main.js', { MOSEC_COMPRESSION: '1' });
   });
   afterAll(async () => {
     await server?.stop();

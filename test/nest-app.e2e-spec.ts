@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { writeMlpModel } from '../examples/mlp/mlp-model';
 import { rss, stagePids } from './support/load';
-import { DIST, isAlive, post, RunningServer, sleep, startCommand, startServer } from './support/server';
+import { allExited, DIST, eventually, post, RunningServer, sleep, startCommand, startService } from './support/server';
 
 /**
  * A Nest application as a team writes one (test/fixtures/nest-app): ConfigModule, a global API-key
@@ -33,7 +33,7 @@ const features = (value: number) => new Array(16).fill(value);
 describe('a Nest application serving pipelines', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer(`${APP}/main.js`, env);
+    server = await startService(`${APP}/main.js`, env);
   });
   afterAll(async () => {
     await server?.stop();
@@ -114,14 +114,11 @@ describe('a Nest application serving pipelines', () => {
 
 describe('with guardProbes, the probes are Nest routes', () => {
   it('puts the readiness check and the metrics under the prefix and behind the guard', async () => {
-    const server = await startServer(`${APP}/main.js`, { ...env, GUARD_PROBES: '1', READINESS_PATH: '/health' }, { waitReady: false });
+    const server = await startService(`${APP}/main.js`, { ...env, GUARD_PROBES: '1', READINESS_PATH: '/health' }, { waitReady: false });
     try {
       const key = { 'x-api-key': KEY };
-      const deadline = Date.now() + 30_000;
-      while ((await fetch(`${server.url}/api/health`, { headers: key }).then((r) => r.status, () => 0)) !== 200) {
-        if (Date.now() > deadline) throw new Error(`not ready:\n${server.logs()}`);
-        await sleep(50);
-      }
+      const ready = async () => (await fetch(`${server.url}/api/health`, { headers: key }).then((r) => r.status, () => 0)) === 200;
+      await eventually(ready, 30_000, () => `not ready:\n${server.logs()}`);
       expect(await (await fetch(`${server.url}/api/health`, { headers: key })).text()).toBe('MOSEC service');
       expect((await fetch(`${server.url}/api/health`)).status).toBe(401);
       expect((await fetch(`${server.url}/health`)).status).toBe(404);
@@ -166,9 +163,7 @@ describe('a SIGTERM to the whole process group', () => {
       expect(await server.exited).toBe(0);
       expect(server.logs()).toMatch(/SIGTERM: draining 8 in-flight request\(s\)/);
       expect(server.logs()).toMatch(/drained 8 request\(s\)/);
-      const deadline = Date.now() + 3000;
-      while (pids.some(isAlive) && Date.now() < deadline) await sleep(50);
-      expect(pids.filter(isAlive)).toEqual([]);
+      await allExited(pids, 3000);
     } finally {
       await server.stop();
     }

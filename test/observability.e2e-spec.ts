@@ -1,14 +1,8 @@
-import { post, sleep, startServer } from './support/server';
-
-async function exitOf(server: { exited: Promise<number | null>; stop(): Promise<number | null> }, ms = 30_000) {
-  const code = await Promise.race([server.exited, sleep(ms).then(() => 'timeout' as const)]);
-  if (code === 'timeout') await server.stop();
-  return code;
-}
+import { exitOf, post, startService, waitForLog } from './support/server';
 
 describe('startup, logs and dry run', () => {
   it('tells a person what happens: workers spawned and warmed up, where it listens, what it serves', async () => {
-    const server = await startServer('examples/echo/main.js');
+    const server = await startService('examples/echo/main.js');
     await server.stop();
     const logs = server.logs();
     for (const worker of ['Preprocess#1', 'Preprocess#2', 'Inference#1', 'Postprocess#1']) {
@@ -21,10 +15,10 @@ describe('startup, logs and dry run', () => {
   });
 
   it('writes worker lines as JSON with the stage and worker when MOSEC_LOG_FORMAT=json', async () => {
-    const server = await startServer('test/fixtures/faults/main.js', { MOSEC_LOG_FORMAT: 'json' });
+    const server = await startService('test/fixtures/faults/main.js', { MOSEC_LOG_FORMAT: 'json' });
     try {
       expect((await post(`${server.url}/inference`, { throw: true })).status).toBe(500);
-      await sleep(200);
+      await waitForLog(server, /a bug in user code/);
     } finally {
       await server.stop();
     }
@@ -35,10 +29,10 @@ describe('startup, logs and dry run', () => {
   });
 
   it('prefixes text worker lines with Stage#id', async () => {
-    const server = await startServer('test/fixtures/faults/main.js');
+    const server = await startService('test/fixtures/faults/main.js');
     try {
       await post(`${server.url}/inference`, { throw: true });
-      await sleep(200);
+      await waitForLog(server, /a bug in user code/);
     } finally {
       await server.stop();
     }
@@ -46,26 +40,26 @@ describe('startup, logs and dry run', () => {
   });
 
   it('hides info lines at MOSEC_LOG_LEVEL=error', async () => {
-    const server = await startServer('examples/echo/main.js', { MOSEC_LOG_LEVEL: 'error' });
+    const server = await startService('examples/echo/main.js', { MOSEC_LOG_LEVEL: 'error' });
     await server.stop();
     expect(server.logs()).not.toMatch(/spawned|worker\(s\) ready/);
   });
 
   it('MOSEC_DRY_RUN=1 pushes the examples through the pipeline, reports and exits 0', async () => {
-    const server = await startServer('examples/echo/main.js', { MOSEC_DRY_RUN: '1' }, { waitReady: false });
-    expect(await exitOf(server)).toBe(0);
+    const server = await startService('examples/echo/main.js', { MOSEC_DRY_RUN: '1' }, { waitReady: false });
+    expect(await exitOf(server, 30_000)).toBe(0);
     expect(server.logs()).toMatch(/dry run: POST \/inference: 1 example\(s\) passed through Preprocess → Inference → Postprocess/);
     // One worker per stage in a dry run.
     expect(server.logs()).not.toMatch(/Preprocess#2 spawned/);
   });
 
   it('a dry run that fails names the stage and exits non-zero', async () => {
-    const server = await startServer(
+    const server = await startService(
       'test/fixtures/faults/main.js',
       { MOSEC_DRY_RUN: '1', INGRESS_EXAMPLE: '{"throw": true}' },
       { waitReady: false },
     );
-    expect(await exitOf(server)).toBe(1);
+    expect(await exitOf(server, 30_000)).toBe(1);
     expect(server.logs()).toMatch(/dry run: POST \/inference failed in stage Faulty with 500/);
   });
 });

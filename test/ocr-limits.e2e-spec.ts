@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { rss, stagePids } from './support/load';
-import { post, RunningServer, startServer } from './support/server';
+import { post, RunningServer, startService } from './support/server';
 
 /**
  * The OCR example's bounds on huge images: more pixels than OCR_MAX_INPUT_PIXELS are refused from
@@ -27,7 +27,7 @@ describe('OCR example: huge images', () => {
   let url: string;
 
   beforeAll(async () => {
-    server = await startServer('examples/ocr/main.js', { MOSEC_TIMEOUT: '30000' }, { readyTimeoutMs: 60_000 });
+    server = await startService('examples/ocr/main.js', { MOSEC_TIMEOUT: '30000' }, { readyTimeoutMs: 60_000 });
     url = `${server.url}/inference`;
   });
   afterAll(async () => {

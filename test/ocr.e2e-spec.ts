@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { post, RunningServer, startServer } from './support/server';
+import { post, RunningServer, startService } from './support/server';
 
 /**
  * The OCR example end to end: real PP-OCRv4 models in the stage workers, images rendered here
@@ -41,7 +41,7 @@ describe('OCR example (PP-OCRv4 through onnxruntime-node)', () => {
   let url: string;
 
   beforeAll(async () => {
-    server = await startServer('examples/ocr/main.js', {}, { readyTimeoutMs: 45_000 });
+    server = await startService('examples/ocr/main.js', {}, { readyTimeoutMs: 45_000 });
     url = `${server.url}/inference`;
   });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openApiProblems } from './support/openapi-check';
 import { itNeeding } from './support/prerequisites';
-import { RunningServer, startServer } from './support/server';
+import { RunningServer, startService } from './support/server';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ERROR_STATUSES = ['400', '408', '413', '415', '422', '429', '500', '503'];
@@ -14,7 +14,7 @@ describe('OpenAPI document and Swagger UI (multi-route example)', () => {
   let server: RunningServer;
   let document: any;
   beforeAll(async () => {
-    server = await startServer('examples/multi-route/main.js');
+    server = await startService('examples/multi-route/main.js');
     const response = await fetch(`${server.url}/openapi/metadata.json`);
     expect(response.status).toBe(200);
     document = await response.json();

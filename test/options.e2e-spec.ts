@@ -1,6 +1,6 @@
 import { connect, Socket } from 'node:net';
 import { join } from 'node:path';
-import { DIST, exitWithin, post, RunningServer, sleep, startCommand, startServer } from './support/server';
+import { DIST, eventually, exitOf, post, RunningServer, sleep, startCommand, startService } from './support/server';
 
 const FIXTURE = 'test/fixtures/options/main.js';
 const MAX_CONNECTIONS = 3;
@@ -35,7 +35,7 @@ function closedWithin(connection: { closed: Promise<number> }, ms: number): Prom
 describe('module options and the errors a stage throws', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer(FIXTURE, {
+    server = await startService(FIXTURE, {
       MOSEC_MAX_CONNECTIONS: String(MAX_CONNECTIONS),
       MOSEC_IDLE_TIMEOUT: String(IDLE_TIMEOUT_MS),
       MODULE_OPTIONS: JSON.stringify({ metrics: false, openapi: false, forbidUnknown: true }),
@@ -92,10 +92,8 @@ describe('module options and the errors a stage throws', () => {
       expect(await closedWithin(extra, 3000)).not.toBe('open');
       for (const connection of held) expect(await closedWithin(connection, 0)).toBe('open');
       held.pop()!.socket.destroy();
-      const deadline = Date.now() + 3000;
-      let status = 0;
-      while (status !== 200 && Date.now() < deadline) status = await fetch(`${server.url}/`, { headers: { connection: 'close' } }).then((r) => r.status, () => 0);
-      expect(status).toBe(200);
+      const served = async () => (await fetch(`${server.url}/`, { headers: { connection: 'close' } }).then((r) => r.status, () => 0)) === 200;
+      await eventually(served, 3000, () => 'a closed connection did not make room for a new one');
     } finally {
       for (const connection of held) connection.socket.destroy();
     }
@@ -119,8 +117,7 @@ describe('module options and the errors a stage throws', () => {
 describe('maxConnections above the open-files limit', () => {
   it('stops the start with a message naming the option and the limit', async () => {
     const server = await startCommand(process.execPath, [join(DIST, FIXTURE)], { env: { MOSEC_MAX_CONNECTIONS: '100000000' }, waitReady: false });
-    const code = await exitWithin(server, 30_000);
-    if (code === 'still running') await server.stop();
+    const code = await exitOf(server, 30_000);
     expect(code).toBe(1);
     expect(server.logs()).toMatch(/maxConnections 100000000 is more than the open-files limit \(ulimit -n \d+\) leaves for connections \(\d+\)/);
   }, 40_000);

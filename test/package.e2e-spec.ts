@@ -4,10 +4,10 @@ import { dirname, join } from 'node:path';
 import {
   commandOf, descendants, fetchNode, generateApp, nodePackage, output, processesOf, readmeFiles, readmeShellLine, readmeShellRemovals, ROOT, run,
 } from './support/generated-app';
-import { eventually, runClients, timedPost } from './support/load';
+import { runClients, timedPost } from './support/load';
 import { scrape, total } from './support/metrics';
 import { itNeeding, linuxX64 } from './support/prerequisites';
-import { post, RunningServer, sleep, startCommand, waitForLog } from './support/server';
+import { eventually, post, RunningServer, sleep, startCommand, waitForLog } from './support/server';
 import { holdRequests, touchSource, waitForCount } from './support/watch-mode';
 
 /**

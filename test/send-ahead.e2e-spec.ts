@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { scrape, total } from './support/metrics';
-import { post, RunningServer, startServer } from './support/server';
+import { post, RunningServer, startService } from './support/server';
 
 /**
  * A worker of a batching stage with long forwards gets its next batch before the current one ends
@@ -14,7 +14,7 @@ describe('the next batch sent ahead to a busy worker', () => {
   const sentAhead = async () => total(await scrape(server.url), 'mosec_service_batch_sent_ahead_total', { stage: 'Slow' });
 
   beforeAll(async () => {
-    server = await startServer('test/fixtures/send-ahead/main.js');
+    server = await startService('test/fixtures/send-ahead/main.js');
     url = `${server.url}/inference`;
     // A first batch teaches the stage how long its forward takes (300 ms).
     const warm = await batch({ sleepMs: 300 });

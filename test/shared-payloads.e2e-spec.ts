@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { remainingTasks } from './support/load';
 import { all, command, describeNeeding } from './support/prerequisites';
-import { freePort, isAlive, post, RunningServer, sleep, startServer } from './support/server';
+import { allExited, eventually, freePort, post, RunningServer, sleep, startService, waitForLog } from './support/server';
 
 const RELAY = 'test/fixtures/relay/main.js';
 
@@ -24,20 +25,14 @@ function workerPid(server: RunningServer, label: string): number {
   return Number(match[1]);
 }
 
-async function until(condition: () => boolean, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (!condition() && Date.now() < deadline) await sleep(50);
-  return condition();
-}
-
 const empty = (dir: string) => () => readdirSync(dir).length === 0;
 
 describe('large payloads between stages through /dev/shm (real processes)', () => {
   let server: RunningServer;
   let dir: string;
   beforeAll(async () => {
-    server = await startServer(RELAY, { MOSEC_TIMEOUT: '3000' });
-    await until(() => /go through \/dev\/shm/.test(server.logs()), 5000);
+    server = await startService(RELAY, { MOSEC_TIMEOUT: '3000' });
+    await waitForLog(server, /go through \/dev\/shm/);
     dir = sharedDir(server);
   });
   afterAll(async () => {
@@ -50,18 +45,18 @@ describe('large payloads between stages through /dev/shm (real processes)', () =
     const answer = await post(`${server.url}/relay`, body);
     expect(answer.status).toBe(200);
     expect(answer.body).toBe(body);
-    expect(await until(empty(dir), 2000)).toBe(true);
+    await eventually(empty(dir), 2000);
   });
 
   it('holds a payload as an owner-only file while it waits for its stage, and deletes it once read', async () => {
     const slow = post(`${server.url}/relay`, largeBody(1, 1500));
     await sleep(300);
     const waiting = post(`${server.url}/relay`, largeBody(1));
-    expect(await until(() => readdirSync(dir).length > 0, 2000)).toBe(true);
+    await eventually(() => readdirSync(dir).length > 0, 2000);
     for (const name of readdirSync(dir)) expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
     expect((await slow).status).toBe(200);
     expect((await waiting).status).toBe(200);
-    expect(await until(empty(dir), 2000)).toBe(true);
+    await eventually(empty(dir), 2000);
   });
 
   it('deletes what a worker held when it is killed, and serves on with its replacement', async () => {
@@ -72,9 +67,9 @@ describe('large payloads between stages through /dev/shm (real processes)', () =
     expect((await held).status).toBe(500);
     // The queued one goes to the replacement, or times out if it is not warm in time: either way it is answered.
     expect([200, 408, 500]).toContain((await queued).status);
-    expect(await until(empty(dir), 6000)).toBe(true);
+    await eventually(empty(dir), 6000);
     const body = largeBody(1);
-    expect(await until(() => /Second#1 ready \(pid/.test(server.logs().split('Second#1 spawned').pop()!), 15_000)).toBe(true);
+    await eventually(() => /Second#1 ready \(pid/.test(server.logs().split('Second#1 spawned').pop()!), 15_000);
     expect((await post(`${server.url}/relay`, body)).body).toBe(body);
   });
 
@@ -85,7 +80,7 @@ describe('large payloads between stages through /dev/shm (real processes)', () =
     const queued = [largeBody(1), largeBody(1)].map((body) => post(`${server.url}/relay`, body));
     const answers = await Promise.all([holding, ...queued]);
     expect(answers.map((answer) => answer.status)).toEqual([408, 408, 408]);
-    expect(await until(empty(dir), 6000)).toBe(true);
+    await eventually(empty(dir), 6000);
   });
 
   it('removes the directory when the service stops', async () => {
@@ -96,20 +91,21 @@ describe('large payloads between stages through /dev/shm (real processes)', () =
 
 describe('shared payloads outlive no service', () => {
   it('removes the directory when the HTTP process is killed with SIGKILL', async () => {
-    const server = await startServer(RELAY);
-    await until(() => /go through \/dev\/shm/.test(server.logs()), 5000);
+    const server = await startService(RELAY);
+    await waitForLog(server, /go through \/dev\/shm/);
     const dir = sharedDir(server);
-    const inFlight = post(`${server.url}/relay`, largeBody(2, 3000)).catch(() => undefined);
-    await until(() => readdirSync(dir).length > 0, 3000);
+    // The second one's payload waits in the directory while the first holds the middle stage.
+    const inFlight = [largeBody(2, 3000), largeBody(2)].map((body) => post(`${server.url}/relay`, body).catch(() => undefined));
+    await eventually(() => readdirSync(dir).length > 0, 3000);
     const workers = server.workerPids();
     server.proc.kill('SIGKILL');
-    await inFlight;
-    expect(await until(() => !existsSync(dir), 5000)).toBe(true);
-    expect(await until(() => workers.every((pid) => !isAlive(pid)), 5000)).toBe(true);
+    await Promise.all(inFlight);
+    await eventually(() => !existsSync(dir), 5000);
+    await allExited(workers, 5000);
   });
 
   it("goes through the HTTP process's frames with MOSEC_IPC=socket, with the same answers", async () => {
-    const server = await startServer(RELAY, { MOSEC_IPC: 'socket' });
+    const server = await startService(RELAY, { MOSEC_IPC: 'socket' });
     try {
       const body = largeBody(2);
       const answer = await post(`${server.url}/relay`, body);
@@ -120,8 +116,30 @@ describe('shared payloads outlive no service', () => {
     }
   });
 
+  it('sends payloads under MOSEC_IPC_THRESHOLD through the frames, and those over it through /dev/shm', async () => {
+    const server = await startService(RELAY, { MOSEC_IPC_THRESHOLD: String(1024 * 1024) });
+    try {
+      await waitForLog(server, /payloads of 1 MiB or more between stages go through \/dev\/shm/);
+      const dir = sharedDir(server);
+      /** What the directory holds while a body of `mib` MiB waits behind one that holds the middle stage. */
+      const heldFor = async (mib: number) => {
+        const holding = post(`${server.url}/relay`, largeBody(1, 1500));
+        await sleep(300);
+        const waiting = post(`${server.url}/relay`, largeBody(mib));
+        await eventually(async () => (await remainingTasks(server.url)) === 2, 5000);
+        const held = readdirSync(dir).length;
+        expect((await Promise.all([holding, waiting])).map((answer) => answer.status)).toEqual([200, 200]);
+        return held;
+      };
+      expect(await heldFor(0.5)).toBe(0);
+      expect(await heldFor(2)).toBeGreaterThan(0);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('refuses a bad MOSEC_IPC at startup, naming it', async () => {
-    await expect(startServer(RELAY, { MOSEC_IPC: 'memcached' })).rejects.toThrow(/MOSEC_IPC must be shm, socket or a redis:\/\/ URL/);
+    await expect(startService(RELAY, { MOSEC_IPC: 'memcached' })).rejects.toThrow(/MOSEC_IPC must be shm, socket or a redis:\/\/ URL/);
   });
 });
 
@@ -133,7 +151,7 @@ describeNeeding(REDIS, 'large payloads between stages through Redis, run as a da
   const keys = () => Number(execFileSync('redis-cli', ['-p', String(port), 'dbsize']).toString().trim());
   beforeAll(async () => {
     port = await freePort();
-    server = await startServer(RELAY, { REDIS_PORT: String(port), MOSEC_TIMEOUT: '3000' });
+    server = await startService(RELAY, { REDIS_PORT: String(port), MOSEC_TIMEOUT: '3000' });
   });
   afterAll(async () => {
     await server?.stop();
@@ -144,7 +162,7 @@ describeNeeding(REDIS, 'large payloads between stages through Redis, run as a da
     const bodies = [largeBody(2), largeBody(1), largeBody(3)];
     const answers = await Promise.all(bodies.map((body) => post(`${server.url}/relay`, body)));
     expect(answers.map((answer) => answer.body)).toEqual(bodies);
-    expect(await until(() => keys() === 0, 2000)).toBe(true);
+    await eventually(() => keys() === 0, 2000);
   });
 
   it('deletes the keys of requests that time out', async () => {
@@ -152,7 +170,7 @@ describeNeeding(REDIS, 'large payloads between stages through Redis, run as a da
     await sleep(300);
     const answers = await Promise.all([holding, post(`${server.url}/relay`, largeBody(1))]);
     expect(answers.map((answer) => answer.status)).toEqual([408, 408]);
-    expect(await until(() => keys() === 0, 6000)).toBe(true);
+    await eventually(() => keys() === 0, 6000);
   });
 
   it('stops redis-server with the service', async () => {

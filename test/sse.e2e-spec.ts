@@ -1,10 +1,10 @@
-import { RunningServer, startServer } from './support/server';
+import { RunningServer, startService } from './support/server';
 import { postForEvents } from './support/sse';
 
 describe('sse example: a StreamWorker answers with server-sent events', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer('examples/sse/main.js');
+    server = await startService('examples/sse/main.js');
   });
   afterAll(async () => {
     await server?.stop();

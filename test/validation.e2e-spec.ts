@@ -1,7 +1,7 @@
 import { Packr } from 'msgpackr';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { openApiProblems } from './support/openapi-check';
-import { post, RunningServer, startServer } from './support/server';
+import { post, RunningServer, startService } from './support/server';
 
 const msgpack = new Packr({ useRecords: false });
 const line = { sku: 'tea-01', quantity: 2, price: 3.5 };
@@ -12,7 +12,7 @@ describe('validation example: request DTOs checked in the HTTP process', () => {
   const url = () => `${server.url}/inference`;
   beforeAll(async () => {
     // Compression on, for the test of compressed answers below.
-    server = await startServer('examples/validation/main.js', { MOSEC_COMPRESSION: '1' });
+    server = await startService('examples/validation/main.js', { MOSEC_COMPRESSION: '1' });
   });
   afterAll(async () => {
     await server?.stop();

@@ -105,6 +105,30 @@ const FEATURES = [
     replace: 'mask.fill(1, r * width, (r + 1) * width)',
     tests: ['test/chat.e2e-spec.ts'],
   },
+  {
+    name: 'shm fallback',
+    what: 'a result that a full /dev/shm cannot take fails its request instead of going through the frames',
+    file: 'libs/mosec/src/worker/shared-items.js',
+    find: 'this.warned = true;\n                void this.store.delete(name);',
+    replace: 'throw error;',
+    tests: ['test/shm-fallback.e2e-spec.ts'],
+  },
+  {
+    name: 'priority aging',
+    what: 'a waiting task never rises a level: low-priority work behind a stream of high is never served',
+    file: 'libs/mosec/src/engine/task-queue.js',
+    find: 'const lifted = Math.min(exports.Priority.HIGH, level + Math.floor((at - head.enqueuedAt) / this.agingMs));',
+    replace: 'const lifted = level;',
+    tests: ['test/priority.e2e-spec.ts'],
+  },
+  {
+    name: 'priority frame',
+    what: 'a stage that does not batch sends its whole backlog in one frame, however long its forwards',
+    file: 'libs/mosec/src/engine/batch-forming.js',
+    find: 'const byWork = itemMs > 0 ? Math.max(1, Math.floor(FRAME_WORK_MS / itemMs)) : MAX_ITEMS_PER_FRAME;',
+    replace: 'const byWork = MAX_ITEMS_PER_FRAME;',
+    tests: ['test/priority.e2e-spec.ts'],
+  },
 ];
 
 module.exports = { FEATURES };

@@ -1,16 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { RunningServer } from './server';
-import { sleep } from './server';
 import { scrape, total } from './metrics';
-
-/** Waits until `check` holds, polling. */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
 
 /** One request as a client saw it: status 0 when the request failed without an answer. */
 export interface Outcome {

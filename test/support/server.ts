@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -29,8 +29,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** How long a service may take to get ready: a service of nine workers took 23 s on 2 busy cores. */
+const READY_TIMEOUT_MS = 50_000;
+
 /** Starts `<DIST>/<entry>` as a real process on a free loopback port; waits for `GET /` 200 unless told not to. */
-export async function startServer(
+export async function startService(
   entry: string,
   env: Record<string, string> = {},
   options: { waitReady?: boolean; readyTimeoutMs?: number } = {},
@@ -38,28 +41,44 @@ export async function startServer(
   return startCommand(process.execPath, [join(DIST, entry)], { ...options, env });
 }
 
+/** The former name of `startService`, for specs written before it. */
+export const startServer = startService;
+
 /** Starts any command that serves on `MOSEC_PORT` (a free loopback port), e.g. `npm run start:prod` in an app. */
 export async function startCommand(
   command: string,
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string; waitReady?: boolean; readyTimeoutMs?: number; detached?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    cwd?: string;
+    waitReady?: boolean;
+    readyTimeoutMs?: number;
+    detached?: boolean;
+    /** Write the output to this file (read back by `logs()`) instead of keeping it in memory. */
+    logFile?: string;
+  } = {},
 ): Promise<RunningServer> {
   const port = await freePort();
   const output: string[] = [];
+  const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'a');
   const proc = spawn(command, args, {
     cwd: options.cwd,
     env: { ...process.env, MOSEC_PORT: String(port), MOSEC_ADDRESS: '127.0.0.1', NO_COLOR: '1', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: logFd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', logFd, logFd],
     // Its own process group, to signal the whole group as systemd or `docker stop` would.
     detached: options.detached,
   });
-  proc.stdout!.on('data', (chunk) => output.push(chunk.toString()));
-  proc.stderr!.on('data', (chunk) => output.push(chunk.toString()));
+  if (logFd === undefined) {
+    proc.stdout!.on('data', (chunk) => output.push(chunk.toString()));
+    proc.stderr!.on('data', (chunk) => output.push(chunk.toString()));
+  } else {
+    closeSync(logFd);
+  }
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const server: RunningServer = {
     url: `http://127.0.0.1:${port}`,
     proc,
-    logs: () => output.join(''),
+    logs: () => (options.logFile === undefined ? output.join('') : readFileSync(options.logFile, 'utf8')),
     workerPids: () => childPids(proc.pid!),
     exited,
     async stop(graceMs = 10_000) {
@@ -71,22 +90,27 @@ export async function startCommand(
       return code;
     },
   };
-  if (options.waitReady !== false) await waitReady(server, options.readyTimeoutMs ?? 30_000);
+  if (options.waitReady !== false) {
+    try {
+      await waitReady(server, options.readyTimeoutMs ?? READY_TIMEOUT_MS);
+    } catch (error) {
+      proc.kill('SIGKILL'); // a server that never got ready is not left behind
+      throw error;
+    }
+  }
   return server;
 }
 
-export async function waitReady(server: RunningServer, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.proc.exitCode !== null) throw new Error(`server exited (${server.proc.exitCode}):\n${server.logs()}`);
-    try {
-      if ((await fetch(`${server.url}/`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(50);
-  }
-  throw new Error(`server not ready after ${timeoutMs} ms:\n${server.logs()}`);
+/** Resolves once `GET /` answers 200; throws, quoting the log, when the server exits first or after `timeoutMs`. */
+export async function waitReady(server: RunningServer, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+  await eventually(
+    async () => {
+      if (server.proc.exitCode !== null) throw new Error(`server exited (${server.proc.exitCode}):\n${server.logs()}`);
+      return (await fetch(`${server.url}/`).then((r) => r.status, () => 0)) === 200;
+    },
+    timeoutMs,
+    () => `server not ready after ${timeoutMs} ms:\n${server.logs()}`,
+  );
 }
 
 export function childPids(pid: number): number[] {
@@ -104,6 +128,11 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Resolves once every process of `pids` has exited; throws, naming the ones left, after `ms`. */
+export function allExited(pids: number[], ms: number): Promise<void> {
+  return eventually(() => !pids.some(running), ms, () => `still running after ${ms} ms: ${pids.filter(running).join(', ')}`);
 }
 
 /** A process that exists and has not exited (a zombie waiting for its reaper has). */
@@ -128,17 +157,36 @@ export async function firstReadiness(server: RunningServer, ms: number): Promise
 }
 
 /** Resolves once the server's log matches `pattern`; throws, quoting the log, after `ms`. */
-export async function waitForLog(server: RunningServer, pattern: RegExp, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pattern.test(server.logs())) {
-    if (Date.now() > deadline) throw new Error(`no ${pattern} in the log:\n${server.logs()}`);
-    await sleep(20);
+export async function waitForLog(server: Pick<RunningServer, 'logs'>, pattern: RegExp, ms = 5000): Promise<void> {
+  await eventually(() => pattern.test(server.logs()), ms, () => `no ${pattern} in the log:\n${server.logs()}`);
+}
+
+/**
+ * Polls `check` until it holds (a thrown error ends the wait with that error); after `timeoutMs`
+ * throws `why()` or a plain message. The one polling loop of the tests.
+ */
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+  why: () => string = () => `condition not met within ${timeoutMs} ms`,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(why());
+    await sleep(50);
   }
 }
 
 /** The server's exit code once it exits, or `'still running'` after `ms`. */
 export function exitWithin(server: RunningServer, ms: number): Promise<number | null | 'still running'> {
   return Promise.race([server.exited, sleep(ms).then(() => 'still running' as const)]);
+}
+
+/** The server's exit code once it exits by itself within `ms`; otherwise stops it and says so. */
+export async function exitOf(server: RunningServer, ms: number): Promise<number | null | 'still running'> {
+  const code = await exitWithin(server, ms);
+  if (code === 'still running') await server.stop();
+  return code;
 }
 
 /** A timer that does not keep the test runner alive on its own. */
