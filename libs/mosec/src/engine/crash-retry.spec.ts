@@ -1,16 +1,7 @@
 import { ANSWERS } from '../mosec.messages';
 import { Engine } from './engine';
-import type { Batch, Slot } from './batch';
 import type { Route } from './task';
-
-class FakeWorker implements Slot {
-  readonly batches: Batch[] = [];
-  constructor(readonly label: string) {}
-  dispatch(batch: Batch): void {
-    this.batches.push(batch);
-  }
-  kill(): void {}
-}
+import { FakeSlot } from '../../../../test/support/fake-slot';
 
 /** Runs what the engine scheduled for the end of the event-loop turn (dispatches, quarantine answers). */
 const flush = async () => {
@@ -27,7 +18,7 @@ function setup(quarantine = 60_000) {
   const submit = (text: string) =>
     engine.submit(route, Buffer.from(text), 0, (status, body) => answers.set(text, { status, body: body.toString() }));
   /** Answers 200 to every batch the worker holds, in order. */
-  const succeed = (worker: FakeWorker) => {
+  const succeed = (worker: FakeSlot) => {
     for (const batch of worker.batches.splice(0)) engine.complete(stage, worker, batch.id, batch.tasks.map(() => 200), batch.tasks.map((t) => t.payload));
   };
   return { engine, stage, answers, submit, succeed, onQuarantined };
@@ -39,14 +30,14 @@ describe('Engine after a worker dies', () => {
 
   it('runs each task of the lost batch again in a batch of its own, and answers the innocent ones 200', async () => {
     const { engine, stage, answers, submit, succeed } = setup();
-    const first = new FakeWorker('first');
+    const first = new FakeSlot('first');
     stage.addWorker(first);
     for (const text of ['a', 'poison', 'b']) submit(text);
     await flush();
     expect(first.batches.map((b) => b.tasks.length)).toEqual([3]);
     engine.workerLost(stage, first);
     expect(answers.size).toBe(0);
-    const second = new FakeWorker('second');
+    const second = new FakeSlot('second');
     stage.addWorker(second);
     await flush();
     // One at a time: each retried task goes alone.
@@ -67,12 +58,12 @@ describe('Engine after a worker dies', () => {
 
   it('answers 500 a task that two workers died with, quarantines it, and refuses it at once when sent again', async () => {
     const { engine, stage, answers, submit, succeed, onQuarantined } = setup(30_000);
-    let worker = new FakeWorker('w1');
+    let worker = new FakeSlot('w1');
     stage.addWorker(worker);
     submit('poison');
     await flush();
     engine.workerLost(stage, worker);
-    worker = new FakeWorker('w2');
+    worker = new FakeSlot('w2');
     stage.addWorker(worker);
     await flush();
     expect(worker.batches).toHaveLength(1);
@@ -80,7 +71,7 @@ describe('Engine after a worker dies', () => {
     expect(answers.get('poison')).toEqual({ status: 500, body: ANSWERS.internal });
     expect(onQuarantined).toHaveBeenCalledWith(stage, 30_000);
 
-    worker = new FakeWorker('w3');
+    worker = new FakeSlot('w3');
     stage.addWorker(worker);
     answers.clear();
     submit('poison');
@@ -101,19 +92,19 @@ describe('Engine after a worker dies', () => {
 
   it('answers the copies of a quarantined request that were already waiting, instead of running them', async () => {
     const { engine, stage, answers, submit } = setup();
-    let worker = new FakeWorker('w1');
+    let worker = new FakeSlot('w1');
     stage.addWorker(worker);
     const first = submit('poison')!;
     const copy = engine.submit(first.route, Buffer.from('poison'), 0, (status, body) => answers.set('copy', { status, body: body.toString() }))!;
     await flush();
     expect(worker.batches[0].tasks).toEqual([first, copy]);
     engine.workerLost(stage, worker); // both run again, each alone
-    worker = new FakeWorker('w2');
+    worker = new FakeSlot('w2');
     stage.addWorker(worker);
     await flush();
     expect(worker.batches.map((b) => b.tasks)).toEqual([[first]]);
     engine.workerLost(stage, worker); // the first is quarantined
-    worker = new FakeWorker('w3');
+    worker = new FakeSlot('w3');
     stage.addWorker(worker);
     await flush();
     expect(worker.batches).toEqual([]);
@@ -123,7 +114,7 @@ describe('Engine after a worker dies', () => {
   it('does not remember a task when quarantine is off, and never runs a task more than twice', async () => {
     const { engine, stage, answers, submit } = setup(0);
     for (let round = 0; round < 2; round++) {
-      const worker = new FakeWorker(`w${round}`);
+      const worker = new FakeSlot(`w${round}`);
       stage.addWorker(worker);
       if (round === 0) submit('poison');
       await flush();
@@ -131,7 +122,7 @@ describe('Engine after a worker dies', () => {
       engine.workerLost(stage, worker);
     }
     expect(answers.get('poison')?.status).toBe(500);
-    const worker = new FakeWorker('w');
+    const worker = new FakeSlot('w');
     stage.addWorker(worker);
     submit('poison');
     await flush();
@@ -140,7 +131,7 @@ describe('Engine after a worker dies', () => {
 
   it('answers 500 without a retry when the service is stopping', async () => {
     const { engine, stage, answers, submit } = setup();
-    const worker = new FakeWorker('w');
+    const worker = new FakeSlot('w');
     stage.addWorker(worker);
     submit('x');
     await flush();

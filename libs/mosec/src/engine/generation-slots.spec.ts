@@ -1,20 +1,6 @@
 import { Engine } from './engine';
-import type { Batch, Slot } from './batch';
 import type { Route } from './task';
-
-/** A worker process that records the tasks it gets and the cancels it is sent. */
-class FakeProcess implements Slot {
-  readonly batches: Batch[] = [];
-  readonly cancels: Array<[number, number]> = [];
-  constructor(readonly label: string) {}
-  dispatch(batch: Batch): void {
-    this.batches.push(batch);
-  }
-  kill(): void {}
-  cancel(batchId: number, index: number): void {
-    this.cancels.push([batchId, index]);
-  }
-}
+import { FakeSlot } from '../../../../test/support/fake-slot';
 
 function setup(maxBatchSize: number) {
   const engine = new Engine({ timeout: 3000, capacity: 1024 });
@@ -26,7 +12,7 @@ function setup(maxBatchSize: number) {
     jest.advanceTimersByTime(0);
     return task;
   };
-  const worker = new FakeProcess('Generate#1');
+  const worker = new FakeSlot('Generate#1');
   stage.addWorker(worker);
   jest.advanceTimersByTime(0);
   return { engine, stage, answers, submit, worker };

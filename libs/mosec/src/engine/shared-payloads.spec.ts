@@ -1,16 +1,7 @@
 import { Engine, SharedPayloadOwner } from './engine';
-import type { Batch, Slot } from './batch';
 import { itemFlags, Route } from './task';
 import { ItemFlags, SHARED_RESULT } from '../protocol/item-flags';
-
-class FakeWorker implements Slot {
-  readonly batches: Batch[] = [];
-  readonly label = 'w';
-  dispatch(batch: Batch): void {
-    this.batches.push(batch);
-  }
-  kill(): void {}
-}
+import { FakeSlot } from '../../../../test/support/fake-slot';
 
 /** A store in memory that records what the engine asks of it. */
 class FakeStore implements SharedPayloadOwner {
@@ -53,7 +44,7 @@ function setup(timeout = 3000) {
   const engine = new Engine({ timeout, capacity: 100, shared });
   const first = engine.createStage('first', { maxBatchSize: 1, maxWaitTime: 0, timeout: 0, readsShared: true });
   const second = engine.createStage('second', { maxBatchSize: 1, maxWaitTime: 0, timeout: 0, readsShared: true });
-  const workers = [new FakeWorker(), new FakeWorker()];
+  const workers = [new FakeSlot(), new FakeSlot()];
   first.addWorker(workers[0]);
   second.addWorker(workers[1]);
   const route: Route = { path: '/x', stages: [first, second], sharedAnswers: true };

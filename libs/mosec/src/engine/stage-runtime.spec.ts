@@ -1,20 +1,8 @@
 import fc from 'fast-check';
 import { Engine } from './engine';
-import type { Batch, Slot } from './batch';
+import type { Batch } from './batch';
 import type { Route } from './task';
-
-/** A worker that records the batches it gets; the test decides when they finish. */
-class FakeWorker implements Slot {
-  readonly batches: Batch[] = [];
-  killed?: string;
-  constructor(readonly label: string) {}
-  dispatch(batch: Batch): void {
-    this.batches.push(batch);
-  }
-  kill(reason: string): void {
-    this.killed = reason;
-  }
-}
+import { FakeSlot } from '../../../../test/support/fake-slot';
 
 function setup(policy: { maxBatchSize: number; maxWaitTime: number; timeout?: number }, options = { timeout: 3000, capacity: 1024 }) {
   const engine = new Engine(options);
@@ -41,7 +29,7 @@ describe('StageRuntime batching', () => {
 
   it('closes a batch as soon as it is full', () => {
     const { stage, submit } = setup({ maxBatchSize: 4, maxWaitTime: 1000 });
-    const worker = new FakeWorker('w');
+    const worker = new FakeSlot('w');
     stage.addWorker(worker);
     flush();
     for (let i = 0; i < 4; i++) submit();
@@ -50,7 +38,7 @@ describe('StageRuntime batching', () => {
 
   it('closes a partial batch maxWaitTime after its first item', () => {
     const { stage, submit } = setup({ maxBatchSize: 8, maxWaitTime: 50 });
-    const worker = new FakeWorker('w');
+    const worker = new FakeSlot('w');
     stage.addWorker(worker);
     flush();
     submit();
@@ -63,7 +51,7 @@ describe('StageRuntime batching', () => {
 
   it('does not wait when batching is off', () => {
     const { stage, submit } = setup({ maxBatchSize: 1, maxWaitTime: 50 });
-    const worker = new FakeWorker('w');
+    const worker = new FakeSlot('w');
     stage.addWorker(worker);
     flush();
     submit();
@@ -72,7 +60,7 @@ describe('StageRuntime batching', () => {
 
   it('hands the next batch to whichever worker is idle (work sharing)', () => {
     const { engine, stage, submit } = setup({ maxBatchSize: 2, maxWaitTime: 0 });
-    const [a, b] = [new FakeWorker('a'), new FakeWorker('b')];
+    const [a, b] = [new FakeSlot('a'), new FakeSlot('b')];
     stage.addWorker(a);
     flush();
     stage.addWorker(b);
@@ -87,7 +75,7 @@ describe('StageRuntime batching', () => {
 
   it('sends a waiting queue at once when a worker frees up after maxWaitTime', () => {
     const { engine, stage, submit } = setup({ maxBatchSize: 8, maxWaitTime: 10 });
-    const worker = new FakeWorker('w');
+    const worker = new FakeSlot('w');
     stage.addWorker(worker);
     flush();
     for (let i = 0; i < 8; i++) submit();
@@ -103,7 +91,7 @@ describe('StageRuntime batching', () => {
     const { engine, stage, submit, answers } = setup({ maxBatchSize: 4, maxWaitTime: 0 });
     const tasks = [submit(), submit(), submit()];
     engine.finish(tasks[1]!, 499, 'gone');
-    const worker = new FakeWorker('w');
+    const worker = new FakeSlot('w');
     stage.addWorker(worker);
     flush();
     expect(worker.batches[0].tasks.map((t) => t.id)).toEqual([tasks[0]!.id, tasks[2]!.id]);
@@ -112,7 +100,7 @@ describe('StageRuntime batching', () => {
 
   it('kills a worker that overruns the stage timeout and answers its tasks 408', () => {
     const { stage, submit, answers, engine } = setup({ maxBatchSize: 2, maxWaitTime: 0, timeout: 100 });
-    const worker = new FakeWorker('w');
+    const worker = new FakeSlot('w');
     stage.addWorker(worker);
     flush();
     submit();
@@ -131,10 +119,10 @@ describe('StageRuntime batching', () => {
         fc.array(fc.oneof(fc.constant('submit'), fc.constant('tick'), fc.constant('finish'), fc.constant('fail')), { maxLength: 200 }),
         (maxBatchSize, maxWaitTime, workers, steps) => {
           const { engine, stage, submit, answers } = setup({ maxBatchSize, maxWaitTime });
-          const pool = Array.from({ length: workers }, (_, i) => new FakeWorker(String(i)));
+          const pool = Array.from({ length: workers }, (_, i) => new FakeSlot(String(i)));
           pool.forEach((w) => stage.addWorker(w));
           flush();
-          const open = new Map<FakeWorker, Batch>();
+          const open = new Map<FakeSlot, Batch>();
           const collect = () =>
             pool.forEach((w) => {
               const last = w.batches[w.batches.length - 1];
@@ -191,7 +179,7 @@ describe('Engine', () => {
     const engine = new Engine({ timeout: 1000, capacity: 10 });
     const first = engine.createStage('A', { maxBatchSize: 1, maxWaitTime: 0, timeout: 0 });
     const second = engine.createStage('B', { maxBatchSize: 1, maxWaitTime: 0, timeout: 0 });
-    const [a, b] = [new FakeWorker('a'), new FakeWorker('b')];
+    const [a, b] = [new FakeSlot('a'), new FakeSlot('b')];
     first.addWorker(a);
     flush();
     second.addWorker(b);
@@ -211,7 +199,7 @@ describe('Engine', () => {
     const engine = new Engine({ timeout: 1000, capacity: 10 });
     const first = engine.createStage('A', { maxBatchSize: 2, maxWaitTime: 0, timeout: 0 });
     const second = engine.createStage('B', { maxBatchSize: 1, maxWaitTime: 0, timeout: 0 });
-    const a = new FakeWorker('a');
+    const a = new FakeSlot('a');
     const answers: string[] = [];
     const route = { path: '/', stages: [first, second] };
     engine.submit(route, Buffer.from('1'), 0, (s, body) => answers.push(`${s} ${body}`));
@@ -250,7 +238,7 @@ describe('Engine', () => {
     flush();
     engine.submit(route, Buffer.alloc(0), 0, (s) => answers.push(s));
     flush();
-    const w = new FakeWorker('w');
+    const w = new FakeSlot('w');
     stage.addWorker(w);
     flush();
     engine.complete(stage, w, w.batches[0].id, [200], [Buffer.alloc(0)]);
@@ -264,7 +252,7 @@ describe('Engine', () => {
     const stage = engine.createStage('A', { maxBatchSize: 1, maxWaitTime: 0, timeout: 0 });
     const answers: number[] = [];
     const route = { path: '/', stages: [stage] };
-    const w = new FakeWorker('w');
+    const w = new FakeSlot('w');
     stage.addWorker(w);
     flush();
     engine.submit(route, Buffer.alloc(0), 0, (s) => answers.push(s));
@@ -273,7 +261,7 @@ describe('Engine', () => {
     flush();
     engine.workerLost(stage, w);
     expect(answers).toEqual([]);
-    const next = new FakeWorker('next');
+    const next = new FakeSlot('next');
     stage.addWorker(next);
     flush();
     expect(next.batches.map((batch) => batch.tasks.length)).toEqual([1]);
@@ -287,7 +275,7 @@ describe('StageRuntime for a stage that does not batch', () => {
   it('sends a backlog to a single worker in one frame', () => {
     const { stage, submit } = setup({ maxBatchSize: 1, maxWaitTime: 10 });
     for (let i = 0; i < 9; i++) submit();
-    const worker = new FakeWorker('w');
+    const worker = new FakeSlot('w');
     stage.addWorker(worker);
     flush();
     expect(worker.batches.map((x) => x.tasks.length)).toEqual([9]);
@@ -295,7 +283,7 @@ describe('StageRuntime for a stage that does not batch', () => {
 
   it('shares a backlog evenly among the workers, so one freed later still finds its share', () => {
     const { engine, stage, submit } = setup({ maxBatchSize: 1, maxWaitTime: 10 });
-    const [a, b] = [new FakeWorker('a'), new FakeWorker('b')];
+    const [a, b] = [new FakeSlot('a'), new FakeSlot('b')];
     stage.addWorker(a);
     flush();
     stage.addWorker(b);
@@ -314,7 +302,7 @@ describe('StageRuntime for a stage that does not batch', () => {
   it('gives each item of a frame the stage timeout, counted from the progress the worker reports', () => {
     const { stage, submit, answers } = setup({ maxBatchSize: 1, maxWaitTime: 0, timeout: 100 });
     for (let i = 0; i < 3; i++) submit();
-    const worker = new FakeWorker('w');
+    const worker = new FakeSlot('w');
     stage.addWorker(worker);
     flush();
     const batchId = worker.batches[0].id;
@@ -333,7 +321,7 @@ describe('StageRuntime for a stage that does not batch', () => {
   it('finds a frozen worker within one timeout, however many items its frame holds', () => {
     const { stage, submit } = setup({ maxBatchSize: 1, maxWaitTime: 0, timeout: 100 });
     for (let i = 0; i < 60; i++) submit();
-    const worker = new FakeWorker('w');
+    const worker = new FakeSlot('w');
     stage.addWorker(worker);
     flush();
     expect(worker.batches[0].tasks.length).toBe(60);
@@ -353,7 +341,7 @@ describe('StageRuntime queues', () => {
     for (const task of tasks.slice(0, 150)) engine.finish(task, 408, 'inference timeout');
     expect(stage.queued).toBe(50);
     expect(stage.queue.length).toBeLessThan(200);
-    const worker = new FakeWorker('w');
+    const worker = new FakeSlot('w');
     stage.addWorker(worker);
     flush();
     expect(worker.batches[0].tasks).toEqual(tasks.slice(150, 154));
@@ -362,7 +350,7 @@ describe('StageRuntime queues', () => {
   it('sends a stage that does not batch at most 8 MiB of payloads in one frame (one larger item alone)', () => {
     const { stage, submit } = setup({ maxBatchSize: 1, maxWaitTime: 0, timeout: 0 });
     for (let i = 0; i < 6; i++) submit('x'.repeat(3 * 1024 * 1024));
-    const worker = new FakeWorker('w');
+    const worker = new FakeSlot('w');
     stage.addWorker(worker);
     flush();
     expect(worker.batches[0].tasks.length).toBe(2);
@@ -379,7 +367,7 @@ describe('StageRuntime with a batch cost', () => {
   it('closes a batch before its cost would pass maxBatchCost', () => {
     const { stage, submit } = setup({ maxBatchSize: 8, maxWaitTime: 0, ...{ maxBatchCost: 10, batchCost: byLength } } as any);
     for (const text of ['aaaa', 'bbbb', 'cccc', 'd']) submit(text);
-    const worker = new FakeWorker('w');
+    const worker = new FakeSlot('w');
     stage.addWorker(worker);
     flush();
     expect(worker.batches[0].tasks.map((t) => t.payload.toString())).toEqual(['aaaa', 'bbbb']);
@@ -389,7 +377,7 @@ describe('StageRuntime with a batch cost', () => {
     const { engine, stage, submit } = setup({ maxBatchSize: 8, maxWaitTime: 0, ...{ maxBatchCost: 3, batchCost: byLength } } as any);
     submit('huge-item');
     submit('a');
-    const worker = new FakeWorker('w');
+    const worker = new FakeSlot('w');
     stage.addWorker(worker);
     flush();
     const [first] = worker.batches;
@@ -401,7 +389,7 @@ describe('StageRuntime with a batch cost', () => {
 
   it('stops waiting for more items once the queued cost reaches the limit', () => {
     const { stage, submit } = setup({ maxBatchSize: 32, maxWaitTime: 1000, ...{ maxBatchCost: 8, batchCost: byLength } } as any);
-    const worker = new FakeWorker('w');
+    const worker = new FakeSlot('w');
     stage.addWorker(worker);
     flush();
     submit('aaaa');
@@ -421,7 +409,7 @@ describe('StageRuntime sending the next batch ahead (long forwards)', () => {
    */
   function warmStage(timeout = 0, forwardMs = 20) {
     const harness = setup({ maxBatchSize: 4, maxWaitTime: 1000, timeout });
-    const worker = new FakeWorker('w');
+    const worker = new FakeSlot('w');
     harness.stage.addWorker(worker);
     flush();
     for (let i = 0; i < 4; i++) harness.submit();
@@ -470,7 +458,7 @@ describe('StageRuntime sending the next batch ahead (long forwards)', () => {
     const ahead = worker.batches[2];
     engine.workerLost(stage, worker);
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
-    const other = new FakeWorker('other');
+    const other = new FakeSlot('other');
     stage.addWorker(other);
     flush();
     expect(other.batches.map((b) => b.tasks.map((t) => t.id))).toEqual([ahead.tasks.map((t) => t.id)]);
@@ -506,7 +494,7 @@ describe('StageRuntime with a worker later than its forward time', () => {
 
   it('keeps items that arrive after the expected end for the batch the worker takes when it is free', () => {
     const { stage, submit, engine } = setup({ maxBatchSize: 4, maxWaitTime: 0 });
-    const worker = new FakeWorker('w');
+    const worker = new FakeSlot('w');
     stage.addWorker(worker);
     flush();
     submit();

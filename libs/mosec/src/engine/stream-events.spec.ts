@@ -1,16 +1,7 @@
 import { Engine } from './engine';
-import type { Batch, Slot } from './batch';
 import { decodeStreamEvent, encodeStreamEvent } from '../protocol/stream-frame';
 import { FrameKind, FrameReader } from '../protocol/frame';
-
-class FakeWorker implements Slot {
-  readonly batches: Batch[] = [];
-  readonly label = 'w';
-  dispatch(batch: Batch): void {
-    this.batches.push(batch);
-  }
-  kill(): void {}
-}
+import { FakeSlot } from '../../../../test/support/fake-slot';
 
 describe('stream events', () => {
   it('round-trip through a STREAM frame', () => {
@@ -24,7 +15,7 @@ describe('stream events', () => {
   it('reach the task at their index while its batch runs, and no task once its batch is done', async () => {
     const engine = new Engine({ timeout: 3000, capacity: 10 });
     const stage = engine.createStage('S', { maxBatchSize: 2, maxWaitTime: 0, timeout: 0 });
-    const worker = new FakeWorker();
+    const worker = new FakeSlot();
     stage.addWorker(worker);
     const events: string[] = [];
     const route = { path: '/x', stages: [stage] };
