@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { now } from './clock';
 import type { Task } from './task';
 import { Priority, TaskQueue } from './task-queue';
@@ -22,9 +24,19 @@ describe('TaskQueue', () => {
   it('serves higher levels first, and each level in arrival order', () => {
     const queue = new TaskQueue(1000);
     [task(1, Priority.LOW), task(2, Priority.NORMAL), task(3, Priority.HIGH), task(4, Priority.NORMAL), task(5, Priority.HIGH)].forEach((t) => queue.push(t));
-    expect(queue.byLevel).toEqual([1, 2, 2]);
     expect(drain(queue)).toEqual([3, 5, 2, 4, 1]);
-    expect(queue.length).toBe(0);
+  });
+
+  it('counts the tasks waiting at each level (what /admin shows), answered and served ones out at once', () => {
+    const queue = new TaskQueue(1000);
+    const [low, normal, high] = [task(1, Priority.LOW), task(2, Priority.NORMAL), task(3, Priority.HIGH)];
+    [low, normal, high, task(4, Priority.HIGH)].forEach((t) => queue.push(t));
+    expect([...queue.byLevel]).toEqual([1, 1, 2]);
+    queue.discard(high);
+    queue.discard(low);
+    expect([...queue.byLevel]).toEqual([0, 1, 1]);
+    drain(queue);
+    expect([...queue.byLevel]).toEqual([0, 0, 0]);
   });
 
   it('lifts a waiting task one level per aging period, so a low one is served within two', () => {
@@ -50,5 +62,26 @@ describe('TaskQueue', () => {
     expect(queue.length).toBe(50);
     expect(queue.cost).toBe(50);
     expect(drain(queue).sort((a, b) => a - b)).toEqual(tasks.slice(150).map((t) => t.id));
+  });
+});
+
+describe('TaskQueue memory', () => {
+  it('lets go of answered tasks before they reach the head, so a stalled stage does not keep them', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const collectGarbage = vm.runInNewContext('gc') as () => void;
+    const queue = new TaskQueue(1000);
+    // The first task stays queued and unserved (no worker): the answered ones behind it never reach the head.
+    queue.push(task(0, Priority.NORMAL));
+    const answered: WeakRef<Task>[] = [];
+    for (let i = 1; i <= 200; i++) {
+      const waiting = task(i, Priority.NORMAL);
+      queue.push(waiting);
+      queue.discard(waiting);
+      answered.push(new WeakRef(waiting));
+    }
+    await new Promise((resolve) => setImmediate(resolve)); // a WeakRef holds its target until the turn ends
+    collectGarbage();
+    expect(answered.filter((ref) => ref.deref() !== undefined).length).toBeLessThan(100);
+    expect(queue.peek()!.id).toBe(0);
   });
 });
