@@ -117,6 +117,8 @@ function serve(socket: Socket, host: Promise<StageHost>): void {
   const cancelled = new Map<number, { gone: Set<number>; controllers: AbortController[] }>();
   // A generation stage takes each frame at once, into its running sequences.
   const generation = host.then((ready) => (isGenerationWorker(ready.worker) ? new GenerationFrames(ready, socket, logger, shared) : undefined));
+  // A stage that fails to start is reported once, through the host's own failure, not as an unhandled rejection here too.
+  generation.catch(() => undefined);
   const reader = new FrameReader((kind, body) => {
     if (kind === FrameKind.METRICS_REQUEST) return void reportMetrics(socket, decodeControl<MetricsRequest>(body));
     if (kind === FrameKind.CANCEL) {
