@@ -10,6 +10,7 @@ import type { GenerationRequest, TokenEvent } from '../transformers/text-generat
 import { swaggerDecorator } from './api-property';
 import { CompletionRequest, contextExceeded, readCompletionRequest } from './completion-request';
 import { CompletionWriter, FinishReason, Reply, usageOf } from './completion-writer';
+import { byModelName } from './model-names';
 import { invalidRequest, OpenAIError, openAIErrorBody } from './openai-error';
 
 /** A text generation model served under OpenAI's API, by a pipeline whose last stage is a `TextGenerationWorker`. */
@@ -39,12 +40,10 @@ const DEFAULT_MAX_TOKENS = 1024;
 
 /** `POST {path}/chat/completions` and `POST {path}/completions` over the models' pipelines, streaming or not. */
 export function completionsController(models: ChatModel[], path: string, clientGone: (reply: Reply) => AbortSignal): Type<unknown> {
-  const served = new Map<string, Served>();
-  for (const model of models) {
+  const served = byModelName(models, (model): Served => {
     const config = readCausalConfig(model.model.dir);
-    const entry: Served = { model, tokenizer: ChatTokenizer.load(model.model), contextLength: model.contextLength ?? config.contextLength, vocabSize: config.vocabSize };
-    for (const name of [model.id, ...(model.aliases ?? [])]) served.set(name, entry);
-  }
+    return { model, tokenizer: ChatTokenizer.load(model.model), contextLength: model.contextLength ?? config.contextLength, vocabSize: config.vocabSize };
+  });
 
   @Controller(path)
   @swaggerDecorator('ApiTags', 'OpenAI')

@@ -10,6 +10,7 @@ import { CreateEmbeddingRequest, CreateEmbeddingResponse, ModelCard, ModelList }
 import { invalidRequest, OpenAIError } from './openai-error';
 import { OpenAIErrorFilter } from './openai-error.filter';
 import { ChatModel, completionsController } from './completions.controller';
+import { byModelName } from './model-names';
 
 /** An embedding model served under OpenAI's API, by a pipeline that takes one `EmbeddingItem` and answers an `EmbeddingResult`. */
 export interface EmbeddingModel {
@@ -71,11 +72,9 @@ function escapeRegExp(text: string): string {
 }
 
 function openAIController(options: OpenAIControllerOptions, path: string): Type<unknown> {
-  const models = new Map<string, EmbeddingModel>();
-  for (const model of options.embeddings ?? []) for (const name of [model.id, ...(model.aliases ?? [])]) models.set(name, model);
+  const models = byModelName(options.embeddings ?? [], (model) => model);
   const listed = [...(options.embeddings ?? []), ...(options.chat ?? [])];
-  const named = new Map<string, EmbeddingModel | ChatModel>();
-  for (const model of listed) for (const name of [model.id, ...(model.aliases ?? [])]) named.set(name, model);
+  const named = byModelName<EmbeddingModel | ChatModel, EmbeddingModel | ChatModel>(listed, (model) => model);
   const inFlight = options.inputsInFlight ?? 128;
   const created = Math.floor(Date.now() / 1000);
   const card = (model: EmbeddingModel | ChatModel): ModelCard => ({ id: model.id, object: 'model', created, owned_by: model.ownedBy ?? 'mosec' });
