@@ -8,7 +8,10 @@ import type { TaskQueue } from './task-queue';
 
 /** Most tasks sent to a worker of a non-batching stage in one frame, */
 const MAX_ITEMS_PER_FRAME = 64;
-/** and about this much work (ms of forwards, as measured): a higher-priority task waits for no more. */
+/**
+ * and about this much work beyond a lone item's (ms of forwards, as fitted): a higher-priority task
+ * waits for no more than that and the frame's own way there and back.
+ */
 const FRAME_WORK_MS = 5;
 /** and most payload bytes (one larger item still goes alone): each frame is one copy in each process. */
 const MAX_BYTES_PER_FRAME = 8 * 1024 * 1024;
@@ -53,12 +56,15 @@ export function takeBatch(queue: TaskQueue, limit: number, policy: BatchPolicy, 
  * batch still gets its backlog in few frames (its worker calls `forward` once per item), shared
  * evenly among all its workers, so a worker freed a moment later finds its share: per-message
  * cost, not `forward`, is what limits a light stage. A frame holds about `FRAME_WORK_MS` of
- * forwards at most (`itemMs` is the measured time of one), so a stage whose items take long sends
- * them one by one, and a high-priority task never waits behind a frame of others.
+ * forwards beyond its first item's (`perItemMs` is what each item adds to a frame's time, fitted
+ * without the frame's fixed part: on a busy machine a frame of one light item takes ~10 ms to come
+ * back, mostly waiting to be scheduled, and counting that as work would send a backlog one item at
+ * a time), so a stage whose items take long sends them one by one, and a high-priority task never
+ * waits behind a frame of others.
  */
-export function itemsPerDispatch(maxBatchSize: number, itemMs: number, queued: number, workerCount: number): number {
+export function itemsPerDispatch(maxBatchSize: number, perItemMs: number, queued: number, workerCount: number): number {
   if (maxBatchSize > 1) return maxBatchSize;
-  const byWork = itemMs > 0 ? Math.max(1, Math.floor(FRAME_WORK_MS / itemMs)) : MAX_ITEMS_PER_FRAME;
+  const byWork = perItemMs > 0 ? 1 + Math.floor(FRAME_WORK_MS / perItemMs) : MAX_ITEMS_PER_FRAME;
   return Math.min(MAX_ITEMS_PER_FRAME, byWork, Math.ceil(queued / workerCount));
 }
 

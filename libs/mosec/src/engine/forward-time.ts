@@ -13,6 +13,11 @@ export class ForwardTime {
   private meanMs = 0;
   private meanItems2 = 0;
   private meanItemsMs = 0;
+  /**
+   * The last per-item part fitted, kept while recent batches are too alike in size to fit another,
+   * and halved at each such batch: frames it keeps small grow again until their sizes differ.
+   */
+  private fittedPerItem = 0;
 
   /** A batch of `items` took `ms`. */
   observe(items: number, ms: number): void {
@@ -23,6 +28,7 @@ export class ForwardTime {
     this.meanItems2 = keep * this.meanItems2 + weight * items * items;
     this.meanItemsMs = keep * this.meanItemsMs + weight * items * ms;
     this.batches++;
+    if (this.fitPerItem() === undefined) this.fittedPerItem /= 2;
   }
 
   /** Measured at least once. */
@@ -36,10 +42,25 @@ export class ForwardTime {
    */
   estimate(items: number): number {
     if (this.batches === 0) return 0;
-    const variance = this.meanItems2 - this.meanItems * this.meanItems;
-    if (variance < 0.25) return this.meanMs;
-    const perItem = Math.max(0, (this.meanItemsMs - this.meanItems * this.meanMs) / variance);
+    const perItem = this.fitPerItem();
+    if (perItem === undefined) return this.meanMs;
     const fixed = Math.min(this.meanMs, Math.max(0, this.meanMs - perItem * this.meanItems));
     return fixed + perItem * items;
+  }
+
+  /**
+   * Milliseconds each item adds to a batch, without the fixed part (the messages' way, a busy
+   * machine's scheduling): the last one fitted, 0 before batches of different sizes gave one.
+   */
+  get perItemMs(): number {
+    return this.fitPerItem() ?? this.fittedPerItem;
+  }
+
+  /** The per-item part of a line through the recent batches; undefined when their sizes barely differ. */
+  private fitPerItem(): number | undefined {
+    const variance = this.meanItems2 - this.meanItems * this.meanItems;
+    if (variance < 0.25) return undefined;
+    this.fittedPerItem = Math.max(0, (this.meanItemsMs - this.meanItems * this.meanMs) / variance);
+    return this.fittedPerItem;
   }
 }

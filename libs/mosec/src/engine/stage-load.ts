@@ -19,21 +19,17 @@ export interface BatchStatistics {
 }
 
 /**
- * What a stage measures of its batches: how long one item's forward takes (a moving average), how
- * much of its workers' time went to batches since the last sample, and totals for an operator.
+ * What a stage measures of its batches: how much of its workers' time went to batches since the
+ * last sample, and totals for an operator.
  */
 export class StageLoad {
   readonly statistics: BatchStatistics = { batches: 0, items: 0, forwardMs: 0 };
-  /** Measured milliseconds of one item's forward; 0 before the first batch. */
-  itemMs = 0;
   private busyMs = 0;
   private sampledAt = now();
 
   /** A batch of `items`, dispatched at `dispatchedAt`, is done at `at`. */
   batchDone(dispatchedAt: number, items: number, at: number): void {
     const took = at - dispatchedAt;
-    const perItem = took / items;
-    this.itemMs = this.itemMs === 0 ? perItem : 0.8 * this.itemMs + 0.2 * perItem;
     this.busyMs += at - Math.max(dispatchedAt, this.sampledAt);
     this.statistics.batches++;
     this.statistics.items += items;

@@ -320,6 +320,48 @@ describe('StageRuntime for a stage that does not batch', () => {
     expect(sizes.length).toBeLessThan(100); // but few frames: a message per item is what limits a light stage
   });
 
+  it('sends a backlog in one frame though each frame takes long to come back (a busy machine)', () => {
+    const { engine, stage, submit } = setup({ maxBatchSize: 1, maxWaitTime: 0 });
+    const worker = new FakeSlot('w');
+    stage.addWorker(worker);
+    flush();
+    const finishAfter = (ms: number) => {
+      jest.advanceTimersByTime(ms);
+      const batch = worker.batches[worker.batches.length - 1];
+      engine.complete(stage, worker, batch.id, ok(batch), echo(batch));
+      flush();
+    };
+    // Lone light items, each frame back 20 ms later: waiting to be scheduled, not work.
+    for (let i = 0; i < 5; i++) {
+      submit();
+      finishAfter(20);
+    }
+    submit();
+    for (let i = 0; i < 29; i++) submit();
+    finishAfter(20);
+    expect(worker.batches[worker.batches.length - 1].tasks).toHaveLength(29);
+  });
+
+  it('still sends items one by one when each one adds much to its frame\'s time', () => {
+    const { engine, stage, submit } = setup({ maxBatchSize: 1, maxWaitTime: 0 });
+    const worker = new FakeSlot('w');
+    stage.addWorker(worker);
+    flush();
+    const finishAfter = (ms: number) => {
+      jest.advanceTimersByTime(ms);
+      const batch = worker.batches[worker.batches.length - 1];
+      engine.complete(stage, worker, batch.id, ok(batch), echo(batch));
+      flush();
+    };
+    submit();
+    for (let i = 0; i < 3; i++) submit();
+    finishAfter(20); // 1 item: 20 ms
+    expect(worker.batches[1].tasks).toHaveLength(3);
+    for (let i = 0; i < 5; i++) submit();
+    finishAfter(60); // 3 items: 60 ms, so 20 ms each
+    expect(worker.batches[2].tasks).toHaveLength(1);
+  });
+
   it('gives each item of a frame the stage timeout, counted from the progress the worker reports', () => {
     const { stage, submit, answers } = setup({ maxBatchSize: 1, maxWaitTime: 0, timeout: 100 });
     for (let i = 0; i < 3; i++) submit();

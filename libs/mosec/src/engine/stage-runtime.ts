@@ -253,7 +253,7 @@ export class StageRuntime {
   /** Takes the next batch (or frame of items) from the queue. */
   private takeBatch(): Task[] {
     // A sequence joins a generation worker on its own, whenever one of its slots is free.
-    const limit = this.policy.generation ? 1 : itemsPerDispatch(this.policy.maxBatchSize, this.load.itemMs, this.queued, this.workerCount);
+    const limit = this.policy.generation ? 1 : itemsPerDispatch(this.policy.maxBatchSize, this.forwardTime.perItemMs, this.queued, this.workerCount);
     return takeBatch(this.queue, limit, this.policy, (task) => this.events.refuses?.(this, task) ?? false);
   }
 
