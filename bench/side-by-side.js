@@ -17,7 +17,8 @@ const { prepareModel } = require('./lib/model');
 const { runOffline } = require('./lib/round');
 const { runBenchmark, startServer } = require('./lib/server-process');
 const { median } = require('./lib/stats');
-const { plainTable } = require('./lib/table');
+const { markdownTable, plainTable } = require('./lib/table');
+const { sideBySideRows } = require('./lib/targets');
 const { runWrk } = require('./lib/wrk');
 
 const log = (message) => process.stderr.write(`${message}\n`);
@@ -98,12 +99,15 @@ async function main() {
   const header = `ours vs ${BEFORE ? `the build in ${BEFORE}` : 'mosec'} side by side, ${new Date().toISOString().slice(0, 10)}: ${config.rounds} alternating round(s), warm-up ${config.warmup} s at c=64, ` +
     `then ${config.duration} s at c=1 and at c=64, wrk ${config.wrkThreads} thread(s), ${availableParallelism()} cores; MLP ${model.sizes.join('->')}, ` +
     `${config.onnxThreads} intra-op thread(s) everywhere; PSS read right after the c=64 load.`;
-  const table = [header, '', plainTable(['measure', 'ours', BEFORE ? `before (${BEFORE})` : 'mosec / baseline', 'ratio (median)', 'ratio per round'], rows)].join('\n');
+  const table = [header, '', plainTable(['measure', 'ours', BEFORE ? `before (${BEFORE})` : 'mosec / baseline', 'ratio (median)', 'ratio per round'], rows)];
+  // The targets (the same rows as summary.js's): against mosec only, not against an earlier build.
+  if (!BEFORE) table.push('', 'Targets:', '', markdownTable(sideBySideRows({ rounds })));
+  const text = table.join('\n');
   mkdirSync(config.resultsDir, { recursive: true });
   const name = BEFORE ? 'side-by-side-before' : 'side-by-side';
-  writeFileSync(join(config.resultsDir, `${name}.md`), table + '\n');
+  writeFileSync(join(config.resultsDir, `${name}.md`), text + '\n');
   writeFileSync(join(config.resultsDir, `${name}.json`), JSON.stringify({ config, model, rounds }, null, 2) + '\n');
-  console.log(table);
+  console.log(text);
 }
 
 runBenchmark(main);

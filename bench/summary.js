@@ -9,19 +9,12 @@ const { join } = require('node:path');
 const config = require('./lib/config');
 const { median } = require('./lib/stats');
 const { markdownTable } = require('./lib/table');
+const { fixed, int, row, sideBySideRows } = require('./lib/targets');
 
 const read = (name) => {
   const path = join(config.resultsDir, name);
   return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
 };
-const fixed = (digits) => (value) => (value === undefined || Number.isNaN(value) ? 'not measured' : value.toFixed(digits));
-const int = (value) => (value === undefined || Number.isNaN(value) ? 'not measured' : Math.round(value).toLocaleString('en-US'));
-
-function row(id, measure, ours, base, ratio, target, meets) {
-  const known = ratio !== undefined && !Number.isNaN(ratio);
-  return { id, measure, ours, base, ratio: known ? ratio.toFixed(2) : '', target, verdict: known && meets ? (meets(ratio) ? 'met' : 'MISSED') : '' };
-}
-
 /** Rows of run.js's own table, picked by their measure. */
 function fromMainTable(main, pattern, id) {
   return (main?.rows ?? []).filter((r) => pattern.test(r.measure)).map((r) => ({ ...r, id }));
@@ -93,23 +86,6 @@ function embeddingRows(embeddings) {
     row('6', `embeddings: req/s at c=${embeddings.connections}, ours / plain Nest controller`, fixed(1)(f.rps.ours), fixed(1)(f.rps.naive), f.rpsOverNaive, '>= 3', (r) => r >= 3),
     row('6', 'embeddings: PSS MiB of the tree after load, ours / mosec + onnxruntime', int(f.pss.ours), int(f.pss.mosec), f.pssOverMosec, '<= 1.5', (r) => r <= 1.5),
     { id: '6', measure: 'embeddings: lone 10-word request p50 ms (mosec + onnxruntime beside)', ours: fixed(2)(f.loneP50.ours), base: fixed(2)(f.loneP50.mosec), ratio: '', target: '< 10 ms', verdict: f.loneP50.ours < 10 ? 'met' : 'MISSED' },
-  ];
-}
-
-/** ours / mosec (and / the offline loop) from bench/side-by-side.js: each ratio the median of the per-round ratios. */
-function sideBySideRows(sides) {
-  if (!sides) return [];
-  const { rounds } = sides;
-  const at = (key, field) => median(rounds.map((round) => round[key]?.[field]));
-  const ratio = (field, base = 'mosec:mlp', ours = 'ours:mlp') => median(rounds.map((round) => round[ours]?.[field] / round[base]?.[field]));
-  const tail = (key) => median(rounds.map((round) => round[key]?.tail));
-  return [
-    row('3', 'MLP req/s at c=64, ours / mosec (side by side)', int(at('ours:mlp', 'rps')), int(at('mosec:mlp', 'rps')), ratio('rps'), '>= 1.1', (r) => r >= 1.1),
-    row('3', 'MLP req/s at c=64, ours / offline batch loop (side by side)', int(at('ours:mlp', 'rps')), int(at('offline', 'rps')), ratio('rps', 'offline'), '>= 0.95', (r) => r >= 0.95),
-    row('2', 'MLP c=1 p50 ms, ours / mosec (side by side)', fixed(1)(at('ours:mlp', 'p50')), fixed(1)(at('mosec:mlp', 'p50')), ratio('p50'), '< 1', (r) => r < 1),
-    row('2', 'MLP c=1 p99 / p50, ours (mosec beside)', fixed(2)(tail('ours:mlp')), fixed(2)(tail('mosec:mlp')), tail('ours:mlp'), '<= 1.6', (r) => r <= 1.6),
-    row('1', 'echo tree PSS MiB right after c=64, ours / mosec (side by side)', fixed(1)(at('ours:echo', 'pss')), fixed(1)(at('mosec:echo', 'pss')), ratio('pss', 'mosec:echo', 'ours:echo'), '<= 1.5', (r) => r <= 1.5),
-    row('4', 'echo req/s at c=64, ours / mosec (side by side)', int(at('ours:echo', 'rps')), int(at('mosec:echo', 'rps')), ratio('rps', 'mosec:echo', 'ours:echo'), '>= 4', (r) => r >= 4),
   ];
 }
 
