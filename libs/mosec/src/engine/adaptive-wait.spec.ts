@@ -9,7 +9,7 @@ describe('AdaptiveWait', () => {
   function arrive(wait: AdaptiveWait, count: number, ms: number): void {
     for (let i = 0; i < count; i++) {
       jest.advanceTimersByTime(ms / count);
-      wait.arrived();
+      wait.arrived(true);
     }
   }
 
@@ -46,12 +46,21 @@ describe('AdaptiveWait', () => {
     expect(wait.waitFor(1, 32)).toBeCloseTo(8.1, 1); // capped by a forward of one item
   });
 
+  it('does not wait when every item arrived with no other task in the service (one client at a time)', () => {
+    const wait = new AdaptiveWait(model(8, 0.1));
+    for (let i = 0; i < 200; i++) {
+      jest.advanceTimersByTime(1);
+      wait.arrived(false);
+    }
+    expect(wait.waitFor(1, 32)).toBe(0);
+  });
+
   it('stops waiting within 50 ms of the load dropping', () => {
     const wait = new AdaptiveWait(model(8, 0.1));
     arrive(wait, 400, 200);
     expect(wait.waitFor(1, 32)).toBeGreaterThan(0);
     jest.advanceTimersByTime(60); // the load drops: nothing for 60 ms, then one request
-    wait.arrived();
+    wait.arrived(true);
     expect(wait.waitFor(1, 32)).toBe(0);
   });
 });
@@ -68,14 +77,14 @@ describe('AdaptiveWait closing a batch', () => {
     for (let cycle = 0; cycle < 4; cycle++) {
       for (let i = 0; i < 16; i++) {
         jest.advanceTimersByTime(0.1);
-        wait.arrived();
+        wait.arrived(true);
       }
       jest.advanceTimersByTime(18.4);
     }
     const firstAt = performance.now();
     for (let i = 0; i < 16; i++) {
       jest.advanceTimersByTime(0.1);
-      wait.arrived();
+      wait.arrived(true);
     }
     const closesAt = wait.closesAt(firstAt, 16, 64);
     expect(closesAt - performance.now()).toBeLessThan(4); // two gaps after the last item, not 15 ms after the first

@@ -21,6 +21,11 @@ const QUIET_GAPS = 2;
  * that time, instead of making the next requests wait for a batch that will not come. And a waiting
  * batch closes once no item arrived for two gaps: a fixed number of clients (each waiting for its
  * answer before it asks again) arrive in bursts, and once a burst is in, no other item comes.
+ *
+ * Nor does it wait while every item of the last 50 ms arrived with no other task in the service: one
+ * client at a time asks again only once answered, however fast that is, so its next item cannot
+ * join a batch that waits (counting its arrivals, it would look like a load worth waiting for
+ * whenever one answer came quicker than a forward had).
  */
 export class AdaptiveWait {
   private readonly counts = new Array<number>(BUCKETS).fill(0);
@@ -28,11 +33,15 @@ export class AdaptiveWait {
   private bucket = Math.floor(now() / BUCKET_MS);
   private inWindow = 0;
   private lastArrival = -Infinity;
+  /** When an item last arrived while another task was in the service. */
+  private lastCrowded = -Infinity;
 
   constructor(private readonly forward: ForwardTime) {}
 
-  arrived(): void {
+  /** An item arrived; `crowded`: another task was in the service (in any stage) when it did. */
+  arrived(crowded: boolean): void {
     this.lastArrival = now();
+    if (crowded) this.lastCrowded = this.lastArrival;
     this.advance();
     this.counts[this.bucket % BUCKETS]++;
     this.inWindow++;
@@ -58,7 +67,7 @@ export class AdaptiveWait {
   }
 
   private waitGiven(gapMs: number, queued: number, maxBatchSize: number): number {
-    if (!this.forward.known) return 0;
+    if (!this.forward.known || this.lastCrowded < now() - WINDOW_MS) return 0;
     const fixedMs = this.forward.estimate(1);
     if (gapMs >= fixedMs) return 0;
     return Math.min(fixedMs, MAX_ADAPTIVE_WAIT_MS, gapMs * (maxBatchSize - queued));

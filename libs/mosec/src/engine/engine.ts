@@ -81,7 +81,11 @@ export class Engine {
    * for each third of the service timeout it waits in a stage's queue.
    */
   createStage(name: string, policy: BatchPolicy): StageRuntime {
-    const events = { onBatchTimeout: (_: StageRuntime, batch: Batch) => this.failBatch(batch, 408), refuses: (at: StageRuntime, task: Task) => this.refuses(at, task) };
+    const events = {
+      onBatchTimeout: (_: StageRuntime, batch: Batch) => this.failBatch(batch, 408),
+      refuses: (at: StageRuntime, task: Task) => this.refuses(at, task),
+      activeTasks: () => this.table.size,
+    };
     const stage = new StageRuntime(name, policy, events, this.options.timeout / 3);
     this.quarantines.set(stage, new Quarantine(this.options.quarantine ?? 0));
     return stage;

@@ -4,7 +4,7 @@ import type { Batch } from './batch';
 import type { Route } from './task';
 import { FakeSlot } from '../../../../test/support/fake-slot';
 
-function setup(policy: { maxBatchSize: number; maxWaitTime: number; timeout?: number }, options = { timeout: 3000, capacity: 1024 }) {
+function setup(policy: { maxBatchSize: number; maxWaitTime: number; timeout?: number; adaptiveWait?: boolean }, options = { timeout: 3000, capacity: 1024 }) {
   const engine = new Engine(options);
   const stage = engine.createStage('S', { timeout: 0, ...policy });
   const route: Route = { path: '/x', stages: [stage] };
@@ -85,6 +85,24 @@ describe('StageRuntime batching', () => {
     engine.complete(stage, worker, first.id, ok(first), echo(first));
     flush();
     expect(worker.batches.map((b) => b.tasks.length)).toEqual([8, 3]);
+  });
+
+  it("does not make one client's requests wait for a batch ('auto'), even after a slow forward", () => {
+    const { engine, stage, submit } = setup({ maxBatchSize: 8, maxWaitTime: 0, adaptiveWait: true });
+    const worker = new FakeSlot('w');
+    stage.addWorker(worker);
+    flush();
+    // One client: each request sent once the one before is answered, each forward 10 ms; one slow.
+    for (let i = 0; i < 20; i++) {
+      submit();
+      expect(worker.batches).toHaveLength(i + 1); // dispatched at once, not held for company
+      jest.advanceTimersByTime(i === 19 ? 15 : 10);
+      const batch = worker.batches[i];
+      engine.complete(stage, worker, batch.id, ok(batch), echo(batch));
+      flush();
+    }
+    submit();
+    expect(worker.batches).toHaveLength(21);
   });
 
   it('skips tasks answered while queued', () => {

@@ -14,6 +14,8 @@ export interface StageEvents {
   onBatchTimeout(stage: StageRuntime, batch: Batch): void;
   /** Asked of each task before it is dispatched: true when it was answered instead (its content is quarantined). */
   refuses?(stage: StageRuntime, task: Task): boolean;
+  /** Tasks in the service now, in every stage (a partial batch waits only while others are about). */
+  activeTasks?(): number;
 }
 
 /**
@@ -61,7 +63,7 @@ export class StageRuntime {
   enqueue(task: Task): void {
     task.enqueuedAt = now();
     task.cost = itemCost(this.policy, task);
-    this.adaptive?.arrived();
+    this.adaptive?.arrived((this.events.activeTasks?.() ?? Infinity) > 1);
     this.queue.push(task);
     this.pumpTimer.soon();
   }
