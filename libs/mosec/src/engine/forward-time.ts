@@ -14,8 +14,8 @@ export class ForwardTime {
   private meanItems2 = 0;
   private meanItemsMs = 0;
   /**
-   * The last per-item part fitted, kept while recent batches are too alike in size to fit another,
-   * and halved at each such batch: frames it keeps small grow again until their sizes differ.
+   * The last per-item part fitted, kept while recent batches are too alike in size to fit another
+   * (a stage whose items are long sends them one by one from then on, and must go on doing so).
    */
   private fittedPerItem = 0;
 
@@ -28,7 +28,6 @@ export class ForwardTime {
     this.meanItems2 = keep * this.meanItems2 + weight * items * items;
     this.meanItemsMs = keep * this.meanItemsMs + weight * items * ms;
     this.batches++;
-    if (this.fitPerItem() === undefined) this.fittedPerItem /= 2;
   }
 
   /** Measured at least once. */
