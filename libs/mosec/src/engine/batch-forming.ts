@@ -56,15 +56,15 @@ export function takeBatch(queue: TaskQueue, limit: number, policy: BatchPolicy, 
  * batch still gets its backlog in few frames (its worker calls `forward` once per item), shared
  * evenly among all its workers, so a worker freed a moment later finds its share: per-message
  * cost, not `forward`, is what limits a light stage. A frame holds about `FRAME_WORK_MS` of
- * forwards beyond its first item's (`perItemMs` is what each item adds to a frame's time, fitted
- * without the frame's fixed part: on a busy machine a frame of one light item takes ~10 ms to come
- * back, mostly waiting to be scheduled, and counting that as work would send a backlog one item at
- * a time), so a stage whose items take long sends them one by one, and a high-priority task never
- * waits behind a frame of others.
+ * forwards beyond its first item's (`perItemMs`: what each item adds to a frame's time, without
+ * the frame's fixed part, see FrameWork; on a busy machine a frame of one light item takes ~10 ms
+ * to come back, mostly waiting to be scheduled, and counting that as work would send a backlog one
+ * item at a time), so a stage whose items take long sends them one by one (two now and then, with `probe`,
+ * to measure again), and a high-priority task never waits behind a frame of others.
  */
-export function itemsPerDispatch(maxBatchSize: number, perItemMs: number, queued: number, workerCount: number): number {
+export function itemsPerDispatch(maxBatchSize: number, perItemMs: number, queued: number, workerCount: number, probe = false): number {
   if (maxBatchSize > 1) return maxBatchSize;
-  const byWork = perItemMs > 0 ? 1 + Math.floor(FRAME_WORK_MS / perItemMs) : MAX_ITEMS_PER_FRAME;
+  const byWork = perItemMs > 0 ? Math.max(probe ? 2 : 1, 1 + Math.floor(FRAME_WORK_MS / perItemMs)) : MAX_ITEMS_PER_FRAME;
   return Math.min(MAX_ITEMS_PER_FRAME, byWork, Math.ceil(queued / workerCount));
 }
 

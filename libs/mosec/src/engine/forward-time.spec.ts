@@ -32,20 +32,4 @@ describe('ForwardTime', () => {
     for (const [items, ms] of [[1, 9], [2, 1], [64, 30], [3, 0.5]]) forward.observe(items, ms);
     expect(forward.estimate(0)).toBeGreaterThanOrEqual(0);
   });
-
-  it('gives what each item adds without the fixed part, 0 before sizes differed', () => {
-    const forward = new ForwardTime();
-    for (let i = 0; i < 5; i++) forward.observe(1, 9.5);
-    expect(forward.perItemMs).toBe(0);
-    for (const items of [1, 8, 2, 16]) forward.observe(items, 9 + 0.5 * items);
-    expect(forward.perItemMs).toBeCloseTo(0.5, 5);
-  });
-
-  it('keeps the last per-item part while sizes are alike (a stage sending long items one by one)', () => {
-    const forward = new ForwardTime();
-    for (const items of [1, 3]) forward.observe(items, 20 * items);
-    expect(forward.perItemMs).toBeCloseTo(20, 5);
-    for (let i = 0; i < 40; i++) forward.observe(1, 20);
-    expect(forward.perItemMs).toBeCloseTo(20, 5);
-  });
 });

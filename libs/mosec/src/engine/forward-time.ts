@@ -13,11 +13,6 @@ export class ForwardTime {
   private meanMs = 0;
   private meanItems2 = 0;
   private meanItemsMs = 0;
-  /**
-   * The last per-item part fitted, kept while recent batches are too alike in size to fit another
-   * (a stage whose items are long sends them one by one from then on, and must go on doing so).
-   */
-  private fittedPerItem = 0;
 
   /** A batch of `items` took `ms`. */
   observe(items: number, ms: number): void {
@@ -41,25 +36,10 @@ export class ForwardTime {
    */
   estimate(items: number): number {
     if (this.batches === 0) return 0;
-    const perItem = this.fitPerItem();
-    if (perItem === undefined) return this.meanMs;
+    const variance = this.meanItems2 - this.meanItems * this.meanItems;
+    if (variance < 0.25) return this.meanMs;
+    const perItem = Math.max(0, (this.meanItemsMs - this.meanItems * this.meanMs) / variance);
     const fixed = Math.min(this.meanMs, Math.max(0, this.meanMs - perItem * this.meanItems));
     return fixed + perItem * items;
-  }
-
-  /**
-   * Milliseconds each item adds to a batch, without the fixed part (the messages' way, a busy
-   * machine's scheduling): the last one fitted, 0 before batches of different sizes gave one.
-   */
-  get perItemMs(): number {
-    return this.fitPerItem() ?? this.fittedPerItem;
-  }
-
-  /** The per-item part of a line through the recent batches; undefined when their sizes barely differ. */
-  private fitPerItem(): number | undefined {
-    const variance = this.meanItems2 - this.meanItems * this.meanItems;
-    if (variance < 0.25) return undefined;
-    this.fittedPerItem = Math.max(0, (this.meanItemsMs - this.meanItems * this.meanMs) / variance);
-    return this.fittedPerItem;
   }
 }

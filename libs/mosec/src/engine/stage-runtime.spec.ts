@@ -380,6 +380,30 @@ describe('StageRuntime for a stage that does not batch', () => {
     expect(worker.batches[2].tasks).toHaveLength(1);
   });
 
+  it('measures again a light stage that one slow frame held to one item a frame', () => {
+    const { engine, stage, submit } = setup({ maxBatchSize: 1, maxWaitTime: 0 });
+    const worker = new FakeSlot('w');
+    stage.addWorker(worker);
+    flush();
+    const finishAfter = (ms: number) => {
+      jest.advanceTimersByTime(ms);
+      const batch = worker.batches[worker.batches.length - 1];
+      engine.complete(stage, worker, batch.id, ok(batch), echo(batch));
+      flush();
+      return batch.tasks.length;
+    };
+    submit();
+    submit();
+    submit();
+    finishAfter(10); // one item, 10 ms
+    finishAfter(30); // two items, 30 ms: a delay, taken for 20 ms of work each
+    for (let i = 0; i < 40; i++) submit();
+    const sizes = Array.from({ length: 18 }, () => finishAfter(10));
+    expect(sizes.slice(0, 16)).toEqual(Array(16).fill(1));
+    expect(sizes[16]).toBe(2); // after 16 frames of one, a frame of two measures again
+    expect(sizes[17]).toBeGreaterThan(10); // 10 ms for two: light after all, the rest go together
+  });
+
   it('gives each item of a frame the stage timeout, counted from the progress the worker reports', () => {
     const { stage, submit, answers } = setup({ maxBatchSize: 1, maxWaitTime: 0, timeout: 100 });
     for (let i = 0; i < 3; i++) submit();

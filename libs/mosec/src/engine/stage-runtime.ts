@@ -1,6 +1,7 @@
 import { AdaptiveWait } from './adaptive-wait';
 import { now } from './clock';
 import { ForwardTime } from './forward-time';
+import { FrameWork } from './frame-work';
 import { LoadSample, StageLoad } from './stage-load';
 import type { Task } from './task';
 import { TaskQueue } from './task-queue';
@@ -38,6 +39,7 @@ export class StageRuntime {
   private readonly pumpTimer = new PumpTimer(() => this.pump());
   private readonly adaptive?: AdaptiveWait;
   private readonly forwardTime = new ForwardTime();
+  private readonly frameWork = new FrameWork();
   readonly load = new StageLoad();
 
   /** `agingMs`: how long a task waits before it rises one priority level. */
@@ -196,6 +198,7 @@ export class StageRuntime {
     if (batch.timer) clearTimeout(batch.timer);
     const at = now();
     this.forwardTime.observe(batch.tasks.length, at - batch.startedAt);
+    this.frameWork.observe(batch.tasks.length, at - batch.startedAt);
     this.load.batchDone(batch.startedAt, batch.tasks.length, at);
     const ahead = this.sentAhead.get(worker);
     if (ahead) {
@@ -255,7 +258,7 @@ export class StageRuntime {
   /** Takes the next batch (or frame of items) from the queue. */
   private takeBatch(): Task[] {
     // A sequence joins a generation worker on its own, whenever one of its slots is free.
-    const limit = this.policy.generation ? 1 : itemsPerDispatch(this.policy.maxBatchSize, this.forwardTime.perItemMs, this.queued, this.workerCount);
+    const limit = this.policy.generation ? 1 : itemsPerDispatch(this.policy.maxBatchSize, this.frameWork.perItemMs, this.queued, this.workerCount, this.frameWork.probeDue);
     return takeBatch(this.queue, limit, this.policy, (task) => this.events.refuses?.(this, task) ?? false);
   }
 
