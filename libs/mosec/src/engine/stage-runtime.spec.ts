@@ -338,17 +338,24 @@ describe('StageRuntime for a stage that does not batch', () => {
     expect(sizes.length).toBeLessThan(100); // but few frames: a message per item is what limits a light stage
   });
 
-  it('sends a backlog in one frame though each frame takes long to come back (a busy machine)', () => {
+  /** A stage that does not batch, one worker, and `finishAfter(ms)`: its last frame comes back `ms` after the clock's now. */
+  function oneWorkerFrames() {
     const { engine, stage, submit } = setup({ maxBatchSize: 1, maxWaitTime: 0 });
     const worker = new FakeSlot('w');
     stage.addWorker(worker);
     flush();
-    const finishAfter = (ms: number) => {
+    const finishAfter = (ms: number): number => {
       jest.advanceTimersByTime(ms);
       const batch = worker.batches[worker.batches.length - 1];
       engine.complete(stage, worker, batch.id, ok(batch), echo(batch));
       flush();
+      return batch.tasks.length;
     };
+    return { submit, worker, finishAfter };
+  }
+
+  it('sends a backlog in one frame though each frame takes long to come back (a busy machine)', () => {
+    const { submit, worker, finishAfter } = oneWorkerFrames();
     // Lone light items, each frame back 20 ms later: waiting to be scheduled, not work.
     for (let i = 0; i < 5; i++) {
       submit();
@@ -361,16 +368,7 @@ describe('StageRuntime for a stage that does not batch', () => {
   });
 
   it('still sends items one by one when each one adds much to its frame\'s time', () => {
-    const { engine, stage, submit } = setup({ maxBatchSize: 1, maxWaitTime: 0 });
-    const worker = new FakeSlot('w');
-    stage.addWorker(worker);
-    flush();
-    const finishAfter = (ms: number) => {
-      jest.advanceTimersByTime(ms);
-      const batch = worker.batches[worker.batches.length - 1];
-      engine.complete(stage, worker, batch.id, ok(batch), echo(batch));
-      flush();
-    };
+    const { submit, worker, finishAfter } = oneWorkerFrames();
     submit();
     for (let i = 0; i < 3; i++) submit();
     finishAfter(20); // 1 item: 20 ms
@@ -381,17 +379,7 @@ describe('StageRuntime for a stage that does not batch', () => {
   });
 
   it('measures again a light stage that one slow frame held to one item a frame', () => {
-    const { engine, stage, submit } = setup({ maxBatchSize: 1, maxWaitTime: 0 });
-    const worker = new FakeSlot('w');
-    stage.addWorker(worker);
-    flush();
-    const finishAfter = (ms: number) => {
-      jest.advanceTimersByTime(ms);
-      const batch = worker.batches[worker.batches.length - 1];
-      engine.complete(stage, worker, batch.id, ok(batch), echo(batch));
-      flush();
-      return batch.tasks.length;
-    };
+    const { submit, worker, finishAfter } = oneWorkerFrames();
     submit();
     submit();
     submit();
