@@ -9,7 +9,7 @@ import type { TaskQueue } from './task-queue';
 /** Most tasks sent to a worker of a non-batching stage in one frame, */
 const MAX_ITEMS_PER_FRAME = 64;
 /**
- * and about this much work beyond a lone item's (ms of forwards, as fitted): a higher-priority task
+ * and about this much work beyond a lone item's (ms of forwards, as measured): a higher-priority task
  * waits for no more than that and the frame's own way there and back.
  */
 const FRAME_WORK_MS = 5;
@@ -59,8 +59,8 @@ export function takeBatch(queue: TaskQueue, limit: number, policy: BatchPolicy, 
  * forwards beyond its first item's (`perItemMs`: what each item adds to a frame's time, without
  * the frame's fixed part, see FrameWork; on a busy machine a frame of one light item takes ~10 ms
  * to come back, mostly waiting to be scheduled, and counting that as work would send a backlog one
- * item at a time), so a stage whose items take long sends them one by one (two now and then, with `probe`,
- * to measure again), and a high-priority task never waits behind a frame of others.
+ * item at a time), so a stage whose items take long sends them one by one (two now and then, with
+ * `probe`, to measure again), and a high-priority task never waits behind a frame of others.
  */
 export function itemsPerDispatch(maxBatchSize: number, perItemMs: number, queued: number, workerCount: number, probe = false): number {
   if (maxBatchSize > 1) return maxBatchSize;
