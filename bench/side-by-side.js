@@ -34,7 +34,11 @@ function servers(modelPath) {
   const before = BEFORE && resolve(BEFORE);
   return {
     mlp: { script: 'mlp', probe: MLP_BODY, ours: node(config.DIST, 'mlp', mlpEnv), mosec: before ? node(before, 'mlp', mlpEnv) : python('peers/mosec/mlp.py', mlpEnv) },
-    echo: { script: 'echo', probe: ECHO_BODY, ours: node(config.DIST, 'echo'), mosec: before ? node(before, 'echo') : python('servers/mosec_echo.py') },
+    echo: {
+      script: 'echo', probe: ECHO_BODY, ours: node(config.DIST, 'echo'), mosec: before ? node(before, 'echo') : python('servers/mosec_echo.py'),
+      // The floor of any Node server: a bare fastify route answering the same JSON in-process.
+      fastify: { command: process.execPath, args: [join(__dirname, 'servers', 'fastify-echo.js')], env: {} },
+    },
   };
 }
 
@@ -65,7 +69,8 @@ async function main() {
     const round = {};
     for (const job of JOBS) {
       // Who goes first alternates, so a slow start of the machine is not always on one side.
-      const order = index % 2 ? ['mosec', 'ours'] : ['ours', 'mosec'];
+      const sides = all[job].fastify ? ['ours', 'mosec', 'fastify'] : ['ours', 'mosec'];
+      const order = index % 2 ? [...sides].reverse() : sides;
       for (const side of order) round[`${side}:${job}`] = await measure(`${side === 'mosec' ? BASELINE : side} ${job}`, all[job][side], all[job]);
       if (job === 'mlp') {
         const offline = await runOffline(model.path, { BENCH_OFFLINE_SINGLE: '0' });
@@ -98,12 +103,34 @@ async function main() {
   const header = `ours vs ${BEFORE ? `the build in ${BEFORE}` : 'mosec'} side by side, ${new Date().toISOString().slice(0, 10)}: ${config.rounds} alternating round(s), warm-up ${config.warmup} s at c=64, ` +
     `then ${config.duration} s at c=1 and at c=64, wrk ${config.wrkThreads} thread(s), ${availableParallelism()} cores; MLP ${model.sizes.join('->')}, ` +
     `${config.onnxThreads} intra-op thread(s) everywhere; PSS read right after the c=64 load.`;
-  const table = [header, '', plainTable(['measure', 'ours', BEFORE ? `before (${BEFORE})` : 'mosec / baseline', 'ratio (median)', 'ratio per round'], rows)].join('\n');
+  const parts = [header, '', plainTable(['measure', 'ours', BEFORE ? `before (${BEFORE})` : 'mosec / baseline', 'ratio (median)', 'ratio per round'], rows)];
+  if (JOBS.includes('echo')) parts.push('', echoTargets(rounds, BEFORE ? 'before' : 'mosec'));
+  const table = parts.join('\n');
   mkdirSync(config.resultsDir, { recursive: true });
   const name = BEFORE ? 'side-by-side-before' : 'side-by-side';
   writeFileSync(join(config.resultsDir, `${name}.md`), table + '\n');
   writeFileSync(join(config.resultsDir, `${name}.json`), JSON.stringify({ config, model, rounds }, null, 2) + '\n');
   console.log(table);
+}
+
+/**
+ * The echo's targets, each as the median of the per-round ratios: ours through Nest's request
+ * pipeline against the bare fastify route, and (against mosec) the tree's PSS and the req/s.
+ */
+function echoTargets(rounds, baseline) {
+  const ratio = (field, other) => median(rounds.map((round) => round['ours:echo']?.[field] / round[`${other}:echo`]?.[field]).filter(Number.isFinite));
+  const targets = [
+    ['echo req/s, c=64, ours / bare fastify', ratio('rps', 'fastify'), '>= 0.75', (r) => r >= 0.75],
+    ...(baseline === 'mosec'
+      ? [
+          ['echo tree PSS right after c=64, ours / mosec', ratio('pss', 'mosec'), '<= 1.5 (stretch 1.2)', (r) => r <= 1.5],
+          ['echo req/s, c=64, ours / mosec', ratio('rps', 'mosec'), '>= 4', (r) => r >= 4],
+        ]
+      : []),
+  ];
+  const rows = targets.map(([measure, value, target, meets]) =>
+    [measure, value === undefined ? '-' : value.toFixed(2), target, value === undefined ? '' : meets(value) ? 'met' : 'MISSED']);
+  return plainTable(['echo target', 'ratio (median)', 'target', ''], rows);
 }
 
 runBenchmark(main);
