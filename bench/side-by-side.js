@@ -35,7 +35,11 @@ function servers(modelPath) {
   const before = BEFORE && resolve(BEFORE);
   return {
     mlp: { script: 'mlp', probe: MLP_BODY, ours: node(config.DIST, 'mlp', mlpEnv), mosec: before ? node(before, 'mlp', mlpEnv) : python('peers/mosec/mlp.py', mlpEnv) },
-    echo: { script: 'echo', probe: ECHO_BODY, ours: node(config.DIST, 'echo'), mosec: before ? node(before, 'echo') : python('servers/mosec_echo.py') },
+    echo: {
+      script: 'echo', probe: ECHO_BODY, ours: node(config.DIST, 'echo'), mosec: before ? node(before, 'echo') : python('servers/mosec_echo.py'),
+      // The floor of any Node server: a bare fastify route answering the same JSON in-process.
+      fastify: { command: process.execPath, args: [join(__dirname, 'servers', 'fastify-echo.js')], env: {} },
+    },
   };
 }
 
@@ -66,7 +70,8 @@ async function main() {
     const round = {};
     for (const job of JOBS) {
       // Who goes first alternates, so a slow start of the machine is not always on one side.
-      const order = index % 2 ? ['mosec', 'ours'] : ['ours', 'mosec'];
+      const sides = all[job].fastify ? ['ours', 'mosec', 'fastify'] : ['ours', 'mosec'];
+      const order = index % 2 ? [...sides].reverse() : sides;
       for (const side of order) round[`${side}:${job}`] = await measure(`${side === 'mosec' ? BASELINE : side} ${job}`, all[job][side], all[job]);
       if (job === 'mlp') {
         const offline = await runOffline(model.path, { BENCH_OFFLINE_SINGLE: '0' });

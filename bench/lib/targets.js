@@ -23,6 +23,7 @@ function sideBySideRows(sides) {
     row('2', 'MLP c=1 p50 ms, ours / mosec (side by side)', fixed(1)(at('ours:mlp', 'p50')), fixed(1)(at('mosec:mlp', 'p50')), ratio('p50'), '< 1', (r) => r < 1),
     row('2', 'MLP c=1 p99 / p50, ours (mosec beside)', fixed(2)(tail('ours:mlp')), fixed(2)(tail('mosec:mlp')), tail('ours:mlp'), '<= 1.6', (r) => r <= 1.6),
     row('1', 'echo tree PSS MiB right after c=64, ours / mosec (side by side)', fixed(1)(at('ours:echo', 'pss')), fixed(1)(at('mosec:echo', 'pss')), ratio('pss', 'mosec:echo', 'ours:echo'), '<= 1.5', (r) => r <= 1.5),
+    row('1', 'echo req/s at c=64, ours through Nest / bare fastify (side by side)', int(at('ours:echo', 'rps')), int(at('fastify:echo', 'rps')), ratio('rps', 'fastify:echo', 'ours:echo'), '>= 0.75', (r) => r >= 0.75),
     row('4', 'echo req/s at c=64, ours / mosec (side by side)', int(at('ours:echo', 'rps')), int(at('mosec:echo', 'rps')), ratio('rps', 'mosec:echo', 'ours:echo'), '>= 4', (r) => r >= 4),
   ];
 }
