@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadOnnxSession } from '../onnx/load-session';
 import { onnxRuntime } from '../onnx/runtime';
+import { DecodeBuffers } from './decode-buffers';
 import { CacheShape, EMPTY_ROW, RowCache, stackRows, StackedCache, takeRow } from './kv-rows';
 import type { ModelDirectory } from './model-directory';
 
@@ -61,12 +62,15 @@ export function readCausalConfig(dir: string): CausalConfig {
  */
 export class CausalLm {
   private group?: { rows: LmRow[]; cache: StackedCache };
+  private readonly present: DecodeBuffers;
 
   private constructor(
     private readonly session: InferenceSession,
     readonly config: CausalConfig,
     readonly shape: CacheShape,
-  ) {}
+  ) {
+    this.present = new DecodeBuffers(shape.names.length);
+  }
 
   static async load(model: ModelDirectory, options: { stage?: object; sessionOptions?: InferenceSession.SessionOptions } = {}): Promise<CausalLm> {
     const config = readCausalConfig(model.dir);
@@ -90,14 +94,17 @@ export class CausalLm {
       mask.set(cache.mask.subarray(r * columns, (r + 1) * columns), r * width);
       mask[r * width + columns] = 1;
     });
+    // The grown cache is written straight into buffers kept from step to step, and stays there as the next step's input.
+    const blocks = this.present.next(rows.length * this.shape.heads * width * this.shape.headDim);
     const outputs = await this.run(
       rows.map((row) => [row.next]),
       rows.map((row) => row.position),
       cache,
       mask,
+      blocks,
     );
     for (const row of rows) row.position++;
-    this.group = { rows, cache: { rows: rows.length, columns: width, mask, blocks: this.shape.names.map((name) => presentOf(outputs, name)) } };
+    this.group = { rows, cache: { rows: rows.length, columns: width, mask, blocks } };
     return lastLogits(outputs.logits, rows.length);
   }
 
@@ -142,8 +149,11 @@ export class CausalLm {
     return cache;
   }
 
-  /** `positions[r]`: the position of row r's first token (padding before it gets positions below, never read). */
-  private async run(tokens: number[][], positions: number[], past: StackedCache, mask: Uint8Array): Promise<InferenceSession.OnnxValueMapType> {
+  /**
+   * `positions[r]`: the position of row r's first token (padding before it gets positions below, never
+   * read). `present`: where to write the `present.*` outputs (else onnxruntime allocates them).
+   */
+  private async run(tokens: number[][], positions: number[], past: StackedCache, mask: Uint8Array, present?: Float32Array[]): Promise<InferenceSession.OnnxValueMapType> {
     const { Tensor } = onnxRuntime();
     const batch = tokens.length;
     const length = tokens[0].length;
@@ -162,12 +172,18 @@ export class CausalLm {
     };
     const dims = [batch, this.shape.heads, past.columns, this.shape.headDim];
     this.shape.names.forEach((name, i) => (feeds[name] = new Tensor('float32', past.blocks[i], dims)));
-    return this.session.run(feeds);
+    if (!present) return this.session.run(feeds);
+    const fetches: Record<string, Tensor | null> = { logits: null };
+    const presentDims = [batch, this.shape.heads, past.columns + length, this.shape.headDim];
+    this.shape.names.forEach((name, i) => (fetches[presentName(name)] = new Tensor('float32', present[i], presentDims)));
+    return this.session.run(feeds, fetches);
   }
 }
 
+const presentName = (pastName: string) => pastName.replace('past_key_values.', 'present.');
+
 function presentOf(outputs: InferenceSession.OnnxValueMapType, pastName: string): Float32Array {
-  return outputs[pastName.replace('past_key_values.', 'present.')].data as Float32Array;
+  return outputs[presentName(pastName)].data as Float32Array;
 }
 
 /** Each row's logits at its last position (views into the output). */
