@@ -17,7 +17,7 @@
 //
 //   npm run bench:generation     (installs the venvs, builds, then runs this)
 //   BENCH_ROUNDS (3), BENCH_GEN_TOKENS (64), BENCH_SERVERS (ours,mosec,llama), BENCH_ONNX_THREADS (cores),
-//   BENCH_LLAMA_THREADS (BENCH_ONNX_THREADS), BENCH_GEN_SECONDS (20), BENCH_WRITE
+//   BENCH_LLAMA_THREADS (BENCH_ONNX_THREADS), BENCH_GEN_SECONDS (30), BENCH_WRITE
 const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { loadavg } = require('node:os');
 const { join } = require('node:path');
@@ -34,7 +34,7 @@ const PROMPTS = require('./lib/chat-prompts');
 const log = (message) => process.stderr.write(`${message}\n`);
 const TOKENS = Math.round(Number(process.env.BENCH_GEN_TOKENS ?? 64));
 const STREAMS = 8;
-const SUSTAINED_SECONDS = Number(process.env.BENCH_GEN_SECONDS ?? 20);
+const SUSTAINED_SECONDS = Number(process.env.BENCH_GEN_SECONDS ?? 30);
 // A server that runs one request at a time never has 7 streaming: the 8th then goes this long after
 // the first of the 7 started streaming.
 const SERIAL_WAIT_MS = 3_000;

@@ -71,8 +71,8 @@ export abstract class TextGenerationWorker extends GenerationWorker<GenerationRe
    * about 15% faster alone with spinning on a quiet machine; but where other work shares the cores the
    * spinning threads take them from it and from each other: on the shared 2-core machine (load
    * average 10-13, 2 alternating rounds) the chat example with spinning made 15.1 and 26.7 tokens/s
-   * with 8 streams against 32.9 and 41.3 without, and an 8th request's first token took 8.5 times its
-   * lone figure. Turn it on for a machine the worker has to itself.
+   * with 8 streams against 32.9 and 41.3 without, and an 8th request's first token took 8.5 and 2.0
+   * times its lone figure. Turn it on for a machine the worker has to itself.
    */
   spinThreads = false;
   protected lm!: CausalLm;
