@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadOnnxSession } from '../onnx/load-session';
 import { onnxRuntime } from '../onnx/runtime';
 import { DecodeBuffers } from './decode-buffers';
-import { CacheShape, EMPTY_ROW, RowCache, stackRows, StackedCache, takeRow } from './kv-rows';
+import { CacheShape, EMPTY_ROW, RowCache, RowSource, stackRows, StackedCache, takeRow } from './kv-rows';
 import type { ModelDirectory } from './model-directory';
 
 /** One sequence as the graph sees it: its cache (outside a batch), how many tokens it holds, the token it feeds next. */
@@ -136,14 +136,14 @@ export class CausalLm {
   private stackedFor(rows: LmRow[]): StackedCache {
     const group = this.group;
     if (group && group.rows.length === rows.length && group.rows.every((row, r) => row === rows[r])) return group.cache;
-    // Rows leaving the batch take their cache out (those that ended are dropped), then the new batch is stacked.
-    if (group) {
-      const staying = new Set(rows);
-      group.rows.forEach((row, r) => {
-        if (staying.has(row)) row.cache = takeRow(this.shape, group.cache, r);
-      });
-    }
-    const cache = stackRows(this.shape, rows.map((row) => row.cache ?? EMPTY_ROW(this.shape)));
+    // Rows that stay are copied straight from the batch before (those not in the new batch have ended
+    // and are dropped); rows that join bring their own cache.
+    const before = new Map(group?.rows.map((row, r) => [row, r]));
+    const sources = rows.map((row): RowSource => {
+      const r = before.get(row);
+      return r !== undefined ? { batch: group!.cache, row: r } : (row.cache ?? EMPTY_ROW(this.shape));
+    });
+    const cache = stackRows(this.shape, sources);
     for (const row of rows) row.cache = undefined;
     this.group = { rows, cache };
     return cache;
