@@ -63,24 +63,28 @@ function copyRow(shape: CacheShape, block: Float32Array, columns: number, r: num
   }
 }
 
-/** Lays rows out left-padded to the longest (`columns` at least, when given). */
-export function stackRows(shape: CacheShape, rows: RowSource[], columns = 0): StackedCache {
+/**
+ * Lays rows out left-padded to the longest (`columns` at least, when given), then `spare` free
+ * columns (mask 0) where later steps can write their new columns in place.
+ */
+export function stackRows(shape: CacheShape, rows: RowSource[], columns = 0, spare = 0): StackedCache {
   const kept = rows.map((source) => (isBatchRow(source) ? keptColumns(source.batch, source.row) : undefined));
   const lengths = rows.map((source, r) => kept[r]?.length ?? (source as RowCache).length);
-  const width = Math.max(columns, ...lengths);
+  const used = Math.max(columns, ...lengths);
+  const width = used + spare;
   const { heads, headDim } = shape;
   const mask = new Uint8Array(rows.length * width);
   const blocks = shape.names.map((_, b) => {
     const block = new Float32Array(rows.length * heads * width * headDim);
     rows.forEach((source, r) => {
       const length = lengths[r];
-      const at = (h: number) => ((r * heads + h) * width + width - length) * headDim;
+      const at = (h: number) => ((r * heads + h) * width + used - length) * headDim;
       if (isBatchRow(source)) return copyRow(shape, source.batch.blocks[b], source.batch.columns, source.row, kept[r]!, block, at);
       for (let h = 0; h < heads; h++) block.set(source.blocks[b].subarray(h * length * headDim, (h + 1) * length * headDim), at(h));
     });
     return block;
   });
-  lengths.forEach((length, r) => mask.fill(1, r * width + width - length, (r + 1) * width));
+  lengths.forEach((length, r) => mask.fill(1, r * width + used - length, r * width + used));
   return { rows: rows.length, columns: width, blocks, mask };
 }
 
