@@ -4,8 +4,10 @@
 // and in the Python onnxruntime of bench/.venvs/mosec-generation, the same threads and options
 // (2 intra-op, spinning as onnxruntime defaults, sequential, all optimisations), rounds alternating
 // which goes first. Per runtime: the step with every `present.*` output fetched (onnxruntime-node
-// copies each into a new JS buffer), with them written into buffers given as fetches (what CausalLm
-// does; Node only), and with `logits` alone (the step without any cache output: the floor).
+// copies each into a new JS buffer), with them given as preallocated fetches (Node only: the binding
+// still copies them back out), with `logits` and the new tokens' keys and values alone
+// (`new_key_values.*`, what CausalLm fetches from the converted graph), and with `logits` alone (no
+// cache out at all: the floor).
 //
 // The table goes to results/generation-step.md.
 //
@@ -42,7 +44,8 @@ async function nodeStep(model) {
       given[`present.${layer}.${part}`] = new ort.Tensor('float32', new Float32Array(BATCH * kvHeads * (COLUMNS + 1) * headDim), [BATCH, kvHeads, COLUMNS + 1, headDim]);
     }
   }
-  const modes = { 'all outputs': undefined, 'cache into given buffers': given, 'logits only': ['logits'] };
+  const newColumns = ['logits', ...session.outputNames.filter((name) => name.startsWith('new_key_values.'))];
+  const modes = { 'all outputs': undefined, 'cache into given fetches': given, 'new columns only': newColumns, 'logits only': ['logits'] };
   return interleaved(modes, (fetches) => session.run(feeds, fetches));
 }
 
@@ -79,7 +82,7 @@ async function main() {
     for (const side of order) rounds[side].push(side === 'node' ? await nodeStep(model) : pythonStep());
     process.stderr.write(`round ${round + 1}: node ${JSON.stringify(rounds.node[round])}, python ${JSON.stringify(rounds.python[round])}\n`);
   }
-  const modes = ['all outputs', 'cache into given buffers', 'logits only'];
+  const modes = ['all outputs', 'cache into given fetches', 'new columns only', 'logits only'];
   const cell = (side, mode) => (rounds[side][0][mode] === undefined ? '' : median(rounds[side].map((r) => r[mode])).toFixed(1));
   const text =
     `One decode step, ${BATCH} rows x ${COLUMNS} cached columns, ${config.onnxThreads} threads, median ms of ${RUNS} steps, ` +

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { loadOnnxSession } from '../onnx/load-session';
 import { onnxRuntime } from '../onnx/runtime';
 import { ColumnCache } from './column-cache';
-import { DecodeBuffers } from './decode-buffers';
 import { CacheShape, EMPTY_ROW, RowCache, RowSource, stackRows, StackedCache, takeRow } from './kv-rows';
 import type { ModelDirectory } from './model-directory';
 
@@ -64,7 +63,6 @@ export function readCausalConfig(dir: string): CausalConfig {
 export class CausalLm {
   private group?: { rows: LmRow[]; cache: StackedCache };
   private columns?: { rows: LmRow[]; cache: ColumnCache };
-  private readonly present: DecodeBuffers;
   /** Free columns a decode batch's cache is laid out with, when the graph returns the new columns alone. */
   spareColumns = 32;
 
@@ -74,9 +72,7 @@ export class CausalLm {
     readonly shape: CacheShape,
     /** The graph returns `new_key_values.*` (the new tokens' keys and values) beside `present.*`. */
     readonly returnsNewColumns: boolean,
-  ) {
-    this.present = new DecodeBuffers(shape.names.length);
-  }
+  ) {}
 
   static async load(model: ModelDirectory, options: { stage?: object; sessionOptions?: InferenceSession.SessionOptions } = {}): Promise<CausalLm> {
     const config = readCausalConfig(model.dir);
@@ -102,17 +98,14 @@ export class CausalLm {
       mask.set(cache.mask.subarray(r * columns, (r + 1) * columns), r * width);
       mask[r * width + columns] = 1;
     });
-    // The grown cache is written straight into buffers kept from step to step, and stays there as the next step's input.
-    const blocks = this.present.next(rows.length * this.shape.heads * width * this.shape.headDim);
     const outputs = await this.run(
       rows.map((row) => [row.next]),
       rows.map((row) => row.position),
       cache,
       mask,
-      blocks,
     );
     for (const row of rows) row.position++;
-    this.group = { rows, cache: { rows: rows.length, columns: width, mask, blocks } };
+    this.group = { rows, cache: { rows: rows.length, columns: width, mask, blocks: this.shape.names.map((name) => presentOf(outputs, name)) } };
     return lastLogits(outputs.logits, rows.length);
   }
 
@@ -155,7 +148,6 @@ export class CausalLm {
       rows.map((row) => row.position),
       cache.stacked,
       cache.stepMask(),
-      undefined,
       true,
     );
     cache.append(this.shape.names.map((name) => outputs[newColumnsName(name)].data as Float32Array));
@@ -190,16 +182,9 @@ export class CausalLm {
 
   /**
    * `positions[r]`: the position of row r's first token (padding before it gets positions below, never
-   * read). `present`: where to write the `present.*` outputs (else onnxruntime allocates them).
+   * read). `newColumnsOnly`: fetch `logits` and `new_key_values.*` alone, not the whole `present.*`.
    */
-  private async run(
-    tokens: number[][],
-    positions: number[],
-    past: StackedCache,
-    mask: Uint8Array,
-    present?: Float32Array[],
-    newColumnsOnly = false,
-  ): Promise<InferenceSession.OnnxValueMapType> {
+  private async run(tokens: number[][], positions: number[], past: StackedCache, mask: Uint8Array, newColumnsOnly = false): Promise<InferenceSession.OnnxValueMapType> {
     const { Tensor } = onnxRuntime();
     const batch = tokens.length;
     const length = tokens[0].length;
@@ -218,21 +203,15 @@ export class CausalLm {
     };
     const dims = [batch, this.shape.heads, past.columns, this.shape.headDim];
     this.shape.names.forEach((name, i) => (feeds[name] = new Tensor('float32', past.blocks[i], dims)));
-    if (newColumnsOnly) return this.session.run(feeds, ['logits', ...this.shape.names.map(newColumnsName)]);
-    if (!present) return this.session.run(feeds);
-    const fetches: Record<string, Tensor | null> = { logits: null };
-    const presentDims = [batch, this.shape.heads, past.columns + length, this.shape.headDim];
-    this.shape.names.forEach((name, i) => (fetches[presentName(name)] = new Tensor('float32', present[i], presentDims)));
-    return this.session.run(feeds, fetches);
+    return newColumnsOnly ? this.session.run(feeds, ['logits', ...this.shape.names.map(newColumnsName)]) : this.session.run(feeds);
   }
 }
 
-const presentName = (pastName: string) => pastName.replace('past_key_values.', 'present.');
 const newColumnsName = (pastName: string) => pastName.replace('past_key_values.', 'new_key_values.');
 const sameRows = (a: LmRow[], b: LmRow[]) => a.length === b.length && a.every((row, r) => row === b[r]);
 
 function presentOf(outputs: InferenceSession.OnnxValueMapType, pastName: string): Float32Array {
-  return outputs[presentName(pastName)].data as Float32Array;
+  return outputs[pastName.replace('past_key_values.', 'present.')].data as Float32Array;
 }
 
 /** Each row's logits at its last position (views into the output). */
