@@ -8,14 +8,16 @@
 // else by re-tokenizing the text. Per round and server:
 //   - lone: one stream at a time: tokens/s (tokens over the time to [DONE]) and time to first token;
 //   - 8 streams at once: their tokens over the time until the last [DONE];
-//   - an 8th request's time to first token while 7 others stream, against its own lone figure.
+//   - an 8th request's time to first token while 7 others stream, against its own lone figure;
+//   - 8 clients each keeping one stream open for BENCH_GEN_SECONDS, answers of seeded lengths from 16
+//     to 128 tokens (lib/sustained-streams.js): all their tokens over the time until the last ended.
 // Medians over rounds; every ratio is the median of the per-round ratios. Raw rounds go to
 // bench/results/generation.json, the table to bench/results/generation.md. A server that cannot be
 // started (ours not built, a venv not installed) is reported and the run exits non-zero.
 //
 //   npm run bench:generation     (installs the venvs, builds, then runs this)
 //   BENCH_ROUNDS (3), BENCH_GEN_TOKENS (64), BENCH_SERVERS (ours,mosec,llama), BENCH_ONNX_THREADS (cores),
-//   BENCH_LLAMA_THREADS (BENCH_ONNX_THREADS), BENCH_WRITE
+//   BENCH_LLAMA_THREADS (BENCH_ONNX_THREADS), BENCH_GEN_SECONDS (30), BENCH_WRITE
 const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { loadavg } = require('node:os');
 const { join } = require('node:path');
@@ -24,6 +26,7 @@ const { runBenchmark } = require('./lib/server-process');
 const { median } = require('./lib/stats');
 const { plainTable } = require('./lib/table');
 const { streamChat } = require('./lib/chat-stream');
+const { sustainedStreams, SHORTEST, LONGEST } = require('./lib/sustained-streams');
 const { MODEL, selectServers, startGenerationServer } = require('./lib/generation-servers');
 const { smollm2Dir } = require('../scripts/fetch-smollm2');
 const PROMPTS = require('./lib/chat-prompts');
@@ -31,6 +34,7 @@ const PROMPTS = require('./lib/chat-prompts');
 const log = (message) => process.stderr.write(`${message}\n`);
 const TOKENS = Math.round(Number(process.env.BENCH_GEN_TOKENS ?? 64));
 const STREAMS = 8;
+const SUSTAINED_SECONDS = Number(process.env.BENCH_GEN_SECONDS ?? 30);
 // A server that runs one request at a time never has 7 streaming: the 8th then goes this long after
 // the first of the 7 started streaming.
 const SERIAL_WAIT_MS = 3_000;
@@ -100,6 +104,7 @@ async function measure(server, model) {
     const eightMs = performance.now() - began;
     const loneEighth = await stream(url, model, PROMPTS[15], TOKENS);
     const loaded = await loadedFirstToken(url, model);
+    const sustained = await sustainedStreams((prompt, maxTokens) => stream(url, model, prompt, maxTokens), { clients: STREAMS, seconds: SUSTAINED_SECONDS });
 
     const all = [...lone, ...eight, loneEighth, ...loaded.streams];
     const summary = {
@@ -113,15 +118,22 @@ async function measure(server, model) {
       runningAtEighthFirstToken: loaded.runningAtFirstToken,
       tokensPerStream: [Math.min(...all.map((run) => run.tokens)), Math.max(...all.map((run) => run.tokens))],
       counted: [...new Set(all.map((run) => run.counted))].join(', '),
+      sustainedTokensPerSecond: sustained.tokensPerSecond,
+      sustainedRequests: sustained.requests,
+      sustainedShort: sustained.short,
     };
     log(
       `  ${server.key}: lone ${summary.loneTokensPerSecond.toFixed(1)} tokens/s, first token ${summary.loneTtftMs.toFixed(0)} ms; ` +
         `8 streams ${summary.eightTokensPerSecond.toFixed(1)} tokens/s; 8th first token ${summary.eighthLoadedTtftMs.toFixed(0)} ms ` +
         `(alone ${summary.eighthLoneTtftMs.toFixed(0)} ms; sent when ${loaded.sentWhen}, ${loaded.runningAtFirstToken} of 7 running at its first token); ` +
-        `tokens a stream ${summary.tokensPerStream.join('-')} (${summary.counted})`,
+        `tokens a stream ${summary.tokensPerStream.join('-')} (${summary.counted}); ` +
+        `${STREAMS} clients for ${SUSTAINED_SECONDS} s: ${sustained.tokensPerSecond.toFixed(1)} tokens/s, ${sustained.requests} answers (${sustained.short} short) in ${(sustained.ms / 1000).toFixed(1)} s`,
     );
     const raw = (run) => ({ tokens: run.tokens, ttftMs: run.ttftMs, totalMs: run.totalMs, finishReason: run.finishReason });
-    return { summary, raw: { lone: lone.map(raw), eight: eight.map(raw), eightMs, loneEighth: raw(loneEighth), loaded: { ...loaded, streams: loaded.streams.map(raw) } } };
+    return {
+      summary,
+      raw: { lone: lone.map(raw), eight: eight.map(raw), eightMs, loneEighth: raw(loneEighth), loaded: { ...loaded, streams: loaded.streams.map(raw) }, sustained },
+    };
   } finally {
     await running.stop();
   }
@@ -137,6 +149,7 @@ function figures(servers, runs) {
     runs[key] && runs[other] ? median(runs[key].map((run, i) => (run && runs[other][i] ? pick(run.summary) / pick(runs[other][i].summary) : undefined))) : undefined;
   const eight = (summary) => summary.eightTokensPerSecond;
   const lone = (summary) => summary.loneTokensPerSecond;
+  const sustained = (summary) => summary.sustainedTokensPerSecond;
   return {
     loneTokensPerSecond: each(lone),
     loneTtftMs: each((s) => s.loneTtftMs),
@@ -149,6 +162,13 @@ function figures(servers, runs) {
     oursOverMosecEight: against('ours', 'mosec', eight),
     oursOverLlamaEight: against('ours', 'llama', eight),
     oursOverLlamaLone: against('ours', 'llama', lone),
+    sustainedTokensPerSecond: each(sustained),
+    sustainedShort: Object.fromEntries(servers.map(({ key }) => [key, measured(key).reduce((sum, s) => sum + s.sustainedShort, 0)])),
+    oursOverMosecSustained: against('ours', 'mosec', sustained),
+    oursOverLlamaSustained: against('ours', 'llama', sustained),
+    oursOverBeforeLone: against('ours', 'before', lone),
+    oursOverBeforeEight: against('ours', 'before', eight),
+    oursOverBeforeSustained: against('ours', 'before', sustained),
   };
 }
 
@@ -170,7 +190,18 @@ function report(servers, f) {
     ['8th request: first token ms alone', ...cells(f.eighthLoneTtftMs, 0), '', ''],
     ['8th request: first token, with 7 / alone', ...cells(f.eighthTtftRatio, 2), '<= 3 (ours)', verdict(f.eighthTtftRatio.ours, (v) => v <= 3)],
     ['tokens a stream (min-max, all rounds)', ...tokens, `${TOKENS}`, ''],
+    [`${STREAMS} clients for ${SUSTAINED_SECONDS} s, answers ${SHORTEST}-${LONGEST} tokens: tokens/s`, ...cells(f.sustainedTokensPerSecond, 1), '', ''],
+    [`${STREAMS} clients, tokens/s: ours / mosec SSE`, ...oursOnly(f.oursOverMosecSustained), '>= 1.5', verdict(f.oursOverMosecSustained, (v) => v >= 1.5)],
+    [`${STREAMS} clients, tokens/s: ours / llama.cpp`, ...oursOnly(f.oursOverLlamaSustained), '1 (goal)', verdict(f.oursOverLlamaSustained, (v) => v >= 1)],
+    [`${STREAMS} clients: answers short of their length`, ...servers.map(({ key }) => String(f.sustainedShort[key])), '0', ''],
   ];
+  if (servers.some(({ key }) => key === 'before')) {
+    rows.push(
+      ['lone, tokens/s: ours / ours before', ...oursOnly(f.oursOverBeforeLone), '', ''],
+      [`${STREAMS} streams, tokens/s: ours / ours before`, ...oursOnly(f.oursOverBeforeEight), '', ''],
+      [`${STREAMS} clients, tokens/s: ours / ours before`, ...oursOnly(f.oursOverBeforeSustained), '', ''],
+    );
+  }
   return plainTable(['measure', ...servers.map((server) => server.name), 'target', ''], rows);
 }
 
@@ -201,7 +232,7 @@ async function main() {
     `${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after.`;
   const notes = [
     ...failures.map((failure) => `FAILED: ${failure}`),
-    ...short.map(([key]) => `${key}: some streams did not make ${TOKENS} tokens (see the last row): its tokens/s are not comparable`),
+    ...short.map(([key]) => `${key}: some streams did not make ${TOKENS} tokens (see the row "tokens a stream"): its tokens/s are not comparable`),
   ];
   const table = report(servers, summary);
   const text = `${header}\n\n${table}\n${notes.length ? `\n${notes.join('\n')}\n` : ''}`;

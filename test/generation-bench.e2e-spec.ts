@@ -9,6 +9,7 @@ import { join } from 'node:path';
 const { streamChat } = require('../bench/lib/chat-stream');
 const { firstDifference } = require('../bench/generation-agreement');
 const { loadCausalModel, greedyGenerate, nextTokenLogits } = require('../bench/lib/greedy');
+const { sustainedStreams, answerLengths } = require('../bench/lib/sustained-streams');
 const { smollm2Dir } = require('../scripts/fetch-smollm2');
 
 jest.setTimeout(300_000);
@@ -109,6 +110,38 @@ describe('generation benchmark: agreement with the greedy loop', () => {
     expect(difference).toEqual({ position: at, reference: reference[at], served: model.tokenizer.encode(' banana', { add_special_tokens: false }).ids[0] });
     expect(firstDifference(model, reference, decode(reference.slice(0, 5)))).toEqual({ position: 5, reference: reference[5], served: model.config.eos_token_id });
     expect(firstDifference(model, reference, `${decode(reference)} And more.`)).toMatchObject({ position: reference.length });
+  });
+});
+
+describe('generation benchmark: clients keeping a stream open for a fixed time', () => {
+  it('keeps one stream a client open until the time is up, each answer as long as the seeded list says', async () => {
+    let open = 0;
+    let most = 0;
+    const asked: number[] = [];
+    const send = async (_prompt: string, maxTokens: number) => {
+      const call = asked.push(maxTokens);
+      most = Math.max(most, ++open);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      open--;
+      // One answer falls a token short: the run counts it.
+      return { tokens: call === 3 ? maxTokens - 1 : maxTokens, ttftMs: 1, totalMs: 20 };
+    };
+    const began = performance.now();
+    const result = await sustainedStreams(send, { clients: 8, seconds: 0.3 });
+    expect(performance.now() - began).toBeGreaterThanOrEqual(300);
+    expect(most).toBe(8);
+    expect(asked.length).toBeGreaterThanOrEqual(16);
+    expect(result.requests).toBe(asked.length);
+    expect(result.short).toBe(1);
+    expect(result.tokens).toBe(asked.reduce((sum, length) => sum + length, 0) - 1);
+    expect(result.tokensPerSecond).toBeCloseTo((result.tokens * 1000) / result.ms, 6);
+    // The same lengths on every run, spread from 16 to 128; client c's first answer takes entry c.
+    const lengths: number[] = answerLengths();
+    expect(answerLengths()).toEqual(lengths);
+    expect(Math.min(...lengths)).toBeGreaterThanOrEqual(16);
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(128);
+    expect(Math.max(...lengths) - Math.min(...lengths)).toBeGreaterThan(64);
+    expect(asked.slice(0, 8)).toEqual(lengths.slice(0, 8));
   });
 });
 

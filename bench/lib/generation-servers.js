@@ -3,7 +3,7 @@
 // ours (examples/chat), mosec's SSE streaming of the same graph (bench/peers/mosec-generation) and
 // llama.cpp's server on the GGUF the graph was converted from (bench/peers/llama-cpp).
 const { existsSync } = require('node:fs');
-const { join } = require('node:path');
+const { join, resolve } = require('node:path');
 const config = require('./config');
 const { venvPython } = require('./peers');
 const { startServer } = require('./server-process');
@@ -17,18 +17,21 @@ const THREADS = String(config.onnxThreads);
 // work, 2 threads ran 15 times slower than 1 (one waits out the other's time slice at every barrier).
 const LLAMA_THREADS = process.env.BENCH_LLAMA_THREADS ?? THREADS;
 
-const SERVERS = [
-  {
-    key: 'ours',
-    name: 'ours (examples/chat)',
-    // Checked before every start: when it is missing, that row fails and the run exits non-zero.
-    missing: () => {
-      const main = join(config.DIST, 'examples', 'chat', 'main.js');
-      return existsSync(main) ? undefined : `no ${main}: run npm run build (examples/chat must exist)`;
-    },
-    command: () => [process.execPath, [join(config.DIST, 'examples', 'chat', 'main.js')]],
-    env: {},
+/** examples/chat of a build folder. */
+const chatServer = (key, name, dist) => ({
+  key,
+  name,
+  // Checked before every start: when it is missing, that row fails and the run exits non-zero.
+  missing: () => {
+    const main = join(dist, 'examples', 'chat', 'main.js');
+    return existsSync(main) ? undefined : `no ${main}: run npm run build (examples/chat must exist)`;
   },
+  command: () => [process.execPath, [join(dist, 'examples', 'chat', 'main.js')]],
+  env: {},
+});
+
+const SERVERS = [
+  chatServer('ours', 'ours (examples/chat)', config.DIST),
   {
     key: 'mosec',
     name: 'mosec SSE (Python, same graph)',
@@ -52,6 +55,11 @@ const SERVERS = [
     env: {},
   },
 ];
+
+// BENCH_BEFORE_DIST=<folder>: another build of ours (a copy of dist/ from before a change, inside the
+// repository so it finds node_modules), measured beside the others as `before`.
+const BEFORE = process.env.BENCH_BEFORE_DIST;
+if (BEFORE) SERVERS.push(chatServer('before', `ours before (${BEFORE})`, resolve(BEFORE)));
 
 /** The servers named in BENCH_SERVERS (comma list of keys), by default all. */
 function selectServers(wanted = process.env.BENCH_SERVERS) {

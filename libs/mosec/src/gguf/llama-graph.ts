@@ -4,7 +4,8 @@
  *
  *   inputs   input_ids [batch, sequence] int64, attention_mask [batch, past + sequence] int64,
  *            position_ids [batch, sequence] int64, past_key_values.{i}.key/value [batch, kv_heads, past, head_dim]
- *   outputs  logits [batch, sequence, vocab], present.{i}.key/value [batch, kv_heads, past + sequence, head_dim]
+ *   outputs  logits [batch, sequence, vocab], present.{i}.key/value [batch, kv_heads, past + sequence, head_dim],
+ *            new_key_values.{i}.key/value [batch, kv_heads, sequence, head_dim] (the new tokens' alone)
  *
  * Batch and lengths are dynamic, so one graph serves prefill (past 0) and batched decode. A column
  * whose attention_mask is 0 is never attended to, so sequences may be padded on either side; the
@@ -118,6 +119,13 @@ export function buildLlamaGraph(config: LlamaConfig, weights: LlamaWeights, weig
     const query = rotate(splitHeads(linear(normed, w.query, `${p}.q_proj`), heads, `${p}.query`), `${p}.query_rotary`);
     const key = rotate(splitHeads(linear(normed, w.key, `${p}.k_proj`), kvHeads, `${p}.key`), `${p}.key_rotary`);
     const value = splitHeads(linear(normed, w.value, `${p}.v_proj`), kvHeads, `${p}.value`);
+    // The new tokens' keys and values alone, so that a caller keeping the cache can take them without
+    // the whole cache coming back (onnxruntime-node copies every output it returns).
+    const newShape = ['batch', kvHeads, 'sequence', headDim];
+    outputs.push(tensorValue(`new_key_values.${i}.key`, ElementType.FLOAT, newShape));
+    outputs.push(tensorValue(`new_key_values.${i}.value`, ElementType.FLOAT, newShape));
+    g.add('Identity', [key], `new_key_values.${i}.key`);
+    g.add('Identity', [value], `new_key_values.${i}.value`);
     const presentKey = g.add('Concat', [`past_key_values.${i}.key`, key], `present.${i}.key`, { axis: 2 });
     const presentValue = g.add('Concat', [`past_key_values.${i}.value`, value], `present.${i}.value`, { axis: 2 });
 

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadOnnxSession } from '../onnx/load-session';
 import { onnxRuntime } from '../onnx/runtime';
-import { CacheShape, EMPTY_ROW, RowCache, stackRows, StackedCache, takeRow } from './kv-rows';
+import { ColumnCache } from './column-cache';
+import { CacheShape, EMPTY_ROW, RowCache, RowSource, stackRows, StackedCache, takeRow } from './kv-rows';
 import type { ModelDirectory } from './model-directory';
 
 /** One sequence as the graph sees it: its cache (outside a batch), how many tokens it holds, the token it feeds next. */
@@ -61,11 +62,16 @@ export function readCausalConfig(dir: string): CausalConfig {
  */
 export class CausalLm {
   private group?: { rows: LmRow[]; cache: StackedCache };
+  private columns?: { rows: LmRow[]; cache: ColumnCache };
+  /** Free columns a decode batch's cache is laid out with, when the graph returns the new columns alone. */
+  spareColumns = 32;
 
   private constructor(
     private readonly session: InferenceSession,
     readonly config: CausalConfig,
     readonly shape: CacheShape,
+    /** The graph returns `new_key_values.*` (the new tokens' keys and values) beside `present.*`. */
+    readonly returnsNewColumns: boolean,
   ) {}
 
   static async load(model: ModelDirectory, options: { stage?: object; sessionOptions?: InferenceSession.SessionOptions } = {}): Promise<CausalLm> {
@@ -77,11 +83,13 @@ export class CausalLm {
     if (missing.length > 0) {
       throw new Error(`${model.onnxPath} is not a causal model with a key/value cache: it lacks ${missing.join(', ')} (inputs: ${session.inputNames.join(', ')})`);
     }
-    return new CausalLm(session, config, { names, heads: config.kvHeads, headDim: config.headDim });
+    const returnsNewColumns = names.every((name) => session.outputNames.includes(newColumnsName(name)));
+    return new CausalLm(session, config, { names, heads: config.kvHeads, headDim: config.headDim }, returnsNewColumns);
   }
 
   /** One token for each row (its `next`); returns each row's logits. The rows' caches stay with the model until the rows change. */
   async decode(rows: LmRow[]): Promise<Float32Array[]> {
+    if (this.returnsNewColumns) return this.decodeInPlace(rows);
     const cache = this.stackedFor(rows);
     const { columns } = cache;
     const width = columns + 1;
@@ -125,25 +133,58 @@ export class CausalLm {
     return lastLogits(outputs.logits, chunks.length);
   }
 
+  /**
+   * A decode step for a graph that returns the new columns alone: the batch's cache, with free columns
+   * at its end, goes in whole (masked where free) and only each row's new column comes back, written
+   * into the cache in place.
+   */
+  private async decodeInPlace(rows: LmRow[]): Promise<Float32Array[]> {
+    const kept = this.columns;
+    const cache = kept && sameRows(kept.rows, rows) ? kept.cache : ColumnCache.of(this.shape, this.sourcesOf(rows, kept), this.spareColumns);
+    this.columns = { rows, cache };
+    cache.reserve();
+    const outputs = await this.run(
+      rows.map((row) => [row.next]),
+      rows.map((row) => row.position),
+      cache.stacked,
+      cache.stepMask(),
+      true,
+    );
+    cache.append(this.shape.names.map((name) => outputs[newColumnsName(name)].data as Float32Array));
+    for (const row of rows) row.position++;
+    return lastLogits(outputs.logits, rows.length);
+  }
+
   /** The decoding batch's cache for `rows`: the one kept from the last step when the rows are the same, else re-stacked. */
   private stackedFor(rows: LmRow[]): StackedCache {
     const group = this.group;
-    if (group && group.rows.length === rows.length && group.rows.every((row, r) => row === rows[r])) return group.cache;
-    // Rows leaving the batch take their cache out (those that ended are dropped), then the new batch is stacked.
-    if (group) {
-      const staying = new Set(rows);
-      group.rows.forEach((row, r) => {
-        if (staying.has(row)) row.cache = takeRow(this.shape, group.cache, r);
-      });
-    }
-    const cache = stackRows(this.shape, rows.map((row) => row.cache ?? EMPTY_ROW(this.shape)));
-    for (const row of rows) row.cache = undefined;
+    if (group && sameRows(group.rows, rows)) return group.cache;
+    const cache = stackRows(this.shape, this.sourcesOf(rows, group));
     this.group = { rows, cache };
     return cache;
   }
 
-  /** `positions[r]`: the position of row r's first token (padding before it gets positions below, never read). */
-  private async run(tokens: number[][], positions: number[], past: StackedCache, mask: Uint8Array): Promise<InferenceSession.OnnxValueMapType> {
+  /**
+   * Where each row of a new decode batch comes from: rows that stay are copied straight from the batch
+   * before (those not in the new batch have ended and are dropped), rows that join bring their own
+   * cache, which they give up.
+   */
+  private sourcesOf(rows: LmRow[], before?: { rows: LmRow[]; cache: StackedCache | ColumnCache }): RowSource[] {
+    const index = new Map(before?.rows.map((row, r) => [row, r]));
+    const batch = before && ('stacked' in before.cache ? before.cache.stacked : before.cache);
+    return rows.map((row): RowSource => {
+      const r = index.get(row);
+      const source = r !== undefined ? { batch: batch!, row: r } : (row.cache ?? EMPTY_ROW(this.shape));
+      row.cache = undefined;
+      return source;
+    });
+  }
+
+  /**
+   * `positions[r]`: the position of row r's first token (padding before it gets positions below, never
+   * read). `newColumnsOnly`: fetch `logits` and `new_key_values.*` alone, not the whole `present.*`.
+   */
+  private async run(tokens: number[][], positions: number[], past: StackedCache, mask: Uint8Array, newColumnsOnly = false): Promise<InferenceSession.OnnxValueMapType> {
     const { Tensor } = onnxRuntime();
     const batch = tokens.length;
     const length = tokens[0].length;
@@ -162,9 +203,12 @@ export class CausalLm {
     };
     const dims = [batch, this.shape.heads, past.columns, this.shape.headDim];
     this.shape.names.forEach((name, i) => (feeds[name] = new Tensor('float32', past.blocks[i], dims)));
-    return this.session.run(feeds);
+    return newColumnsOnly ? this.session.run(feeds, ['logits', ...this.shape.names.map(newColumnsName)]) : this.session.run(feeds);
   }
 }
+
+const newColumnsName = (pastName: string) => pastName.replace('past_key_values.', 'new_key_values.');
+const sameRows = (a: LmRow[], b: LmRow[]) => a.length === b.length && a.every((row, r) => row === b[r]);
 
 function presentOf(outputs: InferenceSession.OnnxValueMapType, pastName: string): Float32Array {
   return outputs[pastName.replace('past_key_values.', 'present.')].data as Float32Array;

@@ -23,4 +23,17 @@ describe('key/value rows', () => {
     expect(taken.length).toBe(1);
     expect(Array.from(taken.blocks[0])).toEqual([1000, 1001, 1002, 1006, 1007, 1008]);
   });
+
+  it('lays rows of the batch before straight into a new batch, beside joining rows, as if each had been taken out first', () => {
+    const a = row(1, 4);
+    const b = row(2, 1);
+    const c = row(3, 6);
+    const before = stackRows(shape, [a, b]);
+    // b stays (now first), c joins and is longer than the batch before, a stays; a row that ended is not named.
+    const regrouped = stackRows(shape, [{ batch: before, row: 1 }, c, { batch: before, row: 0 }]);
+    expect(regrouped).toEqual(stackRows(shape, [b, c, a]));
+    // A row whose own columns have a masked one inside (a padded chunk) is laid without it.
+    const gapped = { ...before, mask: Uint8Array.from([1, 0, 1, 1, 0, 0, 0, 1]) };
+    expect(stackRows(shape, [{ batch: gapped, row: 0 }])).toEqual(stackRows(shape, [takeRow(shape, gapped, 0)]));
+  });
 });
