@@ -58,6 +58,22 @@ const FEATURES = [
     tests: ['test/attacks-workers.e2e-spec.ts'],
   },
   {
+    name: 'readiness',
+    what: 'the readiness check says 200 while a stage has no live worker',
+    file: 'libs/mosec/src/service/mosec-orchestrator.service.js',
+    find: 'if (stage.workerCount === 0)',
+    replace: 'if (false)',
+    tests: ['test/attacks.e2e-spec.ts'],
+  },
+  {
+    name: 'queued while replaced',
+    what: 'requests are refused 503 while a stage has no live worker, instead of waiting for its replacement',
+    file: 'libs/mosec/src/service/mosec-orchestrator.service.js',
+    find: "return this.phase === 'serving';",
+    replace: "return this.phase === 'serving' && [...this.stages.values()].every((stage) => stage.workerCount > 0);",
+    tests: ['test/attacks.e2e-spec.ts'],
+  },
+  {
     name: 'drain',
     what: 'a shutdown does not wait for the requests in flight',
     file: 'libs/mosec/src/service/mosec-orchestrator.service.js',
@@ -71,6 +87,14 @@ const FEATURES = [
     file: 'libs/mosec/src/http/mosec-http.service.js',
     find: 'if (!pipeline.stream && this.config.compression)',
     replace: 'if (!pipeline.stream)',
+    tests: ['test/compression.e2e-spec.ts'],
+  },
+  {
+    name: 'compression deflate',
+    what: 'deflate is not among the encodings an answer is compressed with',
+    file: 'libs/mosec/src/http/answer-compression.js',
+    find: "['deflate', (data, callback) => zlib.deflate(data, callback)],",
+    replace: '',
     tests: ['test/compression.e2e-spec.ts'],
   },
   {
