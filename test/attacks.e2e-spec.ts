@@ -196,14 +196,15 @@ describe('sick workers', () => {
 
 describe('a paused HTTP process', () => {
   it('answers, once it runs again, the tasks whose results arrived while it was stopped', async () => {
-    const server = await startService(FIXTURE, { MOSEC_TIMEOUT: '1000', BATCH_WAIT_MS: '100' });
+    const server = await startService(FIXTURE, { MOSEC_TIMEOUT: '2000', BATCH_WAIT_MS: '100' });
     try {
-      // One batch of 8, in the worker when the HTTP process stops.
       const inFlight = Array.from({ length: 8 }, () => post(`${server.url}/echo`, { ms: 400 }));
-      await sleep(200);
-      // Paused past every deadline; the workers answer meanwhile, into their sockets.
+      // Once all 8 are in the worker (one batch, or more on a busy machine), the HTTP process stops.
+      const forwarded = () => [...server.logs().matchAll(/Batch forward: (\d+) item\(s\) of 400 ms/g)].reduce((sum, [, n]) => sum + Number(n), 0);
+      await eventually(() => forwarded() === 8, 10_000, () => `not all in the worker:\n${server.logs()}`);
+      // Paused past every deadline; the worker answers meanwhile, into its socket.
       server.proc.kill('SIGSTOP');
-      await sleep(2000);
+      await sleep(4000);
       server.proc.kill('SIGCONT');
       expect((await Promise.all(inFlight)).map((answer) => answer.status)).toEqual(Array(8).fill(200));
     } finally {
