@@ -53,6 +53,7 @@ describe('elastic stages', () => {
     await watcher;
     console.log(`workers ready per stage over time:\n${timeline.join('\n')}\nmost processes: ${mostProcesses}`);
 
+    // Grown within each 15 s of load (the README's 16 clients reach 3 workers within 7 s on a quiet machine).
     expect(ready(afterFirst.get('First'))).toBe(3);
     expect(ready(afterSecond.get('Second'))).toBe(3);
     expect(ready(afterSecond.get('First'))).toBe(1);
@@ -61,9 +62,6 @@ describe('elastic stages', () => {
     expect(outcomes.filter((o) => o.status !== 200)).toEqual([]);
     // Never more processes than the stages' maxima: 3 + 3 + 1.
     expect(mostProcesses).toBeLessThanOrEqual(7);
-    // More workers came within 20 s of the load.
-    const grewAt = timeline.findIndex((line) => / First 3,/.test(line));
-    expect(grewAt).toBeGreaterThanOrEqual(0);
     expect(server.logs()).toMatch(/First: 1 → 2 worker\(s\) \(queue \d+ deep, workers \d+% busy\)/);
     expect(server.logs()).toMatch(/First: 2 → 1 worker\(s\) \(workers \d+% busy for 3 s\)/);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
