@@ -133,7 +133,7 @@ describe('sick workers', () => {
     } finally {
       await server.stop();
     }
-  }, 30_000);
+  });
 
   it('says not ready while a stage has no live worker, and keeps the requests sent meanwhile for its replacement', async () => {
     const server = await startService(FIXTURE, { MOSEC_HEARTBEAT_TIMEOUT: '1000', MOSEC_TIMEOUT: '20000' });
@@ -154,7 +154,7 @@ describe('sick workers', () => {
     } finally {
       await server.stop();
     }
-  }, 60_000);
+  });
 
   it('keeps running when a worker must be replaced while fork fails (no file descriptors), and serves once it can', async () => {
     const server = await startService(FIXTURE, {});
@@ -176,7 +176,7 @@ describe('sick workers', () => {
       agent.destroy();
       await server.stop();
     }
-  }, 30_000);
+  });
 
   it('answers /metrics at once while a worker is stopped', async () => {
     const server = await startService(FIXTURE, { MOSEC_HEARTBEAT_TIMEOUT: '60000' });

@@ -74,6 +74,14 @@ const FEATURES = [
     tests: ['test/attacks.e2e-spec.ts'],
   },
   {
+    name: 'metrics of a stopped worker',
+    what: 'every scrape asks a stopped worker for its metrics again, and waits for it',
+    file: 'libs/mosec/src/transport/worker-process.js',
+    find: 'if (!this.socket || !this.ready || this.metricsAsked)',
+    replace: 'if (!this.socket || !this.ready)',
+    tests: ['test/attacks.e2e-spec.ts'],
+  },
+  {
     name: 'drain',
     what: 'a shutdown does not wait for the requests in flight',
     file: 'libs/mosec/src/service/mosec-orchestrator.service.js',
