@@ -53,8 +53,8 @@ const FEATURES = [
     name: 'restart delay',
     what: 'a worker that died is replaced at once, whatever delay its log line announces',
     file: 'libs/mosec/src/transport/worker-pool.js',
-    find: 'this.reconcile(), delay).unref();',
-    replace: 'this.reconcile(), 0).unref();',
+    find: 'this.replaceAfter = Math.max(this.replaceAfter, (0, clock_1.now)() + delay);',
+    replace: 'this.replaceAfter = 0;',
     tests: ['test/attacks-workers.e2e-spec.ts'],
   },
   {
