@@ -113,7 +113,7 @@ describe('a request that kills its worker', () => {
     server.proc.stdout!.off('data', stamp);
 
     // The deaths (with the delay each announced) and the forks, in order.
-    const events = lines.flatMap(({ at, line }) => {
+    const events = lines.flatMap(({ at, line }): Array<{ at: number; delay?: number }> => {
       const exit = /Fragile#\d+ exited \(code 70\); replacing it(?: in (\d+) ms)?/.exec(line);
       if (exit) return [{ at, delay: Number(exit[1] ?? 0) }];
       return /Fragile#\d+ spawned/.test(line) ? [{ at, delay: undefined }] : [];
