@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
-import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
 import { describeNeeding, linuxX64 } from './support/prerequisites';
 import { DIST, post, RunningServer, startCommand } from './support/server';
 
@@ -85,8 +85,8 @@ describe('answer compression, as mosec: off unless asked for', () => {
       await server?.stop();
     });
 
-    it('compresses with gzip or br as Accept-Encoding asks, and the answer decodes to the same JSON', async () => {
-      const decoders = { gzip: gunzipSync, br: brotliDecompressSync };
+    it('compresses with gzip, br or deflate as Accept-Encoding asks, and the answer decodes to the same JSON', async () => {
+      const decoders = { gzip: gunzipSync, br: brotliDecompressSync, deflate: inflateSync };
       for (const [encoding, decode] of Object.entries(decoders)) {
         const answer = await rawPost(`${server.url}/inference`, body, { 'accept-encoding': encoding });
         expect(answer.status).toBe(200);

@@ -155,7 +155,7 @@ describe('embedding example (OpenAI API, all-MiniLM-L6-v2)', () => {
     // Gone once the first items are through the model.
     await eventually(async () => (await embedded()) !== before, 30_000);
     leaving.abort();
-    await expect(request).rejects.toThrow();
+    await expect(request).rejects.toMatchObject({ name: 'AbortError' });
     // Settled: the count stays put for a second (a request of 2,048 takes seconds on this machine).
     let last = -1;
     for (let now = await embedded(); now !== last; now = await embedded()) {

@@ -51,6 +51,8 @@ export class WorkerPool implements WorkerEvents {
   private started = false;
   private stopping = false;
   private readonly backoff = new RestartBackoff();
+  /** No worker is forked to replace another before then (monotonic ms): the latest delay announced ends. */
+  private replaceAfter = 0;
   private startup?: { resolve: () => void; reject: (error: Error) => void };
   private tick?: NodeJS.Timeout;
   /** When the workers were last judged (see killSilentWorkers). */
@@ -248,7 +250,20 @@ export class WorkerPool implements WorkerEvents {
     const delay = this.backoff.delayAfter(!worker.wasReady && !worker.killedFor, now());
     this.logger.warn(`${worker.label} ${worker.killedFor ? 'was killed' : how}; replacing it${delay ? ` in ${delay} ms` : ''}`);
     this.observer.workerReplaced?.(worker);
-    setTimeout(() => this.stopping || this.workers.has(worker.workerId) || this.reconcile(), delay).unref();
+    this.replaceAfter = Math.max(this.replaceAfter, now() + delay);
+    this.replaceLater(worker.workerId);
+  }
+
+  /**
+   * Forks the missing workers once the longest delay announced has passed: the timer of an earlier
+   * death, shorter, must not replace a worker that died since (and was told to wait longer).
+   */
+  private replaceLater(workerId: number): void {
+    setTimeout(() => {
+      if (this.stopping || this.workers.has(workerId)) return;
+      if (now() < this.replaceAfter - 1) return this.replaceLater(workerId);
+      this.reconcile();
+    }, Math.max(0, this.replaceAfter - now())).unref();
   }
 
   /** Asks every worker to exit and waits for them (killing those that take longer than `graceMs`). */

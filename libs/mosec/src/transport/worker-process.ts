@@ -230,7 +230,8 @@ export class WorkerProcess implements Slot {
       }
       case FrameKind.HEARTBEAT: {
         const { batchId, done, loopSilentMs } = decodeHeartbeat(body);
-        this.loopTurnedAt = now() - loopSilentMs;
+        // Sent before a frame that was read first (two channels): the frame's later turn stands.
+        this.loopTurnedAt = Math.max(this.loopTurnedAt, now() - loopSilentMs);
         return this.events.onProgress(this, batchId, done);
       }
       case FrameKind.READY:
