@@ -1,10 +1,12 @@
 import { FrameWork } from './frame-work';
 
 describe('FrameWork', () => {
-  it('knows nothing before a frame of several items', () => {
+  it('knows nothing before a frame, and takes the fastest lone frame as the bound before a frame of several items', () => {
     const work = new FrameWork();
-    for (let i = 0; i < 5; i++) work.observe(1, 10);
     expect(work.perItemMs).toBe(0);
+    for (const ms of [30, 20, 25]) work.observe(1, ms);
+    expect(work.perItemMs).toBe(20);
+    expect(work.probeDue).toBe(true); // a frame of two tells the item's work from the frame's delay
   });
 
   it('measures what each item adds beyond the fastest frame, however late the others came back', () => {

@@ -6,14 +6,19 @@ const WINDOW = 16;
  * dispatch to result is its fixed part (two messages, and on a busy machine the worker waiting to be
  * scheduled, often ~10 ms) plus its items' forwards. Delays only ever add to a frame's time, so the
  * fastest recent frame gives the fixed part, and the frame of several items that added least per
- * item beyond it gives the work per item. Kept while frames hold one item each (a stage whose items
- * are long sends them one by one, and must go on doing so); but after `WINDOW` such frames one of
- * two items is due (`probeDue`), so that one slow frame cannot keep a light stage at one item a frame.
+ * item beyond it gives the work per item. Before any frame of several items, the fastest lone frame
+ * is the bound (the item's work and the frame's fixed part together: a stage whose items are long
+ * must not send its first backlog in one frame, ahead of a higher-priority task), and a frame of two
+ * is due (`probeDue`) to tell the two apart. The measure is kept while frames hold one item each (a
+ * stage whose items are long sends them one by one, and must go on doing so); but after `WINDOW`
+ * such frames a frame of two is due again, so that one slow frame cannot keep a light stage at one
+ * item a frame.
  */
 export class FrameWork {
   private readonly frames: Array<{ items: number; ms: number }> = [];
   private framesOfOne = 0;
-  private known = 0;
+  /** Measured from frames of several items; undefined before the first. */
+  private known?: number;
 
   /** A frame of `items` took `ms` from dispatch to result. */
   observe(items: number, ms: number): void {
@@ -30,13 +35,14 @@ export class FrameWork {
     if (perItem !== Infinity) this.known = perItem;
   }
 
-  /** Frames of one item in a row for `WINDOW` frames: the next may take two, to measure again. */
+  /** Lone frames alone so far, or for `WINDOW` frames in a row: the next may take two, to measure (again). */
   get probeDue(): boolean {
-    return this.framesOfOne >= WINDOW;
+    return this.framesOfOne >= WINDOW || (this.known === undefined && this.framesOfOne > 0);
   }
 
-  /** Milliseconds each item adds to a frame; 0 until a frame of several items was measured. */
+  /** Milliseconds each item adds to a frame (at most); 0 before any frame. */
   get perItemMs(): number {
-    return this.known;
+    if (this.known !== undefined) return this.known;
+    return this.frames.length > 0 ? Math.min(...this.frames.map((frame) => frame.ms)) : 0;
   }
 }

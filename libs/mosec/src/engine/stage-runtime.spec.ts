@@ -354,7 +354,7 @@ describe('StageRuntime for a stage that does not batch', () => {
     return { submit, worker, finishAfter };
   }
 
-  it('sends a backlog in one frame though each frame takes long to come back (a busy machine)', () => {
+  it('sends a backlog in one frame though each frame takes long to come back (a busy machine), once a frame of two told delay from work', () => {
     const { submit, worker, finishAfter } = oneWorkerFrames();
     // Lone light items, each frame back 20 ms later: waiting to be scheduled, not work.
     for (let i = 0; i < 5; i++) {
@@ -364,17 +364,19 @@ describe('StageRuntime for a stage that does not batch', () => {
     submit();
     for (let i = 0; i < 29; i++) submit();
     finishAfter(20);
-    expect(worker.batches[worker.batches.length - 1].tasks).toHaveLength(29);
+    expect(worker.batches[worker.batches.length - 1].tasks).toHaveLength(2);
+    finishAfter(20); // two items back as soon as one: the 20 ms were delay
+    expect(worker.batches[worker.batches.length - 1].tasks).toHaveLength(27);
   });
 
   it('still sends items one by one when each one adds much to its frame\'s time', () => {
     const { submit, worker, finishAfter } = oneWorkerFrames();
     submit();
     for (let i = 0; i < 3; i++) submit();
-    finishAfter(20); // 1 item: 20 ms
-    expect(worker.batches[1].tasks).toHaveLength(3);
+    finishAfter(20); // 1 item: 20 ms, work or delay
+    expect(worker.batches[1].tasks).toHaveLength(2); // not the whole backlog: a frame of two tells
     for (let i = 0; i < 5; i++) submit();
-    finishAfter(60); // 3 items: 60 ms, so 20 ms each
+    finishAfter(40); // 2 items: 40 ms, so 20 ms each
     expect(worker.batches[2].tasks).toHaveLength(1);
   });
 
