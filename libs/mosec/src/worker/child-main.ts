@@ -18,6 +18,7 @@ import { encodeStreamEvent } from '../protocol/stream-frame';
 import { decodeCancel } from '../protocol/cancel-frame';
 import { WORKER_SOCKET_FD } from '../transport/worker-fd';
 import { HeartbeatSender } from './heartbeat-state';
+import { ItemCancellation } from './item-cancellation';
 import { SharedItems } from './shared-items';
 import { StageHost } from './stage-host';
 import { GenerationFrames } from './generation-frames';
@@ -114,7 +115,7 @@ function serve(socket: Socket, host: Promise<StageHost>): void {
   const shared = spec.shared && new SharedItems(spec.shared, spec.sharedPrefix!, logger);
   // The items cancelled in each batch received and not yet answered (a cancel for any other is stale),
   // and the signal of each of its items.
-  const cancelled = new Map<number, { gone: Set<number>; controllers: AbortController[] }>();
+  const cancelled = new Map<number, { gone: Set<number>; cancellations: ItemCancellation[] }>();
   // A generation stage takes each frame at once, into its running sequences.
   const generation = host.then((ready) => (isGenerationWorker(ready.worker) ? new GenerationFrames(ready, socket, logger, shared) : undefined));
   // A stage that fails to start is reported once, through the host's own failure, not as an unhandled rejection here too.
@@ -125,22 +126,21 @@ function serve(socket: Socket, host: Promise<StageHost>): void {
       const { batchId, index } = decodeCancel(body);
       const batch = cancelled.get(batchId);
       batch?.gone.add(index);
-      return void batch?.controllers[index]?.abort();
+      return void batch?.cancellations[index]?.cancel();
     }
     if (kind !== FrameKind.BATCH) return;
     const { batchId, tags, bodies, metas } = decodeItems(kind, body);
     const gone = new Set<number>();
-    const controllers = bodies.map(() => new AbortController());
-    cancelled.set(batchId, { gone, controllers });
-    const signals = controllers.map((controller) => controller.signal);
+    const cancellations = bodies.map(() => new ItemCancellation());
+    cancelled.set(batchId, { gone, cancellations });
     chain = chain.then(async () => {
       const frames = await generation;
-      if (frames) return void frames.take(batchId, tags, bodies, metas, signals, () => cancelled.delete(batchId));
+      if (frames) return void frames.take(batchId, tags, bodies, metas, cancellations, () => cancelled.delete(batchId));
       heartbeat.running(batchId);
       await shared?.resolve(tags, bodies);
       // Stream events go out as they come, before the batch's RESULT frame on the same socket.
       const send = (index: number, text: string) => void socket.write(encodeStreamEvent(batchId, index, text));
-      const results = await (await host).run(tags, bodies, metas, send, (index) => gone.has(index), signals);
+      const results = await (await host).run(tags, bodies, metas, send, (index) => gone.has(index), cancellations);
       await shared?.share(tags, results.statuses, results.bodies);
       socket.write(encodeItems(FrameKind.RESULT, batchId, results.statuses, results.bodies));
       cancelled.delete(batchId);

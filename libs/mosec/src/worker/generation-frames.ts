@@ -4,6 +4,7 @@ import { describeError } from '../errors';
 import { encodeItems, FrameKind } from '../protocol/frame';
 import { encodeStreamEvent } from '../protocol/stream-frame';
 import { GenerationLoop } from './generation-loop';
+import type { ItemCancellation } from './item-cancellation';
 import type { GenerationWorker } from './generation-worker';
 import type { SharedItems } from './shared-items';
 import { requestContext, StageHost } from './stage-host';
@@ -32,9 +33,10 @@ export class GenerationFrames {
     flags: number[],
     payloads: Buffer[],
     metas: Array<Buffer | undefined> | undefined,
-    signals: AbortSignal[],
+    cancellations: ItemCancellation[],
     answered: () => void,
-  ): Promise<void> {    const statuses = new Array<number>(payloads.length).fill(200);
+  ): Promise<void> {
+    const statuses = new Array<number>(payloads.length).fill(200);
     const bodies = new Array<Buffer>(payloads.length);
     let left = payloads.length;
     const answer = (index: number) => (status: number, body: Buffer) => {
@@ -62,7 +64,7 @@ export class GenerationFrames {
         send: (text: string) => void this.socket.write(encodeStreamEvent(batchId, index, text)),
         answer: answer(index),
       };
-      void this.loop.add(input, requestContext(metas?.[index], signals[index]), client);
+      void this.loop.add(input, requestContext(metas?.[index], cancellations[index]), client);
     });
   }
 }
