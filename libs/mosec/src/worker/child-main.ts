@@ -113,9 +113,8 @@ function serve(socket: Socket, host: Promise<StageHost>): void {
   // Batches are run one after another, in arrival order.
   let chain: Promise<unknown> = host;
   const shared = spec.shared && new SharedItems(spec.shared, spec.sharedPrefix!, logger);
-  // The items cancelled in each batch received and not yet answered (a cancel for any other is stale),
-  // and the signal of each of its items.
-  const cancelled = new Map<number, { gone: Set<number>; cancellations: ItemCancellation[] }>();
+  // The cancellation of each item of the batches received and not yet answered (a cancel for any other is stale).
+  const cancelled = new Map<number, ItemCancellation[]>();
   // A generation stage takes each frame at once, into its running sequences.
   const generation = host.then((ready) => (isGenerationWorker(ready.worker) ? new GenerationFrames(ready, socket, logger, shared) : undefined));
   // A stage that fails to start is reported once, through the host's own failure, not as an unhandled rejection here too.
@@ -124,15 +123,12 @@ function serve(socket: Socket, host: Promise<StageHost>): void {
     if (kind === FrameKind.METRICS_REQUEST) return void reportMetrics(socket, decodeControl<MetricsRequest>(body));
     if (kind === FrameKind.CANCEL) {
       const { batchId, index } = decodeCancel(body);
-      const batch = cancelled.get(batchId);
-      batch?.gone.add(index);
-      return void batch?.cancellations[index]?.cancel();
+      return void cancelled.get(batchId)?.[index]?.cancel();
     }
     if (kind !== FrameKind.BATCH) return;
     const { batchId, tags, bodies, metas } = decodeItems(kind, body);
-    const gone = new Set<number>();
     const cancellations = bodies.map(() => new ItemCancellation());
-    cancelled.set(batchId, { gone, cancellations });
+    cancelled.set(batchId, cancellations);
     chain = chain.then(async () => {
       const frames = await generation;
       if (frames) return void frames.take(batchId, tags, bodies, metas, cancellations, () => cancelled.delete(batchId));
@@ -140,7 +136,7 @@ function serve(socket: Socket, host: Promise<StageHost>): void {
       await shared?.resolve(tags, bodies);
       // Stream events go out as they come, before the batch's RESULT frame on the same socket.
       const send = (index: number, text: string) => void socket.write(encodeStreamEvent(batchId, index, text));
-      const results = await (await host).run(tags, bodies, metas, send, (index) => gone.has(index), cancellations);
+      const results = await (await host).run(tags, bodies, metas, send, (index) => cancellations[index].cancelled, cancellations);
       await shared?.share(tags, results.statuses, results.bodies);
       socket.write(encodeItems(FrameKind.RESULT, batchId, results.statuses, results.bodies));
       cancelled.delete(batchId);

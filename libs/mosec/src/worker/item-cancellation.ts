@@ -5,18 +5,23 @@
  */
 export class ItemCancellation {
   private controller?: AbortController;
-  private cancelled = false;
+  private wasCancelled = false;
+
+  /** The item was cancelled: its task was answered, nothing made for it is read. */
+  get cancelled(): boolean {
+    return this.wasCancelled;
+  }
 
   get signal(): AbortSignal {
     if (!this.controller) {
       this.controller = new AbortController();
-      if (this.cancelled) this.controller.abort();
+      if (this.wasCancelled) this.controller.abort();
     }
     return this.controller.signal;
   }
 
   cancel(): void {
-    this.cancelled = true;
+    this.wasCancelled = true;
     this.controller?.abort();
   }
 }
